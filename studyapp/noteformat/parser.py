@@ -1,0 +1,625 @@
+"""Exam note text -> ``ParsedNote``. Pure Python: no Django, no I/O.
+
+The format is described in docs/note-format.md. The parser is lenient about
+what it can understand (heading language, section order, list markers, CRLF,
+BOM) and strict about what would mislead a learner (a missing id, an answer
+key that names an option that does not exist). Every problem names its line."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import yaml
+
+from studyapp.noteformat.blocks import (
+    Blocks,
+    Line,
+    Node,
+    bold_label,
+    links,
+    parse_table,
+    plain,
+    split_blocks,
+)
+from studyapp.noteformat.model import (
+    BestPractice,
+    Context,
+    ExamNote,
+    Item,
+    Meta,
+    Option,
+    ParsedNote,
+    ParseResult,
+    Problem,
+    Reference,
+    Requirement,
+    Table,
+    TriggerWord,
+)
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+# Section kinds, tried in this order against the heading text (lower-cased).
+# "question" comes before "reasoning" so that "Question & Options" is not read
+# as reasoning, and "選択肢の分析" is a bullet, never a heading.
+SECTION_KINDS: list[tuple[str, re.Pattern]] = [
+    ("exam_note", re.compile(r"exam note|study note|学習メモ|試験メモ|まとめ")),
+    ("question", re.compile(r"question|options|choices|問題|選択肢")),
+    ("triggers", re.compile(r"trigger|keyword|キーワード")),
+    ("reasoning", re.compile(r"reasoning|rationale|explanation|answer|なぜ|根拠|解説")),
+    ("comparison", re.compile(r"comparison|compare|reference|比較|資料")),
+    ("context", re.compile(r"context|requirement|scenario|situation|状況|要件|背景")),
+]
+
+EXAM_PARTS: list[tuple[str, re.Pattern]] = [
+    ("best_practices", re.compile(r"best practice|ベストプラクティス|対策|trigger")),
+    ("pitfalls", re.compile(r"pitfall|anti-pattern|antipattern|落とし穴|注意|アンチパターン")),
+    ("shortcuts", re.compile(r"shortcut|mnemonic|暗記|ショートカット|覚え方|語呂")),
+    ("concept", re.compile(r"concept|概念|コンセプト|要点|ポイント")),
+]
+
+WRONG_GROUP = re.compile(r"選択肢の分析|分析|誤答|不正解|誤り|incorrect|wrong|other option|distractor", re.I)
+CORRECT_GROUP = re.compile(r"論理的根拠|正解|根拠|correct|answer|right option", re.I)
+ARCHITECTURE = re.compile(r"構成|architecture|diagram|topology", re.I)
+REQUIREMENTS = re.compile(r"要件|requirement|constraint", re.I)
+LETTER = re.compile(r"(?<![A-Za-z])([A-Z])(?![A-Za-z])")
+OPTION_REASON_LABEL = re.compile(r"^([A-Z])(?:\s*[.:：)）]?\s*)(?:[(（]\s*(.*?)\s*[)）])?\s*(.*)$")
+OPTION_TEXT = re.compile(r"^(?:\*\*\s*([A-Z])\s*[.:：)]?\s*\*\*\s*[.:：)]?|([A-Z])\s*[.:：)])\s*(.+)$", re.S)
+PARENS = re.compile(r"[(（]([^()（）]*)[)）]")
+QUOTED_TERM = re.compile(r"^[\"“「『'](.+?)[\"”」』']\s*(.*)$")
+ARROW = re.compile(r"\s*(?:➔|→|->|=>|⇒)\s*")
+H1 = re.compile(r"^#\s+(.*?)\s*#*\s*$")
+H2 = re.compile(r"^##\s+(.*?)\s*#*\s*$")
+H3 = re.compile(r"^###\s+(.*?)\s*#*\s*$")
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def normalize_newlines(text: str) -> str:
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_note(text: str) -> ParseResult:
+    """Parse one note. Never raises on any ``str``: problems come back as errors."""
+    return _NoteParser(normalize_newlines(text)).run()
+
+
+class _NoteParser:
+    def __init__(self, text: str):
+        self.lines = text.split("\n")
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+
+    def error(self, line: int, message: str) -> None:
+        self.errors.append(Problem(line, message))
+
+    def warn(self, line: int, message: str) -> None:
+        self.warnings.append(Problem(line, message))
+
+    def run(self) -> ParseResult:
+        try:
+            note = self._parse()
+        except RecursionError:
+            self.error(1, "note is nested too deeply to read")
+            note = None
+        if self.errors:
+            note = None
+        self.errors.sort(key=lambda p: p.line)
+        self.warnings.sort(key=lambda p: p.line)
+        return ParseResult(note=note, errors=self.errors, warnings=self.warnings)
+
+    # -- front matter -------------------------------------------------------
+
+    def _parse(self) -> ParsedNote | None:
+        located = self._front_matter_lines()
+        if located is None:
+            return None
+        start, end = located
+        meta_raw = self._load_yaml(start, end)
+        if meta_raw is None:
+            return None
+        body = [(n + 1, self.lines[n]) for n in range(end + 1, len(self.lines))]
+        h1_title = self._h1_title(body)
+        meta = self._meta(meta_raw, start, end, h1_title)
+        if meta is None:
+            return None
+        note = ParsedNote(meta=meta)
+        self._body(note, body, first_line=end + 2)
+        return note
+
+    def _front_matter_lines(self) -> tuple[int, int] | None:
+        start = next((i for i, line in enumerate(self.lines) if line.strip()), None)
+        if start is None:
+            self.error(1, "the file is empty")
+            return None
+        if self.lines[start].strip() != "---":
+            self.error(
+                start + 1,
+                "expected front matter: a '---' line, YAML with at least 'id' and 'title', then '---'",
+            )
+            return None
+        for i in range(start + 1, len(self.lines)):
+            if self.lines[i].rstrip() in ("---", "..."):
+                return start, i
+        self.error(start + 1, "front matter opened here is never closed (no closing '---' line)")
+        return None
+
+    def _load_yaml(self, start: int, end: int) -> dict | None:
+        source = "\n".join(self.lines[start + 1 : end])
+        try:
+            data = yaml.safe_load(source)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            line = start + 2 + (mark.line if mark else 0)
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            self.error(line, f"front matter is not valid YAML: {problem}")
+            return None
+        except (ValueError, TypeError, OverflowError) as exc:
+            # PyYAML's timestamp and int constructors can raise these on odd values.
+            self.error(start + 2, f"front matter is not valid YAML: {exc}")
+            return None
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            self.error(start + 2, "front matter must be a mapping of 'key: value' lines")
+            return None
+        return data
+
+    def _key_line(self, key: str, start: int, end: int) -> int:
+        pattern = re.compile(rf"^\s*['\"]?{re.escape(key)}['\"]?\s*:")
+        for i in range(start + 1, end):
+            if pattern.match(self.lines[i]):
+                return i + 1
+        return start + 1
+
+    def _meta(self, raw: dict, start: int, end: int, h1_title: str) -> Meta | None:
+        raw = {str(k).strip().lower(): v for k, v in raw.items()}
+        note_id = raw.get("id")
+        if note_id is None or (isinstance(note_id, str) and not note_id.strip()):
+            self.error(start + 1, "front matter has no 'id' (for example id: \"SAP-56\")")
+            return None
+        if isinstance(note_id, (dict, list, bool)) or not ID_PATTERN.match(str(note_id).strip()):
+            self.error(
+                self._key_line("id", start, end),
+                f"id must be 1-64 letters, digits, '-', '_' or '.', not {str(note_id)[:40]!r}",
+            )
+            return None
+        title = self._text_field(raw, "title", start, end) or h1_title
+        if not title:
+            self.error(start + 1, "the note has no title (front matter 'title' or a '# ' heading)")
+            return None
+        meta = Meta(
+            id=str(note_id).strip(),
+            title=title,
+            category=self._text_field(raw, "category", start, end),
+            domain=self._text_field(raw, "domain", start, end),
+            tags=self._tags(raw.get("tags"), self._key_line("tags", start, end)),
+            created_at=self._date(raw.get("created_at"), self._key_line("created_at", start, end)),
+        )
+        for key in ("category", "domain"):
+            if not getattr(meta, key):
+                self.warn(start + 1, f"front matter has no '{key}'")
+        return meta
+
+    def _text_field(self, raw: dict, key: str, start: int, end: int) -> str:
+        value = raw.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, (dict, list)):
+            self.warn(self._key_line(key, start, end), f"'{key}' should be text; ignored")
+            return ""
+        return " ".join(str(value).split())[:200]
+
+    def _tags(self, value, line: int) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            items = value.split(",")
+        elif isinstance(value, list):
+            items = value
+        else:
+            self.warn(line, "'tags' should be a list; ignored")
+            return []
+        tags: list[str] = []
+        for item in items:
+            if isinstance(item, (dict, list)) or item is None:
+                self.warn(line, f"tag {item!r} is not text; ignored")
+                continue
+            tag = " ".join(str(item).split())[:60]
+            if tag and tag not in tags:
+                tags.append(tag)
+        return tags
+
+    def _date(self, value, line: int) -> date | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip()[:10])
+        except ValueError:
+            self.warn(line, f"created_at {value!r} is not a date (YYYY-MM-DD); ignored")
+            return None
+
+    # -- body ---------------------------------------------------------------
+
+    def _h1_title(self, body: list[Line]) -> str:
+        for _, text in body:
+            match = H1.match(text)
+            if match:
+                return re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", match.group(1)).strip()
+        return ""
+
+    def _body(self, note: ParsedNote, body: list[Line], first_line: int) -> None:
+        sections = self._sections(body)
+        if not sections:
+            self.error(
+                first_line,
+                "no '## ' sections found: expected headings such as '## 1. 状況の読み解き (Context & Requirements)'",
+            )
+            return
+        handlers = {
+            "context": self._context,
+            "question": self._question,
+            "triggers": self._triggers,
+            "reasoning": self._reasoning,
+            "comparison": self._comparison,
+            "exam_note": self._exam_note,
+        }
+        for kind, line, lines in sections:
+            handlers[kind](note, lines, line)
+            note.sections.append(kind)
+        self._check_options(note, sections)
+
+    def _sections(self, body: list[Line]) -> list[tuple[str, int, list[Line]]]:
+        sections: list[tuple[str, int, list[Line]]] = []
+        current: list[Line] | None = None
+        seen: set[str] = set()
+        in_fence = False
+        for number, text in body:
+            if FENCE.match(text):
+                in_fence = not in_fence
+            heading = None if in_fence else H2.match(text)
+            if heading:
+                kind = classify(heading.group(1), SECTION_KINDS)
+                if kind is None:
+                    self.warn(number, f"section '{heading.group(1)}' is not one studyapp knows; ignored")
+                    current = None
+                elif kind in seen:
+                    self.warn(number, f"a second {kind.replace('_', ' ')} section; ignored")
+                    current = None
+                else:
+                    seen.add(kind)
+                    current = []
+                    sections.append((kind, number, current))
+                continue
+            if current is not None:
+                current.append((number, text))
+            elif text.strip() and not H1.match(text) and not sections:
+                self.warn(number, "text before the first '## ' section is ignored")
+        return sections
+
+    def _context(self, note: ParsedNote, lines: list[Line], line: int) -> None:
+        blocks = split_blocks(lines)
+        context = Context(text="\n".join(t for _, t in blocks.paragraphs))
+        for node in blocks.bullets:
+            labelled = bold_label(node.text)
+            label, detail = labelled if labelled else ("", node.text)
+            if labelled and ARCHITECTURE.search(label):
+                context.architecture = _strip_period(detail)
+            elif labelled and REQUIREMENTS.search(label) and node.children:
+                context.requirements.extend(_requirements(node.children))
+                if detail:
+                    context.points.append(Requirement(label, detail, node.line))
+            else:
+                context.points.append(Requirement(label, detail, node.line))
+                context.requirements.extend(_requirements(node.children))
+        if not (context.architecture or context.requirements or context.points or context.text):
+            self.warn(line, "the context section is empty")
+        note.context = context
+
+    def _question(self, note: ParsedNote, lines: list[Line], line: int) -> None:
+        blocks = split_blocks(lines)
+        note.question = "\n".join(t for _, t in blocks.paragraphs)
+        texts: dict[str, tuple[str, int]] = {}
+        for node in blocks.bullets:
+            match = OPTION_TEXT.match(node.text)
+            if not match:
+                self.warn(node.line, "expected an option like '- **A**: option text'; ignored")
+                continue
+            letter = match.group(1) or match.group(2)
+            if letter in texts:
+                self.error(node.line, f"option {letter} is given twice")
+                continue
+            texts[letter] = (match.group(3).strip(), node.line)
+        for letter, (text, number) in texts.items():
+            option = _option(note, letter, number)
+            option.text = text
+        if not texts:
+            self.warn(line, "the question section lists no options")
+
+    def _triggers(self, note: ParsedNote, lines: list[Line], line: int) -> None:
+        seen: set[str] = set()
+        for node in split_blocks(lines).bullets:
+            parsed = _trigger(node)
+            if parsed is None:
+                self.warn(node.line, "expected a trigger word like '- **\"term\" (gloss)**: why'; ignored")
+                continue
+            key = parsed.term.casefold()
+            if key in seen:
+                self.warn(node.line, f"trigger word '{parsed.term}' is given twice; kept the first")
+                continue
+            seen.add(key)
+            note.trigger_words.append(parsed)
+        if not note.trigger_words:
+            self.warn(line, "the trigger words section has no trigger words")
+
+    def _reasoning(self, note: ParsedNote, lines: list[Line], line: int) -> None:
+        declared: list[str] | None = None
+        declared_line = line
+        explained: dict[str, bool] = {}
+        for node in split_blocks(lines).bullets:
+            labelled = bold_label(node.text)
+            label, rest = labelled if labelled else ("", node.text)
+            own = _option_reason(node)
+            if own is not None and not node.children:
+                self._explain(note, own, None, explained)
+                continue
+            if WRONG_GROUP.search(label):
+                for child in node.children:
+                    self._explain_child(note, child, False, explained)
+            elif CORRECT_GROUP.search(label):
+                declared_line = node.line
+                letters = _declared_letters(label)
+                if letters:
+                    if declared is not None:
+                        self.error(node.line, "the correct answers are declared twice")
+                    declared = letters
+                note.rationale = rest
+                for child in node.children:
+                    self._explain_child(note, child, True, explained)
+                if not letters and not node.children:
+                    self.warn(node.line, "no option letters in parentheses, e.g. '(A & E)'")
+            else:
+                self.warn(node.line, "expected '**論理的根拠 (A & E)**' or '**選択肢の分析**'; ignored")
+        self._settle_correct(note, declared, declared_line, explained)
+
+    def _explain_child(self, note: ParsedNote, child: Node, correct: bool, explained: dict) -> None:
+        parsed = _option_reason(child)
+        if parsed is None:
+            self.warn(child.line, "expected an option like '- **B (label)**: why'; ignored")
+            return
+        self._explain(note, parsed, correct, explained)
+
+    def _explain(self, note: ParsedNote, parsed: tuple, correct: bool | None, explained: dict) -> None:
+        letter, label, reason, number = parsed
+        if letter in explained:
+            self.error(number, f"option {letter} is explained twice")
+            return
+        explained[letter] = correct
+        option = _option(note, letter, number)
+        option.label = label
+        option.reasoning = reason
+        if correct is not None:
+            option.correct = correct
+
+    def _settle_correct(self, note: ParsedNote, declared, line: int, explained: dict) -> None:
+        if declared is None:
+            declared = [letter for letter, correct in explained.items() if correct]
+            if not declared:
+                self.error(line, "the reasoning never says which options are correct, e.g. '**論理的根拠 (A & E)**'")
+                return
+        letters = {o.letter for o in note.options}
+        for letter in declared:
+            if letter not in letters:
+                self.error(line, f"correct option {letter} is not one of the note's options")
+            elif explained.get(letter) is False:
+                self.error(line, f"option {letter} is declared correct but analysed as a wrong option")
+        for letter, correct in explained.items():
+            if correct and letter not in declared:
+                self.error(line, f"option {letter} is explained as correct but not declared in {declared}")
+        for option in note.options:
+            option.correct = option.letter in declared
+
+    def _comparison(self, note: ParsedNote, lines: list[Line], line: int) -> None:
+        blocks = split_blocks(lines)
+        for raw in blocks.tables:
+            table = self._table(raw)
+            if table:
+                note.tables.append(table)
+        for number, text in lines:
+            if text.strip().startswith("|"):
+                continue
+            for label, url in links(text):
+                if not re.match(r"^(https?://|/)", url):
+                    self.warn(number, f"link '{label}' is not an http(s) address; ignored")
+                    continue
+                note.references.append(Reference(text=label, url=url, line=number))
+        if not note.tables and not note.references:
+            self.warn(line, "the comparison section has neither a table nor a link")
+
+    def _table(self, raw) -> Table | None:
+        header, rows, complaints = parse_table(raw)
+        for complaint in complaints:
+            self.warn(raw.line, complaint)
+        if not rows:
+            self.warn(raw.line, "table has a header but no rows")
+            return None
+        seen: set[str] = set()
+        kept = []
+        for number, cells in rows:
+            key = plain(cells[0]).casefold()
+            if key in seen:
+                self.warn(number, f"row '{plain(cells[0])}' repeats an earlier row's first cell")
+            seen.add(key)
+            kept.append(cells)
+        return Table(header=header, rows=kept, line=raw.line)
+
+    def _exam_note(self, note: ParsedNote, lines: list[Line], line: int) -> None:
+        exam = ExamNote()
+        parts: list[tuple[str | None, int, list[Line]]] = [(None, line, [])]
+        for number, text in lines:
+            unquoted = re.sub(r"^\s*>\s?", "", text)
+            if unquoted.strip().startswith("■"):
+                exam.summary = unquoted.strip().lstrip("■").strip()
+                continue
+            heading = H3.match(unquoted.strip())
+            if heading:
+                kind = classify(heading.group(1), EXAM_PARTS)
+                if kind is None:
+                    self.warn(number, f"exam note part '{heading.group(1)}' is not one studyapp knows")
+                parts.append((kind, number, []))
+                continue
+            parts[-1][2].append((number, unquoted))
+        for kind, number, part in parts:
+            blocks = split_blocks(part)
+            if kind == "concept":
+                exam.concept = " ".join(t for _, t in blocks.paragraphs)
+                exam.concept_line = number
+                exam.concept_points = [Item(n.text, n.line) for n in _flat(blocks.bullets)]
+            elif kind == "best_practices":
+                exam.best_practices.extend(self._best_practices(blocks))
+            elif kind == "pitfalls":
+                exam.pitfalls.extend(_items(blocks))
+            elif kind == "shortcuts":
+                exam.shortcuts.extend(_items(blocks, each_line=True))
+            elif kind is None and (blocks.bullets or blocks.tables) and number != line:
+                continue
+        note.exam_note = exam
+
+    def _best_practices(self, blocks: Blocks) -> list[BestPractice]:
+        found: list[BestPractice] = []
+        for raw in blocks.tables:
+            table = self._table(raw)
+            if table is None:
+                continue
+            if len(table.header) < 2:
+                self.warn(raw.line, "a best-practice table needs two columns (trigger | practice)")
+                continue
+            for offset, cells in enumerate(table.rows):
+                found.append(BestPractice(cells[0], cells[1], raw.line + 2 + offset))
+        for node in _flat(blocks.bullets):
+            pair = ARROW.split(node.text, maxsplit=1)
+            if len(pair) == 2:
+                found.append(BestPractice(pair[0].strip(), pair[1].strip(), node.line))
+        return found
+
+    def _check_options(self, note: ParsedNote, sections) -> None:
+        kinds = {kind for kind, _, _ in sections}
+        note.options.sort(key=lambda o: o.letter)
+        for option in note.options:
+            if "question" in kinds and not option.text:
+                self.warn(option.line, f"option {option.letter} has reasoning but no option text")
+            if not option.reasoning and not option.label:
+                self.warn(option.line, f"option {option.letter} has no reasoning")
+        if note.options and "reasoning" not in kinds:
+            self.warn(1, "options without a reasoning section: no question can be asked")
+
+
+def classify(heading: str, kinds: list[tuple[str, re.Pattern]]) -> str | None:
+    text = plain(heading).lower()
+    # The English name in parentheses is the surest hint; try it first.
+    for candidate in [*PARENS.findall(text), text]:
+        for kind, pattern in kinds:
+            if pattern.search(candidate):
+                return kind
+    return None
+
+
+def _strip_period(text: str) -> str:
+    return text.strip().rstrip("。.").strip()
+
+
+def _requirements(nodes: list[Node]) -> list[Requirement]:
+    found = []
+    for node in nodes:
+        labelled = bold_label(node.text)
+        label, detail = labelled if labelled else ("", node.text)
+        found.append(Requirement(label, detail, node.line))
+        found.extend(_requirements(node.children))
+    return found
+
+
+def _trigger(node: Node) -> TriggerWord | None:
+    labelled = bold_label(node.text)
+    if labelled:
+        label, explanation = labelled
+    else:
+        label, _, explanation = node.text.partition(":")
+        if not explanation:
+            return None
+    label = label.strip()
+    quoted = QUOTED_TERM.match(label)
+    if quoted:
+        term, rest = quoted.group(1), quoted.group(2)
+    else:
+        term, _, rest = label.partition("(")
+        rest = f"({rest}" if rest else ""
+    gloss = PARENS.search(rest)
+    term = plain(term).strip(" \"'“”「」")
+    if not term:
+        return None
+    explanation = " ".join([explanation, *(c.text for c in _flat(node.children))]).strip()
+    return TriggerWord(
+        term=term, gloss=gloss.group(1).strip() if gloss else "", explanation=explanation, line=node.line
+    )
+
+
+def _option_reason(node: Node) -> tuple[str, str, str, int] | None:
+    labelled = bold_label(node.text)
+    if labelled:
+        label, reason = labelled
+    else:
+        label, _, reason = node.text.partition(":")
+    match = OPTION_REASON_LABEL.match(label.strip())
+    if not match:
+        return None
+    letter, short, trailing = match.group(1), match.group(2) or "", match.group(3) or ""
+    if trailing and not short:
+        short = trailing
+    extra = " ".join(c.text for c in _flat(node.children))
+    return letter, short.strip(), " ".join([reason, extra]).strip(), node.line
+
+
+def _declared_letters(label: str) -> list[str]:
+    inside = PARENS.findall(label)
+    letters: list[str] = []
+    for group in inside:
+        for letter in LETTER.findall(group):
+            if letter not in letters:
+                letters.append(letter)
+    return letters
+
+
+def _option(note: ParsedNote, letter: str, line: int) -> Option:
+    for option in note.options:
+        if option.letter == letter:
+            return option
+    option = Option(letter=letter, line=line)
+    note.options.append(option)
+    return option
+
+
+def _flat(nodes: list[Node]) -> list[Node]:
+    return [n for node in nodes for n in node.flatten()]
+
+
+def _items(blocks: Blocks, each_line: bool = False) -> list[Item]:
+    items = [Item(n.text, n.line) for n in _flat(blocks.bullets)]
+    items.extend(Item(text, number) for number, text in blocks.paragraphs if each_line or not items)
+    items.sort(key=lambda item: item.line)
+    return [item for item in items if item.text]
+
+
+def body_of(text: str) -> str:
+    """The note without its front matter, for rendering."""
+    lines = normalize_newlines(text).split("\n")
+    start = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if start is None or lines[start].strip() != "---":
+        return "\n".join(lines)
+    for i in range(start + 1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[i + 1 :])
+    return "\n".join(lines)

@@ -1,0 +1,53 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from studyapp.notes.services import notes_import
+
+
+class Command(BaseCommand):
+    help = "Import exam notes from Markdown files or folders (recursive *.md)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+        parser.add_argument("--format", choices=["text", "json"], default="text")
+
+    def handle(self, *args, paths, dry_run, format, **options):
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=2)
+        run = notes_import(paths=paths, dry_run=dry_run)
+        if format == "json":
+            self.stdout.write(json.dumps(run.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            self._write_text(run, dry_run)
+        if run.failed:
+            raise CommandError(f"{run.summary()['failed']} note(s) failed to import", returncode=1)
+
+    def _write_text(self, run, dry_run):
+        for report in run.notes:
+            counts = report.counts
+            detail = ""
+            if counts:
+                detail = (
+                    f"  {counts['cards']} cards, {counts['trigger_words']} trigger words, "
+                    f"{counts['options']} options (correct {', '.join(report.correct) or '-'})"
+                )
+            repaired = "  [encoding repaired]" if report.repaired else ""
+            self.stdout.write(f"{report.status:<9} {report.id or '-':<12} {report.path}{detail}{repaired}")
+            for problem in report.errors:
+                self.stdout.write(f"{report.path}:{problem.line}: error: {problem.message}")
+            for problem in report.warnings:
+                self.stdout.write(f"{report.path}:{problem.line}: warning: {problem.message}")
+            for u in report.uncertain:
+                self.stdout.write(
+                    f"{report.path}:{u['line']}: uncertain: '{u['char']}' (candidates {' '.join(u['candidates'])})"
+                )
+        summary = run.summary()
+        prefix = "dry run: " if dry_run else ""
+        self.stdout.write(
+            f"{prefix}{summary['total']} notes: {summary['created']} created, {summary['updated']} updated, "
+            f"{summary['unchanged']} unchanged, {summary['failed']} failed, {summary['repaired']} repaired"
+        )

@@ -1,0 +1,218 @@
+"""Exam notes and the cards made from them.
+
+A Note keeps its source Markdown and the parts parsed from it. Parts other than
+cards are rebuilt on every changed import (nothing refers to them); cards are
+updated in place by their stable key and never deleted, because learners'
+schedules and review history will point at them."""
+
+from django.db import models
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class NoteQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Staff see drafts too; everyone else sees published notes only."""
+        return self if user.is_staff else self.published()
+
+    def with_card_counts(self):
+        return self.annotate(card_count=Count("cards", filter=Q(cards__retired_at__isnull=True), distinct=True))
+
+    def filtered(self, *, category: str = "", domain: str = "", tag: str = ""):
+        notes = self
+        if category:
+            notes = notes.filter(category=category)
+        if domain:
+            notes = notes.filter(domain=domain)
+        if tag:
+            notes = notes.filter(tags__name=tag)
+        return notes
+
+
+class Note(models.Model):
+    note_id = models.CharField(_("note id"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    category = models.CharField(_("category"), max_length=200, blank=True, db_index=True)
+    domain = models.CharField(_("exam domain"), max_length=200, blank=True, db_index=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="notes")
+    created_on = models.DateField(_("written on"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    # The Markdown as studyapp reads it: repaired, UTF-8, LF line endings.
+    source = models.TextField()
+    source_path = models.CharField(max_length=500, blank=True)
+    # Hash of the bytes as delivered: an unchanged file is recognised without parsing.
+    raw_hash = models.CharField(max_length=64, db_index=True)
+    source_hash = models.CharField(max_length=64)
+    parsed = models.JSONField(default=dict)
+    repaired = models.BooleanField(default=False)
+    repair_report = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+
+    architecture = models.TextField(blank=True)
+    scenario = models.TextField(blank=True)
+    question = models.TextField(blank=True)
+    rationale = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    concept = models.TextField(blank=True)
+
+    imported_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["note_id"]
+
+    def __str__(self):
+        return f"{self.note_id} {self.title}"
+
+    @property
+    def correct_letters(self) -> list[str]:
+        return [o.letter for o in self.options.all() if o.is_correct]
+
+
+class TriggerWord(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="trigger_words")
+    position = models.PositiveSmallIntegerField()
+    term = models.CharField(max_length=200)
+    gloss = models.CharField(max_length=200, blank=True)
+    explanation = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["note", "position"]
+
+    def __str__(self):
+        return self.term
+
+
+class Requirement(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="requirements")
+    position = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=300, blank=True)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["note", "position"]
+
+    def __str__(self):
+        return self.label or self.detail[:40]
+
+
+class Option(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="options")
+    letter = models.CharField(max_length=1)
+    label = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)
+    is_correct = models.BooleanField(default=False)
+    reasoning = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["note", "letter"]
+        constraints = [models.UniqueConstraint(fields=["note", "letter"], name="option_letter_once")]
+
+    def __str__(self):
+        return f"{self.letter} {self.label}"
+
+
+class ComparisonTable(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="tables")
+    position = models.PositiveSmallIntegerField()
+    header = models.JSONField(default=list)
+    rows = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["note", "position"]
+
+    def __str__(self):
+        return " | ".join(self.header)
+
+
+class Reference(models.Model):
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=500)
+    url = models.URLField(max_length=1000)
+
+    class Meta:
+        ordering = ["note", "position"]
+
+    def __str__(self):
+        return self.text
+
+
+class ExamTip(models.Model):
+    class Kind(models.TextChoices):
+        CONCEPT_POINT = "concept_point", _("Core concept")
+        BEST_PRACTICE = "best_practice", _("Trigger → best practice")
+        PITFALL = "pitfall", _("Pitfall")
+        SHORTCUT = "shortcut", _("Exam shortcut")
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="tips")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    # For best practices: the practice; ``text`` holds the trigger.
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["note", "kind", "position"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class CardQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(retired_at__isnull=True)
+
+
+class Card(models.Model):
+    class Kind(models.TextChoices):
+        TRIGGER = "trigger", _("Trigger word")
+        COMPARE = "compare", _("Comparison")
+        CONCEPT = "concept", _("Core concept")
+        PRACTICE = "practice", _("Best practice")
+        PITFALL = "pitfall", _("Pitfall")
+        SHORTCUT = "shortcut", _("Shortcut")
+        QUESTION = "question", _("Scenario question")
+
+    # PROTECT: a card is retired, never deleted, so learner data on it survives.
+    note = models.ForeignKey(Note, on_delete=models.PROTECT, related_name="cards")
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+    front = models.TextField()
+    back = models.TextField()
+    content_hash = models.CharField(max_length=32)
+    answer_hash = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Set when an edit changed what the learner must recall: their schedule restarts.
+    answer_changed_at = models.DateTimeField(null=True, blank=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["note", "position"]
+
+    def __str__(self):
+        return self.key
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None

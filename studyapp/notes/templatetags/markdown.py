@@ -1,0 +1,15 @@
+from django import template
+
+from studyapp.sanitizer import render_inline, render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text):
+    return render_markdown(text)
+
+
+@register.filter(name="markdown_inline")
+def markdown_inline_filter(text):
+    return render_inline(text)
