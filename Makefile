@@ -55,8 +55,8 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 messages: $(STAMP)
-	$(DEV_ENV) $(PY) manage.py makemessages -l ja --no-obsolete
-	$(DEV_ENV) $(PY) manage.py compilemessages -l ja
+	$(DEV_ENV) $(PY) manage.py makemessages -l ja --no-obsolete -i ".venv/*" -i "bench/*" -i "tests/*"
+	$(DEV_ENV) $(PY) manage.py compilemessages -l ja -i .venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache .hypothesis

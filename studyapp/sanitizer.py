@@ -4,9 +4,13 @@ Python-Markdown does not sanitize (``<script>``, ``onerror=`` and
 ``javascript:`` links pass straight through), so its output always goes
 through nh3 with an allow-list. Nothing else in studyapp may call mark_safe."""
 
+import re
+
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 
 ALLOWED_TAGS = {
     "a",
@@ -45,7 +49,36 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"colspan"}, "th": {"colspan"}}
 URL_SCHEMES = {"http", "https", "mailto"}
-EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+_LIST_ITEM = re.compile(r"^(?P<quote>(?:>\s?)*)\s*(?:[-*+]|\d{1,3}[.)])\s+\S")
+_QUOTE = re.compile(r"^(?:>\s?)*")
+
+
+class _ListAfterParagraph(Preprocessor):
+    """Notes are written the way Obsidian reads them: a list may start right
+    under a paragraph line. Python-Markdown wants a blank line there."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        for line in lines:
+            item = _LIST_ITEM.match(line)
+            if item and out and out[-1].strip(" >") and not _LIST_ITEM.match(out[-1]):
+                previous = out[-1]
+                is_table = previous.lstrip(" >").startswith("|")
+                is_heading = previous.lstrip(" >").startswith("#")
+                if not (is_table or is_heading) and not previous.startswith((" ", "\t")):
+                    out.append(_QUOTE.match(line).group(0).rstrip())
+            out.append(line)
+        return out
+
+
+class ObsidianLists(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown's name
+        md.preprocessors.register(_ListAfterParagraph(md), "list_after_paragraph", 25)
+
+
+# nl2br: a single newline is a line break, as in Obsidian (exam shortcuts are
+# written one per line).
+EXTENSIONS = ["tables", "fenced_code", "sane_lists", "nl2br", ObsidianLists()]
 
 
 def clean_html(html: str) -> str:
@@ -62,6 +95,19 @@ def clean_html(html: str) -> str:
 def render_markdown(text: str) -> SafeString:
     html = markdown.markdown(text or "", extensions=EXTENSIONS, output_format="html")
     return mark_safe(clean_html(html))  # noqa: S308 - sanitized just above
+
+
+def _marked(text: str, terms: list[str]) -> str:
+    """Wrap each term (trigger words) in <mark>; the result still goes through
+    Markdown and the sanitizer like any other note text."""
+    if not terms:
+        return text
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True) if t), re.I)
+    return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", text)
+
+
+def render_highlighted(text: str, terms: list[str]) -> SafeString:
+    return render_markdown(_marked(text or "", terms))
 
 
 def render_inline(text: str) -> SafeString:

@@ -95,9 +95,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# One backend: it loads the user and their profile in one query per request.
+AUTHENTICATION_BACKENDS = ["studyapp.accounts.backends.ProfileBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "note_list"
 LOGOUT_REDIRECT_URL = "note_list"
+# Login and signup throttles (token buckets): (attempts allowed at once,
+# seconds until one more is allowed). A classroom behind one NAT address shares
+# the per-IP buckets; raise them there rather than drop them.
+LOGIN_THROTTLE_PER_IP = (10, 30)
+LOGIN_THROTTLE_PER_USERNAME = (5, 60)
+SIGNUP_THROTTLE_PER_IP = (10, 60)
+# Behind a proxy every request comes from the proxy's address: the throttles
+# then key on the address the proxy appends to X-Forwarded-For.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]

@@ -11,21 +11,20 @@ import pytest
 
 from tests.conftest import ROOT
 
+# Variables the test run sets that a production environment would not have.
+TEST_ONLY = {
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "STATIC_MANIFEST",
+    "ALLOWED_HOSTS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
+
 
 def production_env(**overrides) -> dict:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in {
-            "DEBUG",
-            "SECURE_SSL_REDIRECT",
-            "SESSION_COOKIE_SECURE",
-            "CSRF_COOKIE_SECURE",
-            "STATIC_MANIFEST",
-            "ALLOWED_HOSTS",
-        }
-    }
+    env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY}
     env.update(DEBUG="false", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="studyapp.example.com")
     env.update(overrides)
     return env

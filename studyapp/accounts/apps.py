@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "studyapp.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from studyapp.accounts import signals  # noqa: F401 - registers the receivers

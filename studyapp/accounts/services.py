@@ -1,10 +1,25 @@
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
+from django.db import transaction
+
+from studyapp.accounts.models import Profile
 
 INSTRUCTORS = "Instructors"
 DEMO_ACCOUNTS = {
     "learner": {"password": "learn-sap-2026", "email": "learner@example.com", "instructor": False},
     "instructor": {"password": "teach-sap-2026", "email": "instructor@example.com", "instructor": True},
 }
+
+# What a learner may change about their own profile; the study scope has its
+# own page and the user link is never writable.
+PROFILE_EDITABLE_FIELDS = (
+    "language",
+    "time_zone",
+    "desired_retention",
+    "new_per_day",
+    "reviews_per_day",
+    "exam_date",
+)
 
 
 def instructors_group_ensure() -> Group:
@@ -28,3 +43,39 @@ def demo_accounts_ensure() -> dict[str, str]:
             user.groups.add(group)
         logins[username] = spec["password"]
     return logins
+
+
+def profile_get(*, user) -> Profile:
+    """The user's profile, made now if the user predates the signal (or was
+    loaded from a raw fixture)."""
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        profile, _ = Profile.objects.get_or_create(user=user)
+        return profile
+
+
+def profile_update(*, profile: Profile, data: dict) -> None:
+    """Write the allowed fields present in ``data``.
+
+    Anything else in ``data`` (a form may carry more) is ignored, never written.
+    """
+    fields = [field for field in PROFILE_EDITABLE_FIELDS if field in data]
+    if not fields:
+        return
+    for field in fields:
+        setattr(profile, field, data[field])
+    # The field validators (ranges, known time zone, known language) hold for
+    # callers that did not come through a form too.
+    profile.clean_fields(exclude=[f.name for f in Profile._meta.fields if f.name not in fields])
+    profile.save(update_fields=fields)
+
+
+@transaction.atomic
+def user_signup(*, username: str, password: str, email: str = "", language: str = "") -> User:
+    """Create a learner; their profile starts in the language they signed up in."""
+    user = User.objects.create_user(username=username, email=email, password=password)
+    profile = profile_get(user=user)
+    if language in dict(settings.LANGUAGES):
+        profile_update(profile=profile, data={"language": language})
+    return user

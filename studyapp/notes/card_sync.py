@@ -7,9 +7,13 @@ follows the content. Cards with no counterpart are retired, never deleted."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import Any
 
+from django.db import connection, models
 from django.utils import timezone
 
 from studyapp.noteformat.cards import CardSpec
@@ -28,8 +32,13 @@ class SyncCounts:
     answer_changed: list[str] = field(default_factory=list)
 
 
-def cards_sync(*, note: Note, specs: list[CardSpec]) -> SyncCounts:
+def cards_sync(*, note: Note, specs: list[CardSpec], new_note: bool = False) -> SyncCounts:
+    """``new_note``: the note was created in this transaction, so it has no
+    cards yet and there is nothing to read or match."""
     counts = SyncCounts()
+    if new_note:
+        counts.created = insert_rows(Card, (_new_card_row(note, spec) for spec in specs))
+        return counts
     now = timezone.now()
     existing = {card.key: card for card in Card.objects.filter(note=note)}
     unmatched_specs: list[CardSpec] = []
@@ -40,11 +49,11 @@ def cards_sync(*, note: Note, specs: list[CardSpec]) -> SyncCounts:
         else:
             unmatched_specs.append(spec)
     spare = [c for c in existing.values() if c.key not in matched and c.retired_at is None]
-    to_create: list[Card] = []
+    to_create: list[CardSpec] = []
     for spec in unmatched_specs:
         card = _most_similar(spec, spare)
         if card is None:
-            to_create.append(_new_card(note, spec))
+            to_create.append(spec)
             continue
         spare.remove(card)
         matched[card.key] = spec
@@ -77,9 +86,7 @@ def cards_sync(*, note: Note, specs: list[CardSpec]) -> SyncCounts:
                 "updated_at",
             ],
         )
-    if to_create:
-        Card.objects.bulk_create(to_create)
-        counts.created = len(to_create)
+    counts.created = insert_rows(Card, (_new_card_row(note, spec) for spec in to_create))
     return counts
 
 
@@ -90,17 +97,99 @@ def _check_unique_keys(cards: list[Card]) -> None:
         raise ValueError(f"card keys collide: {sorted(k for k in keys if keys.count(k) > 1)}")
 
 
-def _new_card(note: Note, spec: CardSpec) -> Card:
-    return Card(
-        note=note,
-        key=spec.key,
-        kind=spec.kind,
-        position=spec.position,
-        front=spec.front,
-        back=spec.back,
-        content_hash=spec.content_hash,
-        answer_hash=spec.answer_hash,
-    )
+def _new_card_row(note: Note, spec: CardSpec) -> dict[str, Any]:
+    return {
+        "note_id": note.pk,
+        "key": spec.key,
+        "kind": spec.kind,
+        "position": spec.position,
+        "front": spec.front,
+        "back": spec.back,
+        "content_hash": spec.content_hash,
+        "answer_hash": spec.answer_hash,
+    }
+
+
+# Fields whose Python value (str, int, bool, a foreign key's id) is exactly what
+# the driver is given; other fields (dates, JSON) go through their own conversion.
+_PASSED_AS_IS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
+
+
+def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
+    """INSERT rows given as {attname: value}, all with the same keys, with one
+    executemany; returns how many.
+
+    What ``bulk_create`` stores (it sends no signals either), without what it
+    costs: building a model instance and compiling every value through the ORM
+    takes about 60 µs a row, which was most of an import's time (see
+    docs/benchmarks.md). Fields a row leaves out get what ``bulk_create`` would
+    give them: the current time for ``auto_now``/``auto_now_add``, else the
+    field's default. Ids are not returned: for rows nobody needs the id of."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    plan = _insert_plan(model, tuple(rows[0]), connection.vendor)
+    filled = plan.filled_values()
+    params = [[*plan.values(row), *filled] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(plan.sql, params)
+    return len(rows)
+
+
+def insert_row(model: type[models.Model], row: dict[str, Any]) -> Any:
+    """INSERT one row as ``insert_rows`` does; returns its primary key.
+
+    For a model saved by the ORM elsewhere: no pre_save/post_save signal is
+    sent (there is no receiver for the models imported here)."""
+    plan = _insert_plan(model, tuple(row), connection.vendor)
+    params = [*plan.values(row), *plan.filled_values()]
+    pk = model._meta.pk
+    with connection.cursor() as cursor:
+        if not connection.features.can_return_columns_from_insert:
+            cursor.execute(plan.sql, params)
+            return connection.ops.last_insert_id(cursor, model._meta.db_table, pk.column)
+        returning, returning_params = connection.ops.return_insert_columns([pk])
+        cursor.execute(f"{plan.sql} {returning}", [*params, *returning_params])
+        return cursor.fetchone()[0]
+
+
+@dataclass(frozen=True)
+class _InsertPlan:
+    sql: str
+    given: tuple[models.Field, ...]  # from each row, in column order
+    filled: tuple[models.Field, ...]  # stamped with the time, or the default
+
+    def values(self, row: dict[str, Any]) -> list[Any]:
+        return [_db_value(f, row[f.attname]) for f in self.given]
+
+    def filled_values(self) -> list[Any]:
+        now = timezone.now()
+        return [_db_value(f, now if _stamped(f) else f.get_default()) for f in self.filled]
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_plan(model: type[models.Model], keys: tuple[str, ...], vendor: str) -> _InsertPlan:
+    """The statement for rows with ``keys``, built once per model and keys
+    (``vendor`` only keys the cache: quoting differs between databases)."""
+    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
+    given = tuple(f for f in fields if f.attname in keys and not _stamped(f))
+    filled = tuple(f for f in fields if f not in given)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in (*given, *filled))
+    placeholders = ", ".join(["%s"] * len(fields))
+    table = quote(model._meta.db_table)
+    return _InsertPlan(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", given, filled)  # noqa: S608
+
+
+def _stamped(field: models.Field) -> bool:
+    """auto_now / auto_now_add: the ORM sets these on save whatever they hold."""
+    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+
+
+def _db_value(field: models.Field, value: Any) -> Any:
+    if isinstance(field, _PASSED_AS_IS) or value is None:
+        return value
+    return field.get_db_prep_save(value, connection)
 
 
 def _apply(card: Card, spec: CardSpec, now, counts: SyncCounts) -> bool:

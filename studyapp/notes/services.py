@@ -10,13 +10,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from studyapp.noteformat.cards import cards_for
 from studyapp.noteformat.model import ParsedNote, Problem
 from studyapp.noteformat.parser import normalize_newlines, parse_note
 from studyapp.noteformat.repair import decode_bytes, repair_text
-from studyapp.notes.card_sync import SyncCounts, cards_sync
+from studyapp.notes.card_sync import SyncCounts, cards_sync, insert_row, insert_rows
 from studyapp.notes.models import (
     ComparisonTable,
     ExamTip,
@@ -168,17 +169,17 @@ def note_import(*, raw: bytes, report: NoteReport, dry_run: bool = False, catalo
     if dry_run:
         return report
     source_hash = hashlib.sha256(repair.text.encode("utf-8")).hexdigest()
+    fields = _note_fields(parsed, repair, source_hash, fingerprint, report)
     with transaction.atomic():
-        note = Note.objects.select_for_update().filter(note_id=parsed.meta.id).first()
-        if note is not None and note.source_hash == source_hash:
-            # Other bytes, same text (CRLF instead of LF, say): remember the new bytes only.
-            Note.objects.filter(pk=note.pk).update(raw_hash=fingerprint)
+        note, created = _store_note(parsed.meta.id, fields, known=parsed.meta.id in catalog.ids)
+        if note is None:
             report.status = "unchanged"
             return report
-        note = _save_note(note, parsed, repair, source_hash, fingerprint, report)
-        _replace_parts(note, parsed)
-        _set_tags(note, parsed.meta.tags, catalog.tags)
-        report.cards = cards_sync(note=note, specs=specs)
+        if not created:
+            _delete_parts(note)
+        _insert_parts(note, parsed)
+        _set_tags(note, parsed.meta.tags, catalog.tags, new_note=created)
+        report.cards = cards_sync(note=note, specs=specs, new_note=created)
     catalog.ids.add(parsed.meta.id)
     return report
 
@@ -224,12 +225,13 @@ def _counts(parsed: ParsedNote, cards: int) -> dict:
     }
 
 
-def _save_note(note, parsed: ParsedNote, repair, source_hash, fingerprint, report) -> Note:
+def _note_fields(parsed: ParsedNote, repair, source_hash: str, fingerprint: str, report: NoteReport) -> dict:
+    """The note row's columns, but for ``note_id``."""
     meta = parsed.meta
     data = parsed.to_dict()
     data["counts"] = report.counts
     context = parsed.context
-    fields = {
+    return {
         "title": meta.title[:200],
         "category": meta.category,
         "domain": meta.domain,
@@ -249,63 +251,134 @@ def _save_note(note, parsed: ParsedNote, repair, source_hash, fingerprint, repor
         "summary": parsed.exam_note.summary,
         "concept": parsed.exam_note.concept,
     }
-    if note is None:
-        return Note.objects.create(note_id=meta.id, **fields)
-    for name, value in fields.items():
-        setattr(note, name, value)
-    note.save()
+
+
+def _store_note(note_id: str, fields: dict, *, known: bool) -> tuple[Note | None, bool]:
+    """Create or update the note's row: (note, created), or (None, False) when
+    the stored text is the same and only the new bytes' hash is remembered.
+
+    ``known``: the run's catalog has the id. When it does not, the row is
+    inserted straight away, which saves a query per new note; the lookup
+    follows only if another import created the note in the meantime."""
+    if not known:
+        note = _insert_note(note_id, fields)
+        if note is not None:
+            return note, True
+    # Only what decides between "unchanged" and "updated": the stored source
+    # and parsed JSON are large and about to be replaced.
+    stored = Note.objects.select_for_update().filter(note_id=note_id).only("pk", "source_hash").first()
+    if stored is None:
+        return Note.objects.create(note_id=note_id, **fields), True
+    if stored.source_hash == fields["source_hash"]:
+        # Other bytes, same text (CRLF instead of LF, say): remember the new bytes only.
+        Note.objects.filter(pk=stored.pk).update(raw_hash=fields["raw_hash"])
+        return None, False
+    # update() rather than save(): ``stored`` holds only its key and hash.
+    # update() skips auto_now, so the time is set here as save() would.
+    Note.objects.filter(pk=stored.pk).update(**fields, updated_at=timezone.now())
+    return stored, False
+
+
+def _insert_note(note_id: str, fields: dict) -> Note | None:
+    """The new note, or None when its id is taken after all (by an import
+    running beside this one since the catalog was loaded)."""
+    try:
+        with transaction.atomic():  # a savepoint: the clash must not end the note's transaction
+            # insert_row rather than create(): the ORM's create costs more than
+            # all the note's parts and cards together (see docs/benchmarks.md).
+            pk = insert_row(Note, {"note_id": note_id, **fields})
+    except IntegrityError:
+        return None
+    note = Note(pk=pk, note_id=note_id, **fields)
+    note._state.adding = False  # it is stored: a save() must update, not insert
     return note
 
 
-def _replace_parts(note: Note, parsed: ParsedNote) -> None:
+PART_MODELS = (TriggerWord, Requirement, Option, ComparisonTable, Reference, ExamTip)
+
+
+def _delete_parts(note: Note) -> None:
     """Parts carry no learner data, so a changed note simply gets them anew."""
-    for model in (TriggerWord, Requirement, Option, ComparisonTable, Reference, ExamTip):
+    for model in PART_MODELS:
         model.objects.filter(note=note).delete()
+
+
+def _insert_parts(note: Note, parsed: ParsedNote) -> None:
     context = parsed.context
-    TriggerWord.objects.bulk_create(
-        TriggerWord(note=note, position=i, term=w.term[:200], gloss=w.gloss[:200], explanation=w.explanation)
-        for i, w in enumerate(parsed.trigger_words)
+    insert_rows(
+        TriggerWord,
+        (
+            {
+                "note_id": note.pk,
+                "position": i,
+                "term": w.term[:200],
+                "gloss": w.gloss[:200],
+                "explanation": w.explanation,
+            }
+            for i, w in enumerate(parsed.trigger_words)
+        ),
     )
-    Requirement.objects.bulk_create(
-        Requirement(note=note, position=i, label=r.label[:300], detail=r.detail)
-        for i, r in enumerate([*context.requirements, *context.points])
+    insert_rows(
+        Requirement,
+        (
+            {"note_id": note.pk, "position": i, "label": r.label[:300], "detail": r.detail}
+            for i, r in enumerate([*context.requirements, *context.points])
+        ),
     )
-    Option.objects.bulk_create(
-        Option(
-            note=note, letter=o.letter, label=o.label[:300], text=o.text, is_correct=o.correct, reasoning=o.reasoning
-        )
-        for o in parsed.options
+    insert_rows(
+        Option,
+        (
+            {
+                "note_id": note.pk,
+                "letter": o.letter,
+                "label": o.label[:300],
+                "text": o.text,
+                "is_correct": o.correct,
+                "reasoning": o.reasoning,
+            }
+            for o in parsed.options
+        ),
     )
-    ComparisonTable.objects.bulk_create(
-        ComparisonTable(note=note, position=i, header=t.header, rows=t.rows) for i, t in enumerate(parsed.tables)
+    insert_rows(
+        ComparisonTable,
+        ({"note_id": note.pk, "position": i, "header": t.header, "rows": t.rows} for i, t in enumerate(parsed.tables)),
     )
-    Reference.objects.bulk_create(
-        Reference(note=note, position=i, text=r.text[:500], url=r.url[:1000]) for i, r in enumerate(parsed.references)
+    insert_rows(
+        Reference,
+        (
+            {"note_id": note.pk, "position": i, "text": r.text[:500], "url": r.url[:1000]}
+            for i, r in enumerate(parsed.references)
+        ),
     )
-    ExamTip.objects.bulk_create(_tips(note, parsed))
+    insert_rows(ExamTip, _tips(note, parsed))
 
 
-def _tips(note: Note, parsed: ParsedNote) -> list[ExamTip]:
+def _tips(note: Note, parsed: ParsedNote) -> list[dict]:
     exam = parsed.exam_note
     kinds = ExamTip.Kind
-    tips = [
-        ExamTip(note=note, kind=kinds.CONCEPT_POINT, position=i, text=p.text) for i, p in enumerate(exam.concept_points)
-    ]
-    tips += [
-        ExamTip(note=note, kind=kinds.BEST_PRACTICE, position=i, text=b.trigger, detail=b.practice)
-        for i, b in enumerate(exam.best_practices)
-    ]
-    tips += [ExamTip(note=note, kind=kinds.PITFALL, position=i, text=p.text) for i, p in enumerate(exam.pitfalls)]
-    tips += [ExamTip(note=note, kind=kinds.SHORTCUT, position=i, text=s.text) for i, s in enumerate(exam.shortcuts)]
+
+    def tip(kind: str, position: int, text: str, detail: str = "") -> dict:
+        return {"note_id": note.pk, "kind": kind, "position": position, "text": text, "detail": detail}
+
+    tips = [tip(kinds.CONCEPT_POINT, i, p.text) for i, p in enumerate(exam.concept_points)]
+    tips += [tip(kinds.BEST_PRACTICE, i, b.trigger, b.practice) for i, b in enumerate(exam.best_practices)]
+    tips += [tip(kinds.PITFALL, i, p.text) for i, p in enumerate(exam.pitfalls)]
+    tips += [tip(kinds.SHORTCUT, i, s.text) for i, s in enumerate(exam.shortcuts)]
     return tips
 
 
-def _set_tags(note: Note, names: list[str], cache: dict[str, int]) -> None:
+def _set_tags(note: Note, names: list[str], cache: dict[str, int], *, new_note: bool) -> None:
     missing = [n for n in names if n not in cache]
     if missing:
         Tag.objects.bulk_create([Tag(name=n) for n in missing], ignore_conflicts=True)
         cache.update(Tag.objects.filter(name__in=missing).values_list("name", "id"))
-    note.tags.set([cache[n] for n in names])
+    tag_ids = list(dict.fromkeys(cache[n] for n in names))
+    if not new_note:
+        note.tags.set(tag_ids)
+        return
+    # A note created in this transaction has no tags yet: insert the links
+    # without tags.set() first reading the (empty) current set.
+    insert_rows(Note.tags.through, ({"note_id": note.pk, "tag_id": tag_id} for tag_id in tag_ids))
 
 
 def note_export(*, note: Note, fmt: str) -> str:

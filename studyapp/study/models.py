@@ -1,41 +1,60 @@
-"""What a learner has done: per-card schedule state and the log of every answer.
+"""What a learner has done: per-card schedule state, the log of every answer,
+and per-day counters.
 
-Both point at cards with PROTECT: cards are retired, never deleted, so nothing
-here can vanish through an import or an edit."""
+States and logs point at cards with PROTECT: cards are retired, never deleted,
+so nothing here can vanish through an import or an edit."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class CardState(models.Model):
-    """FSRS state of one card for one learner (mirrors ``fsrs.Card``)."""
+    """The schedule of one card for one learner (mirrors ``fsrs.Card``).
+
+    Rows exist for every card in the learner's study scope, new ones included
+    (``state=NEW``, no due date), so that picking the next card is one indexed
+    query instead of an anti-join against the whole catalogue."""
 
     class State(models.IntegerChoices):
-        LEARNING = 1
-        REVIEW = 2
-        RELEARNING = 3
+        NEW = 0, _("New")
+        LEARNING = 1, _("Learning")
+        REVIEW = 2, _("Review")
+        RELEARNING = 3, _("Relearning")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_states")
     card = models.ForeignKey("notes.Card", on_delete=models.PROTECT, related_name="states")
-    state = models.PositiveSmallIntegerField(choices=State.choices, default=State.LEARNING)
-    step = models.PositiveSmallIntegerField(null=True, blank=True, default=0)
+    state = models.PositiveSmallIntegerField(choices=State.choices, default=State.NEW)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
     stability = models.FloatField(null=True, blank=True)
     difficulty = models.FloatField(null=True, blank=True)
-    due = models.DateTimeField()
+    due = models.DateTimeField(null=True, blank=True)
     last_review = models.DateTimeField(null=True, blank=True)
     reps = models.PositiveIntegerField(default=0)
     lapses = models.PositiveIntegerField(default=0)
+    # Order in which new cards are introduced (note order, then card position).
+    new_rank = models.PositiveIntegerField(default=0)
+    # In the learner's current study scope and the card is not retired.
+    in_scope = models.BooleanField(default=True)
     suspended = models.BooleanField(default=False)
     buried_until = models.DateTimeField(null=True, blank=True)
     is_leech = models.BooleanField(default=False)
+    # Bumped by every change; an answer names the version it answers, so a
+    # repeated submission (double click, two tabs, a retry) is recorded once.
+    version = models.PositiveIntegerField(default=0)
+    # The card's answer changed since the learner last saw it: show a notice.
+    changed_notice = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "card"], name="one_state_per_user_card")]
-        indexes = [models.Index(fields=["user", "suspended", "due"], name="state_user_due")]
+        indexes = [
+            models.Index(fields=["user", "in_scope", "suspended", "state", "due"], name="state_queue"),
+            models.Index(fields=["user", "in_scope", "suspended", "state", "new_rank"], name="state_new_queue"),
+        ]
 
     def __str__(self):
-        return f"{self.user_id}:{self.card_id} due {self.due:%Y-%m-%d %H:%M}"
+        return f"{self.user_id}:{self.card_id} {self.get_state_display()}"
 
 
 class ReviewLog(models.Model):
@@ -44,14 +63,48 @@ class ReviewLog(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
     card = models.ForeignKey("notes.Card", on_delete=models.PROTECT, related_name="review_logs")
+    state = models.ForeignKey(CardState, on_delete=models.SET_NULL, null=True, related_name="logs")
     rating = models.PositiveSmallIntegerField()
-    reviewed_at = models.DateTimeField(db_index=True)
+    reviewed_at = models.DateTimeField()
+    # The learner's study day (local time, days start at 4 a.m.).
+    study_day = models.DateField()
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    # State (CardState.State) before the answer: NEW means a first review.
+    previous_state = models.PositiveSmallIntegerField()
+    # Days since the previous review (None for a first review).
+    elapsed_days = models.FloatField(null=True, blank=True)
+    # Days from this answer to the next due date it set.
+    interval_days = models.FloatField(default=0)
+    # Full CardState fields before and after, for exact undo.
     state_before = models.JSONField(default=dict)
     state_after = models.JSONField(default=dict)
+    # Scenario questions: options chosen and the partial-credit score (0..1).
+    chosen = models.JSONField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["user", "reviewed_at"], name="log_user_time")]
+        indexes = [
+            models.Index(fields=["user", "study_day"], name="log_user_day"),
+            models.Index(fields=["user", "-id"], name="log_user_latest"),
+        ]
 
     def __str__(self):
         return f"{self.user_id}:{self.card_id} rated {self.rating}"
+
+
+class StudyDay(models.Model):
+    """Counters for one learner's study day, kept as answers come in so that no
+    request has to count the review history."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_days")
+    day = models.DateField()
+    new_done = models.PositiveIntegerField(default=0)
+    reviews_done = models.PositiveIntegerField(default=0)
+    answers = models.PositiveIntegerField(default=0)
+    time_ms = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_study_day")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.day}"

@@ -24,7 +24,9 @@ def attach_learner_data(user, cards):
     now = timezone.now()
     for card in cards:
         CardState.objects.create(user=user, card=card, due=now + timedelta(days=3), stability=4.2, reps=2)
-        ReviewLog.objects.create(user=user, card=card, rating=3, reviewed_at=now, duration_ms=5000)
+        ReviewLog.objects.create(
+            user=user, card=card, rating=3, reviewed_at=now, study_day=now.date(), duration_ms=5000, previous_state=0
+        )
 
 
 def test_keys_are_made_of_note_id_role_and_content():

@@ -1,6 +1,6 @@
 from django import template
 
-from studyapp.sanitizer import render_inline, render_markdown
+from studyapp.sanitizer import render_highlighted, render_inline, render_markdown
 
 register = template.Library()
 
@@ -13,3 +13,9 @@ def markdown_filter(text):
 @register.filter(name="markdown_inline")
 def markdown_inline_filter(text):
     return render_inline(text)
+
+
+@register.filter(name="markdown_marked")
+def markdown_marked_filter(text, terms):
+    """Markdown with the given terms (a list) highlighted."""
+    return render_highlighted(text, list(terms or []))

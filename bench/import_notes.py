@@ -1,0 +1,444 @@
+"""Import speed: 1,000 generated notes into a fresh SQLite database.
+
+Run from the repository root:
+
+    .venv/bin/python bench/import_notes.py        (or: make bench)
+
+Measured in one process, on one database:
+
+* parse only: for every file, what the importer does before touching the
+  database (read bytes, decode_bytes, repair_text, parse_note, cards_for);
+* the full import of the folder with ``notes_import`` into an empty database;
+* a second, unchanged import of the same folder, and the SQL queries it sends
+  for 100 and for 1,000 files (the count must not grow with the files).
+
+Targets (issue: import benchmark, 2-core machine): 1,000 notes in at most
+10 s, the unchanged re-import in at most 1.5 s, import / parse at most 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # noqa: E402
+    Stopwatch,
+    django_with_sqlite,
+    print_table,
+    quiet_queries,
+    switch_to_fresh_sqlite,
+    temporary_folder,
+)
+
+NOTE_COUNT = 1_000
+SMALL_COUNT = 100
+REPEATS = 3
+SEED = 20260301
+
+TARGETS = {
+    "import_1000_notes_s": 10.0,
+    "reimport_unchanged_s": 1.5,
+    "import_to_parse_ratio": 3.0,
+}
+
+# --------------------------------------------------------------------------
+# Generated notes
+# --------------------------------------------------------------------------
+
+# (name in the table, what it is in Japanese, managed?)
+SERVICES = [
+    ("Amazon S3", "オブジェクトストレージ", "Yes"),
+    ("Amazon EFS", "共有ファイルシステム", "Yes"),
+    ("Amazon FSx for Windows", "Windows ファイルサーバー", "Yes"),
+    ("Amazon EBS", "ブロックストレージ", "Partly"),
+    ("Amazon DynamoDB", "キーバリュー型データベース", "Yes"),
+    ("Amazon Aurora", "リレーショナルデータベース", "Yes"),
+    ("Amazon RDS Proxy", "接続プーリング", "Yes"),
+    ("Amazon ElastiCache", "インメモリキャッシュ", "Yes"),
+    ("AWS Lambda", "サーバーレス関数", "Yes"),
+    ("Amazon ECS on Fargate", "サーバーレスコンテナ", "Yes"),
+    ("Amazon EC2 Auto Scaling", "インスタンスの自動スケーリング", "Partly"),
+    ("AWS Transit Gateway", "VPC 間のハブ", "Yes"),
+    ("AWS PrivateLink", "サービス単位の非公開接続", "Yes"),
+    ("VPC Peering", "VPC 同士の直接接続", "Yes"),
+    ("AWS Direct Connect", "専用線接続", "No"),
+    ("AWS Site-to-Site VPN", "IPsec VPN", "Yes"),
+    ("Amazon CloudFront", "CDN", "Yes"),
+    ("AWS Global Accelerator", "エニーキャスト IP", "Yes"),
+    ("Amazon Route 53", "DNS とヘルスチェック", "Yes"),
+    ("Amazon SQS", "メッセージキュー", "Yes"),
+    ("Amazon SNS", "Pub/Sub 通知", "Yes"),
+    ("Amazon EventBridge", "イベントバス", "Yes"),
+    ("AWS Step Functions", "ワークフロー", "Yes"),
+    ("Amazon Kinesis Data Streams", "ストリーム処理", "Partly"),
+    ("AWS KMS", "鍵管理", "Yes"),
+    ("AWS Secrets Manager", "シークレットのローテーション", "Yes"),
+    ("AWS IAM Identity Center", "シングルサインオン", "Yes"),
+    ("AWS Organizations SCP", "アカウント横断のガードレール", "Yes"),
+    ("AWS Control Tower", "ランディングゾーン", "Yes"),
+    ("AWS Config", "構成の記録と評価", "Yes"),
+    ("AWS Backup", "バックアップの一元管理", "Yes"),
+    ("AWS Elastic Disaster Recovery", "災害復旧", "Yes"),
+    ("AWS DataSync", "データ転送", "Yes"),
+    ("AWS Snowball Edge", "オフライン転送", "No"),
+    ("AWS DMS", "データベース移行", "Partly"),
+    ("Amazon Athena", "サーバーレス SQL", "Yes"),
+]
+
+CATEGORIES = ["Networking", "Storage", "Database", "Security", "Compute", "Migration", "Monitoring", "Cost"]
+DOMAINS = [
+    "Design Solutions for Organizational Complexity",
+    "Design for New Solutions",
+    "Continuous Improvement for Existing Solutions",
+    "Accelerate Workload Migration and Modernization",
+]
+TAGS = [
+    "S3", "EFS", "FSx", "EBS", "DynamoDB", "Aurora", "RDS", "ElastiCache", "Lambda", "ECS", "Fargate", "EC2",
+    "AutoScaling", "TransitGateway", "PrivateLink", "VPC", "DirectConnect", "VPN", "CloudFront", "GlobalAccelerator",
+    "Route53", "SQS", "SNS", "EventBridge", "StepFunctions", "Kinesis", "KMS", "SecretsManager", "IAM",
+    "Organizations", "ControlTower", "Config", "Backup", "DR", "DataSync", "Snowball", "DMS", "Athena",
+    "CostOptimization", "HighAvailability", "MultiRegion", "Encryption", "Compliance", "Migration", "Serverless",
+    "Caching", "Latency", "Resilience",
+]  # fmt: skip
+COMPANY = ["A retail company", "A media company", "A bank", "A game studio", "A logistics company", "A SaaS provider"]
+CONCERNS = [
+    ("LEAST operational overhead", "運用負荷最小", "マネージドで設定の少ない案を選ぶ。"),
+    ("MOST cost-effective", "コスト最小", "常時稼働のリソースを避け、従量課金の案を選ぶ。"),
+    ("highly available", "高可用性", "複数 AZ にまたがる構成が前提になる。"),
+    ("within minutes", "RTO は数分", "待機系が起動済みの構成でなければ間に合わない。"),
+    ("without code changes", "コード変更なし", "アプリケーションの改修を伴う案は除外する。"),
+    ("encrypted at rest", "保存時の暗号化", "KMS キーとその権限を確認する。"),
+    ("across Regions", "リージョン間", "レプリケーションとグローバルなルーティングを考える。"),
+    ("millions of requests", "大量のリクエスト", "スロットリングとキャッシュが鍵になる。"),
+    ("only the API", "公開範囲の限定", "VPC 全体ではなくサービス単位で公開する。"),
+    ("audit every change", "監査証跡", "変更の記録と自動評価の仕組みが必要。"),
+]
+REQUIREMENTS = [
+    ("可用性", "単一 AZ の障害でもサービスを継続する。"),
+    ("運用負荷", "中央チームは少人数で、アカウントごとの個別作業は避けたい。"),
+    ("コスト", "夜間と週末はほとんど利用がなく、その間の費用を抑えたい。"),
+    ("セキュリティ", "通信と保存データはすべて暗号化する。"),
+    ("性能", "p99 レイテンシーを 100 ms 以下に保つ。"),
+    ("移行期間", "切り替えは 2 週間以内に終える必要がある。"),
+    ("監査", "誰がいつ何を変更したかを 1 年間保存する。"),
+]
+PITFALLS = [
+    "{a} だけでは要件を満たさない。{b} と組み合わせる必要がある。",
+    "「{a} を使えば {b} は不要」は誤り。役割が異なる。",
+    "{a} は {b} の代わりにはならない。",
+    "{a} の上限を見落としがち。大規模な構成では {b} を検討する。",
+]
+
+
+@dataclass(frozen=True)
+class GeneratedNote:
+    note_id: str
+    text: str
+
+
+def note_text(number: int, rng: random.Random) -> str:
+    """One note in the shape of the real ones (see notes/*.md), about 20 cards."""
+    note_id = f"BEN-{number:04d}"
+    services = rng.sample(SERVICES, 10)
+    main, rival = services[0], services[1]
+    concerns = rng.sample(CONCERNS, rng.randint(4, 6))
+    option_count = rng.randint(4, 6)
+    letters = "ABCDEF"[:option_count]
+    correct = sorted(rng.sample(letters, rng.randint(1, min(3, option_count - 2))))
+    title = f"{main[0]} vs {rival[0]}: {concerns[0][0]} case {number}"
+    tags = rng.sample(TAGS, rng.randint(3, 5))
+    written = date(2025, 1, 1) + timedelta(days=number % 400)
+    parts = [
+        _front_matter(note_id, title, rng.choice(CATEGORIES), rng.choice(DOMAINS), tags, written),
+        f"# {title} ({note_id})\n",
+        _context(main, rival, rng),
+        _question(number, letters, services, concerns, rng),
+        _triggers(concerns),
+        _reasoning(letters, correct, services),
+        _comparison(services[: rng.randint(4, 6)], concerns[0]),
+        _exam_note(note_id, title, main, rival, services, concerns, rng),
+    ]
+    return "\n".join(parts)
+
+
+def _front_matter(note_id: str, title: str, category: str, domain: str, tags: list[str], written: date) -> str:
+    tag_lines = "".join(f'  - "{t}"\n' for t in tags)
+    return (
+        f'---\nid: "{note_id}"\ntitle: "{title}"\ncategory: "{category}"\ndomain: "{domain}"\n'
+        f'tags:\n{tag_lines}created_at: "{written.isoformat()}"\n---\n'
+    )
+
+
+def _context(main: tuple, rival: tuple, rng: random.Random) -> str:
+    requirements = rng.sample(REQUIREMENTS, rng.randint(2, 4))
+    lines = [
+        "## 1. 状況の読み解き (Context & Requirements)\n",
+        f"- **構成図の分析**: Users -> {rival[0]} ({rival[1]}) -> {main[0]} ({main[1]}) x{rng.randint(2, 40)}。",
+        "- **必須要件**:",
+        *(f"    - **{label}**: {detail}" for label, detail in requirements),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _question(number: int, letters: str, services: list[tuple], concerns: list[tuple], rng: random.Random) -> str:
+    stem = (
+        f"{rng.choice(COMPANY)} runs {rng.randint(3, 90)} workloads in {rng.randint(2, 60)} AWS accounts "
+        f"(case {number}). The workloads use {services[1][0]} today, and the company wants a design that is "
+        f"{concerns[0][0]} and {concerns[1][0]}. A solutions architect must also keep the data {concerns[2][0]}. "
+        "Which solution will meet these requirements?"
+    )
+    options = [
+        f"- **{letter}**: Use {services[i][0]} and configure it for {concerns[i % len(concerns)][0]} "
+        f"with {rng.randint(1, 9)} additional settings in each account."
+        for i, letter in enumerate(letters)
+    ]
+    return "## 2. 問題と選択肢 (Question & Options)\n\n" + stem + "\n\n" + "\n".join(options) + "\n"
+
+
+def _triggers(concerns: list[tuple]) -> str:
+    lines = [f'- **"{english}" ({japanese})**: {advice}' for english, japanese, advice in concerns]
+    return "## 3. 勝負を決めるキーワード (Trigger Words)\n\n" + "\n".join(lines) + "\n"
+
+
+def _reasoning(letters: str, correct: list[str], services: list[tuple]) -> str:
+    declared = " & ".join([", ".join(correct[:-1]), correct[-1]]) if len(correct) > 1 else correct[0]
+    right = [
+        f"    - **{letter} ({services[letters.index(letter)][0]})**: {services[letters.index(letter)][1]}"
+        "で要件をそのまま満たせる。"
+        for letter in correct
+    ]
+    wrong = [
+        f"    - **{letter} ({services[i][0]})**: {services[i][1]}は運用負荷が高く、要件の一部を満たさない。"
+        for i, letter in enumerate(letters)
+        if letter not in correct
+    ]
+    return (
+        "## 4. なぜその答えか (Reasoning)\n\n"
+        f"- **論理的根拠 ({declared})**:\n" + "\n".join(right) + "\n- **選択肢の分析**:\n" + "\n".join(wrong) + "\n"
+    )
+
+
+def _comparison(rows: list[tuple], concern: tuple) -> str:
+    table = [
+        f"| 方式 | Managed | {concern[1]} |",
+        "| :--- | :--- | :--- |",
+        *(f"| **{name}** | {managed} | {what} |" for name, what, managed in rows),
+    ]
+    return (
+        "## 5. 比較と公式資料 (Comparison)\n\n"
+        + "\n".join(table)
+        + "\n\n- **詳細資料**: [AWS documentation](https://docs.aws.amazon.com/)\n"
+    )
+
+
+def _exam_note(
+    note_id: str, title: str, main: tuple, rival: tuple, services: list[tuple], concerns: list[tuple], rng
+) -> str:
+    practices = [f"> | {e} の要件 | {s[0]} ({s[1]}) |" for (e, _, _), s in zip(concerns, services[2:], strict=False)]
+    pitfalls = [
+        "> - " + template.format(a=services[i + 2][0], b=services[i + 3][0])
+        for i, template in enumerate(rng.sample(PITFALLS, rng.randint(2, 3)))
+    ]
+    return "\n".join(
+        [
+            "## 6. 学習メモ (Exam Note)\n",
+            f"■ AWS SAP Exam Note: {title} ({note_id})\n",
+            "> ### 📌 Core Concept",
+            f"> {concerns[0][1]}なら {main[0]} を選ぶ。{rival[0]} は{rival[1]}であり用途が違う。",
+            f"> - {main[0]} = {main[1]}",
+            f"> - {rival[0]} = {rival[1]}\n",
+            "> ### 🛠 Trigger ➔ Best Practice",
+            "> | 注目事象 (Trigger) | 調査すべき対象 (Best Practice) |",
+            "> | :--- | :--- |",
+            *practices[: rng.randint(3, 4)],
+            "",
+            "> ### ⚠️ Pitfall / Anti-Pattern",
+            *pitfalls,
+            "",
+            "> ### 💡 Exam Shortcut",
+            f"> {concerns[0][1]} = {main[0]}",
+            f"> {concerns[1][1]} + {rival[1]} = {rival[0]}",
+            "",
+        ]
+    )
+
+
+def write_notes(folder: Path, count: int, seed: int = SEED) -> list[Path]:
+    rng = random.Random(seed)
+    paths = []
+    for number in range(1, count + 1):
+        path = folder / f"BEN-{number:04d}.md"
+        path.write_text(note_text(number, rng), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+# --------------------------------------------------------------------------
+# Measurements
+# --------------------------------------------------------------------------
+
+
+def parse_only(paths: list[Path]) -> int:
+    """The importer's work before the database, for every file; returns the card count."""
+    from studyapp.noteformat.cards import cards_for
+    from studyapp.noteformat.parser import normalize_newlines, parse_note
+    from studyapp.noteformat.repair import decode_bytes, repair_text
+
+    cards = 0
+    for path in paths:
+        decoded = decode_bytes(path.read_bytes())
+        repaired = repair_text(normalize_newlines(decoded.text))
+        result = parse_note(repaired.text)
+        if not result.ok:
+            raise RuntimeError(f"{path}: generated note does not parse: {result.errors[:3]}")
+        cards += len(cards_for(result.note))
+    return cards
+
+
+def import_folder(folder: Path, expected_status: str, expected_count: int) -> None:
+    from studyapp.notes.services import notes_import
+
+    run = notes_import(paths=[folder])
+    statuses = run.summary()
+    if statuses.get(expected_status) != expected_count:
+        failed = [(r.path, r.errors[:2]) for r in run.notes if r.status == "failed"][:3]
+        raise RuntimeError(f"expected {expected_count} {expected_status}, got {statuses}; failed: {failed}")
+
+
+def unchanged_queries(paths: list[Path]) -> int:
+    """SQL statements an unchanged re-import of ``paths`` sends."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from studyapp.notes.services import notes_import
+
+    with CaptureQueriesContext(connection) as queries:
+        run = notes_import(paths=paths)
+    if run.summary()["unchanged"] != len(paths):
+        raise RuntimeError(f"re-import of {len(paths)} files was not all unchanged: {run.summary()}")
+    return len(queries)
+
+
+def stored_counts() -> tuple[int, int]:
+    from studyapp.notes.models import Card, Note
+
+    return Note.objects.count(), Card.objects.count()
+
+
+@dataclass
+class Timings:
+    """Best (smallest) of each repeated measurement: the machine is shared,
+    and noise only ever adds time."""
+
+    parse: list[float]
+    imports: list[float]
+    reimports: list[float]
+
+    @property
+    def best_import(self) -> float:
+        return min(self.imports)
+
+    @property
+    def best_reimport(self) -> float:
+        return min(self.reimports)
+
+    @property
+    def best_parse(self) -> float:
+        return min(self.parse)
+
+
+def run(note_count: int = NOTE_COUNT, repeats: int = REPEATS) -> dict:
+    with temporary_folder("studyapp-bench-") as workdir:
+        folder = workdir / "notes"
+        folder.mkdir()
+        paths = write_notes(folder, note_count)
+        django_with_sqlite(workdir / "setup.sqlite3")
+        timings = Timings([], [], [])
+        card_count = 0
+        for attempt in range(repeats):
+            switch_to_fresh_sqlite(workdir / f"bench-{attempt}.sqlite3")
+            card_count = _measure_once(folder, paths, note_count, timings)
+        queries_small = unchanged_queries(paths[:SMALL_COUNT])
+        queries_all = unchanged_queries(paths)
+    results = {
+        "import_1000_notes_s": round(timings.best_import, 3),
+        "reimport_unchanged_s": round(timings.best_reimport, 3),
+        "import_to_parse_ratio": round(timings.best_import / timings.best_parse, 2),
+        "import_notes_per_s": round(note_count / timings.best_import, 1),
+        "reimport_unchanged_queries": queries_all,
+    }
+    _report(results, timings, note_count, card_count, queries_small)
+    if queries_all != queries_small:
+        raise RuntimeError(f"re-import queries grow with the notes: {queries_small} for {SMALL_COUNT}, {queries_all}")
+    return results
+
+
+def _measure_once(folder: Path, paths: list[Path], note_count: int, timings: Timings) -> int:
+    """Parse, import and re-import once into the current (empty) database; returns the card count."""
+    with quiet_queries():
+        with Stopwatch() as parsing:
+            card_count = parse_only(paths)
+        with Stopwatch() as importing:
+            import_folder(folder, "created", note_count)
+        with Stopwatch() as reimporting:
+            import_folder(folder, "unchanged", note_count)
+    stored = stored_counts()
+    if stored != (note_count, card_count):
+        raise RuntimeError(f"stored (notes, cards) {stored}; expected {(note_count, card_count)}")
+    timings.parse.append(parsing.seconds)
+    timings.imports.append(importing.seconds)
+    timings.reimports.append(reimporting.seconds)
+    return card_count
+
+
+def _report(results: dict, timings: Timings, note_count: int, card_count: int, queries_small: int) -> None:
+    def verdict(key: str) -> str:
+        return "ok" if results[key] <= TARGETS[key] else "MISSED"
+
+    def each(values: list[float]) -> str:
+        return " ".join(f"{v:.2f}" for v in values)
+
+    rows = [
+        ("parse only (s)", f"{timings.best_parse:.3f}", "", "", each(timings.parse)),
+        (
+            f"import {note_count} notes (s)",
+            f"{results['import_1000_notes_s']:.3f}",
+            "<= 10",
+            verdict("import_1000_notes_s"),
+            each(timings.imports),
+        ),
+        ("notes per second", f"{results['import_notes_per_s']:.0f}", ">= 100", "", ""),
+        (
+            "unchanged re-import (s)",
+            f"{results['reimport_unchanged_s']:.3f}",
+            "<= 1.5",
+            verdict("reimport_unchanged_s"),
+            each(timings.reimports),
+        ),
+        ("import / parse", f"{results['import_to_parse_ratio']:.2f}", "<= 3", verdict("import_to_parse_ratio"), ""),
+        (f"re-import queries, {SMALL_COUNT} files", str(queries_small), "constant", "", ""),
+        (f"re-import queries, {note_count} files", str(results["reimport_unchanged_queries"]), "constant", "", ""),
+    ]
+    title = (
+        f"import_notes: {note_count} notes, {card_count} cards ({card_count / note_count:.1f} per note), "
+        f"best of {len(timings.imports)}"
+    )
+    print_table(title, ("figure", "best", "target", "", "every run"), rows)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, default=NOTE_COUNT, help="how many notes to generate")
+    parser.add_argument("--repeat", type=int, default=REPEATS, help="timed runs, each on a fresh database")
+    args = parser.parse_args(argv)
+    return run(args.notes, args.repeat)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from studyapp.accounts.models import Profile
+from studyapp.accounts.services import PROFILE_EDITABLE_FIELDS
+
+# Where our learners are; the rest of the world follows in alphabetical order.
+COMMON_TIME_ZONES = (
+    "Asia/Tokyo",
+    "UTC",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Shanghai",
+    "Asia/Seoul",
+    "Australia/Sydney",
+)
+
+
+@cache
+def _zone_names() -> tuple[str, ...]:
+    # available_timezones() walks the tz database on disk: once per process.
+    return tuple(sorted(available_timezones()))
+
+
+def time_zone_choices():
+    known = set(_zone_names())
+    return [
+        (_("Common"), [(name, name) for name in COMMON_TIME_ZONES if name in known]),
+        (_("All time zones"), [(name, name) for name in _zone_names()]),
+    ]
+
+
+def _label(field_name: str):
+    return capfirst(Profile._meta.get_field(field_name).verbose_name)
+
+
+class SignupForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = False
+        self.fields["email"].help_text = _("Optional.")
+
+
+class ProfileSettingsForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_label("time_zone"),
+        choices=time_zone_choices,
+        help_text=_("Your study day starts at 4 a.m. in this time zone."),
+    )
+    desired_retention = forms.FloatField(
+        label=_label("desired_retention"),
+        min_value=0.7,
+        max_value=0.99,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.99", "inputmode": "decimal"}),
+        help_text=_(
+            "The share of cards you aim to remember when they come due, from 0.70 to 0.99. Higher means more reviews."
+        ),
+    )
+    exam_date = forms.DateField(
+        label=_label("exam_date"),
+        required=False,
+        # type=date needs ISO dates whatever the interface language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Optional. Reviews are planned towards this day."),
+    )
+
+    class Meta:
+        model = Profile
+        fields = PROFILE_EDITABLE_FIELDS
+        help_texts = {
+            "new_per_day": _("New cards to introduce each day; 0 pauses new cards."),
+            "reviews_per_day": _("The most reviews to show in one day."),
+        }
+
+    def clean_exam_date(self):
+        exam_date = self.cleaned_data.get("exam_date")
+        if exam_date is None:
+            return None
+        # "Today" is the learner's today: the zone being chosen now, else the saved one.
+        zone_name = self.cleaned_data.get("time_zone") or self.instance.time_zone
+        try:
+            today = timezone.now().astimezone(ZoneInfo(zone_name)).date()
+        except (KeyError, ValueError):
+            today = timezone.now().date()
+        if exam_date < today:
+            raise forms.ValidationError(_("The exam date cannot be in the past."), code="past")
+        return exam_date

@@ -1,0 +1,165 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
+
+from studyapp.accounts.forms import ProfileSettingsForm, SignupForm
+from studyapp.accounts.ratelimit import login_attempt_authorize, signup_attempt_authorize
+from studyapp.accounts.services import profile_get, profile_update, user_signup
+
+# A URL name, not a setting: where a new learner starts. The study page is
+# being built; until its URL exists the notes list stands in.
+AFTER_SIGNUP_URL = "study"
+AFTER_SIGNUP_FALLBACK_URL = "note_list"
+
+
+def _after_signup_url() -> str:
+    try:
+        return reverse(AFTER_SIGNUP_URL)
+    except NoReverseMatch:
+        return reverse(AFTER_SIGNUP_FALLBACK_URL)
+
+
+def _safe_next(request, default: str) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return default
+
+
+def _language_apply(request, response, language: str) -> None:
+    """Show ``language`` from now on: in this request and, by cookie, the next ones."""
+    if language not in dict(settings.LANGUAGES):
+        return
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+    # The same cookie Django's set_language sets, so LocaleMiddleware picks it up.
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def login(request):
+    next_url = _safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
+    context = {"next": next_url if "next" in request.GET or "next" in request.POST else ""}
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        if not login_attempt_authorize(request=request, username=username):
+            # Refused before authenticate(): a throttled guess is not even checked.
+            form = AuthenticationForm(request, initial={"username": username[:150]})
+            context |= {"form": form, "throttled": True}
+            return render(request, "registration/login.html", context, status=429)
+        form = AuthenticationForm(request, data=request.POST)
+        if form.is_valid():
+            user = form.get_user()
+            auth_login(request, user)
+            response = redirect(next_url)
+            # The learner's language follows them to every device they log in on.
+            _language_apply(request, response, profile_get(user=user).language)
+            return response
+    else:
+        form = AuthenticationForm(request)
+    return render(request, "registration/login.html", context | {"form": form})
+
+
+@require_POST
+def logout(request):
+    auth_logout(request)
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("password1", "password2")
+@csrf_protect
+@never_cache
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect(_after_signup_url())
+    if request.method == "POST":
+        if not signup_attempt_authorize(request=request):
+            form = SignupForm(initial={"username": request.POST.get("username", "")[:150]})
+            return render(request, "accounts/signup.html", {"form": form, "throttled": True}, status=429)
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            user = user_signup(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                # Whatever language they signed up in is their choice until they change it.
+                language=translation.get_language(),
+            )
+            auth_login(request, user)
+            return redirect(_after_signup_url())
+    else:
+        form = SignupForm()
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def account_settings(request):
+    # No user id in the URL: a learner can only ever reach their own profile.
+    profile = profile_get(user=request.user)
+    if request.method == "POST":
+        form = ProfileSettingsForm(request.POST, instance=profile)
+        if form.is_valid():
+            profile_update(profile=profile, data=form.cleaned_data)
+            response = redirect("account_settings")
+            # Activated before the message is written, so it reads in the new language.
+            _language_apply(request, response, profile.language)
+            messages.success(request, _("Settings saved."))
+            return response
+    else:
+        form = ProfileSettingsForm(instance=profile)
+    return render(request, "accounts/settings.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@csrf_protect
+@never_cache
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        # Changing the password invalidates other sessions, but not this one.
+        update_session_auth_hash(request, user)
+        messages.success(request, _("Your password was changed."))
+        return redirect("account_settings")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@require_POST
+def language_switch(request):
+    """Django's set_language, remembering the choice for a logged-in learner."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        profile_update(profile=profile_get(user=request.user), data={"language": language})
+    return set_language(request)

@@ -1,0 +1,83 @@
+"""What the study templates need about the card on screen, built from the
+CardState (with its card and note already loaded: no queries here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from studyapp.accounts.models import Profile
+from studyapp.notes.models import Card
+from studyapp.study import questions
+from studyapp.study.exam_bridge import exam_due
+from studyapp.study.fsrs_bridge import scheduler_for, to_fsrs
+from studyapp.study.intervals import humanize, preview
+from studyapp.study.models import CardState
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@dataclass
+class ShownOption:
+    display: str  # the letter shown (options are reshuffled at each showing)
+    choice: questions.Choice
+    chosen: bool = False
+
+    @property
+    def verdict(self) -> str:
+        """right: chosen and correct; wrong: chosen, not correct; missed: a
+        correct option left out; plain: neither."""
+        if self.chosen:
+            return "right" if self.choice.correct else "wrong"
+        return "missed" if self.choice.correct else "plain"
+
+
+@dataclass
+class Scenario:
+    architecture: str
+    requirements: list[dict]
+    text: str
+    question: str
+    needed: int
+    options: list[ShownOption] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)
+    with_texts: bool = True
+
+
+@dataclass
+class Showing:
+    state: CardState
+    card: Card
+    mode: str  # "flash", "choice" (scenario with option texts), "recall" (scenario without)
+    intervals: dict[int, str]
+    scenario: Scenario | None = None
+
+
+def scenario_for(state: CardState, chosen: list[str] | None = None) -> Scenario:
+    parsed = state.card.note.parsed
+    context = parsed.get("context", {})
+    choices = questions.options(parsed)
+    # The seed changes with every answer, so each showing gets a new order.
+    order = questions.shuffled(choices, seed=state.id * 7919 + state.version)
+    picked = set(chosen or [])
+    return Scenario(
+        architecture=context.get("architecture", ""),
+        requirements=[*context.get("requirements", []), *context.get("points", [])],
+        text=context.get("text", ""),
+        question=parsed.get("question", ""),
+        needed=sum(1 for c in choices if c.correct),
+        options=[ShownOption(LETTERS[i], c, c.letter in picked) for i, c in enumerate(order)],
+        terms=questions.terms(parsed),
+        with_texts=questions.has_option_texts(parsed),
+    )
+
+
+def showing_for(state: CardState, profile: Profile, now: datetime) -> Showing:
+    card = state.card
+    scheduler = scheduler_for(profile, fuzz=False)
+    adjust = lambda after, at: exam_due(profile=profile, scheduler=scheduler, card=after, now=at)  # noqa: E731
+    intervals = {r: humanize(d) for r, d in preview(scheduler, to_fsrs(state, now), now, adjust).items()}
+    if card.kind != Card.Kind.QUESTION:
+        return Showing(state, card, "flash", intervals)
+    scenario = scenario_for(state)
+    return Showing(state, card, "choice" if scenario.with_texts else "recall", intervals, scenario)

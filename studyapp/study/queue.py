@@ -1,0 +1,110 @@
+"""Picking the next card and counting what is left today: reads only.
+
+The next card comes from at most three LIMIT 1 subqueries, each served by an
+index, fetched in one round trip; what is left today is counted over LIMITed
+subqueries, so neither grows with the learner's backlog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
+from studyapp.study.models import CardState
+
+LEARN_AHEAD = timedelta(minutes=20)
+S = CardState.State
+
+
+@dataclass(frozen=True)
+class Today:
+    """Where the learner stands in the current study day."""
+
+    now: datetime
+    day_end: datetime
+    new_left: int
+    reviews_left: int
+    # New cards and reviews answered so far today (for the progress bar).
+    done: int = 0
+
+
+def _open(user):
+    return CardState.objects.filter(user=user, in_scope=True, suspended=False)
+
+
+def _not_buried(now: datetime) -> Q:
+    return Q(buried_until__isnull=True) | Q(buried_until__lte=now)
+
+
+def _due_now(user, today: Today):
+    due = Q(state__in=(S.LEARNING, S.RELEARNING), due__lte=today.now)
+    if today.reviews_left > 0:
+        due |= Q(state=S.REVIEW, due__lt=today.day_end)
+    return _open(user).filter(due).filter(_not_buried(today.now))
+
+
+def _new(user, today: Today):
+    return _open(user).filter(state=S.NEW).filter(_not_buried(today.now))
+
+
+def _ahead(user, today: Today):
+    return (
+        _open(user)
+        .filter(state__in=(S.LEARNING, S.RELEARNING), due__lte=today.now + LEARN_AHEAD)
+        .filter(_not_buried(today.now))
+    )
+
+
+def _capped_count_sql(queryset, cap: int) -> tuple[str, tuple]:
+    if cap <= 0:
+        return "SELECT 0", ()
+    sql, params = queryset.values("id")[:cap].query.sql_with_params()
+    # The inner SQL is Django's own compilation with its parameters kept apart.
+    return f"SELECT COUNT(*) FROM ({sql}) capped", params  # noqa: S608
+
+
+# A learner never has more cards in learning than this on one day; the cap
+# only bounds the count query.
+LEARNING_CAP = 1000
+
+
+def next_state(user, today: Today) -> tuple[CardState | None, int]:
+    """The card to show now, and how many answers are left today: learning
+    cards due before the day ends, reviews up to the daily limit and new cards
+    up to the daily limit (each count capped, so it costs the same whatever the
+    backlog)."""
+    due_ids = _due_now(user, today).order_by("due").values("id")[:1]
+    new_ids = _new(user, today).order_by("new_rank", "id").values("id")[:1]
+    ahead_ids = _ahead(user, today).order_by("due").values("id")[:1]
+    candidates = Q(id__in=due_ids) | Q(id__in=ahead_ids)
+    if today.new_left > 0:
+        candidates |= Q(id__in=new_ids)
+    open_today = _open(user).filter(_not_buried(today.now))
+    learning = open_today.filter(state__in=(S.LEARNING, S.RELEARNING), due__lt=today.day_end)
+    reviews = open_today.filter(state=S.REVIEW, due__lt=today.day_end)
+    rows = list(
+        CardState.objects.filter(candidates)
+        .select_related("card__note")
+        .defer("card__note__source", "card__note__warnings", "card__note__repair_report")
+        .annotate(
+            learning_left=RawSQL(*_capped_count_sql(learning, LEARNING_CAP)),  # noqa: S611
+            reviews_left=RawSQL(*_capped_count_sql(reviews, today.reviews_left)),  # noqa: S611
+            new_left=RawSQL(*_capped_count_sql(_new(user, today), today.new_left)),  # noqa: S611
+        )
+    )
+    if not rows:
+        return None, 0
+    first = rows[0]
+    return min(rows, key=lambda s: _priority(s, today)), first.learning_left + first.reviews_left + first.new_left
+
+
+def _priority(state: CardState, today: Today) -> tuple:
+    """Due cards first (in due order), then new ones, then learning cards
+    shown ahead of their step because nothing else is left."""
+    if state.state == S.NEW:
+        return (1, 0)
+    if state.due <= today.now or (state.state == S.REVIEW and state.due < today.day_end):
+        return (0, state.due.timestamp())
+    return (2, state.due.timestamp())

@@ -1,0 +1,34 @@
+"""Which cards a learner studies: all published notes, a category, an exam
+domain, a tag, or one note (Profile.scope_kind / scope_value)."""
+
+from studyapp.accounts.models import Profile
+from studyapp.notes.models import Card, Note
+
+
+def notes_in_scope(profile: Profile):
+    notes = Note.objects.published()
+    kind, value = profile.scope_kind, profile.scope_value
+    if kind == Profile.Scope.CATEGORY:
+        notes = notes.filter(category=value)
+    elif kind == Profile.Scope.DOMAIN:
+        notes = notes.filter(domain=value)
+    elif kind == Profile.Scope.TAG:
+        notes = notes.filter(tags__name=value)
+    elif kind == Profile.Scope.NOTE:
+        notes = notes.filter(note_id=value)
+    return notes
+
+
+def cards_in_scope(profile: Profile):
+    return Card.objects.active().filter(note__in=notes_in_scope(profile))
+
+
+def scope_choices() -> dict[str, list[str]]:
+    """Values a learner can pick for each kind of scope."""
+    published = Note.objects.published()
+    return {
+        Profile.Scope.CATEGORY: sorted(set(published.exclude(category="").values_list("category", flat=True))),
+        Profile.Scope.DOMAIN: sorted(set(published.exclude(domain="").values_list("domain", flat=True))),
+        Profile.Scope.TAG: sorted(set(published.values_list("tags__name", flat=True)) - {None}),
+        Profile.Scope.NOTE: list(published.order_by("note_id").values_list("note_id", flat=True)),
+    }

@@ -1,0 +1,373 @@
+"""Selectors for the learner's statistics page. Pure reads.
+
+Every figure comes from the learner's own rows (CardState, ReviewLog) and the
+fsrs library's recall curve; nothing is estimated from other learners.
+
+Query discipline: ``learner_stats`` runs four queries whatever the amount of
+data (card states, leech cards, answers per day, true retention). Counting per
+day happens in SQL; the per-card figures (forecast, mastery, readiness) need
+fsrs in Python, so the card states are loaded once, as tuples, and everything
+card-based is computed from that one list."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from studyapp.study.fsrs_bridge import retrievability, scheduler_for
+from studyapp.study.models import CardState, ReviewLog
+
+NEW = CardState.State.NEW
+REVIEW = CardState.State.REVIEW
+
+HEATMAP_DAYS = 365
+FORECAST_DAYS = 30
+RETENTION_DAYS = 30
+# Anki's line between young and mature cards: 21 days since the last review.
+MATURE_DAYS = 21
+LEECH_LIST_LIMIT = 50
+
+
+# ---------------------------------------------------------------- card states
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """What the page needs of one CardState, without model instances."""
+
+    card_id: int
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime | None
+    last_review: datetime | None
+    in_scope: bool
+    suspended: bool
+    buried_until: datetime | None
+    is_leech: bool
+    domain: str
+
+    def as_state(self) -> CardState:
+        # An unsaved instance, only so that fsrs_bridge can translate it.
+        return CardState(
+            card_id=self.card_id,
+            state=self.state,
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due=self.due,
+            last_review=self.last_review,
+        )
+
+
+CARD_ROW_FIELDS = (
+    "card_id",
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "in_scope",
+    "suspended",
+    "buried_until",
+    "is_leech",
+    "card__note__domain",
+)
+
+
+def card_rows(*, user) -> list[CardRow]:
+    """All of the learner's card states, in one query."""
+    return [CardRow(*values) for values in CardState.objects.filter(user=user).values_list(*CARD_ROW_FIELDS)]
+
+
+def _is_queued_review(row: CardRow) -> bool:
+    return row.in_scope and not row.suspended and row.state != NEW and row.due is not None
+
+
+def _available_at(row: CardRow, now: datetime) -> datetime:
+    """When a review card can next be shown: its due date, or later if buried."""
+    if row.buried_until is not None and row.buried_until > now and row.buried_until > row.due:
+        return row.buried_until
+    return row.due
+
+
+@dataclass(frozen=True)
+class CardCounts:
+    due_today: int
+    new: int
+    learned: int
+    leeches: int
+    in_scope: int
+
+
+def card_counts(rows: list[CardRow], *, profile, now: datetime) -> CardCounts:
+    end_of_today = profile.day_end(profile.study_day(now))
+    return CardCounts(
+        due_today=sum(1 for r in rows if _is_queued_review(r) and _available_at(r, now) < end_of_today),
+        new=sum(1 for r in rows if r.in_scope and not r.suspended and r.state == NEW),
+        learned=sum(1 for r in rows if r.state != NEW),
+        leeches=sum(1 for r in rows if r.in_scope and r.is_leech),
+        in_scope=sum(1 for r in rows if r.in_scope),
+    )
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    count: int
+
+
+def due_forecast(rows: list[CardRow], *, profile, now: datetime, days: int = FORECAST_DAYS) -> list[DayCount]:
+    """Reviews due on each of the next ``days`` study days, today first.
+    Overdue cards count for today; a buried card counts on the day it returns."""
+    today = profile.study_day(now)
+    buckets = Counter()
+    for row in rows:
+        if _is_queued_review(row):
+            offset = max(0, (profile.study_day(_available_at(row, now)) - today).days)
+            if offset < days:
+                buckets[offset] += 1
+    return [DayCount(today + timedelta(days=i), buckets[i]) for i in range(days)]
+
+
+@dataclass(frozen=True)
+class DomainMastery:
+    domain: str
+    recall: float  # mean predicted recall now, 0..1
+    studied: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.recall
+
+
+def domain_mastery(rows: list[CardRow], *, profile, now: datetime) -> list[DomainMastery]:
+    """Mean predicted recall now per exam domain, over the cards in scope
+    (suspended ones included: they are still exam material; new ones count 0)."""
+    scheduler = scheduler_for(profile, fuzz=False)
+    recalls: dict[str, list[float]] = defaultdict(list)
+    studied: Counter = Counter()
+    for row in rows:
+        if row.in_scope:
+            recalls[row.domain].append(retrievability(scheduler, row.as_state(), now))
+            studied[row.domain] += row.state != NEW
+    # Named domains alphabetically; cards without a domain last.
+    order = sorted(recalls, key=lambda d: (d == "", d.casefold()))
+    return [DomainMastery(d, sum(recalls[d]) / len(recalls[d]), studied[d], len(recalls[d])) for d in order]
+
+
+@dataclass(frozen=True)
+class Readiness:
+    exam_date: date
+    days_left: int
+    cards: int
+    recall: float | None = None  # mean predicted recall at the exam, 0..1
+    at_target: int = 0  # cards predicted at or above the desired retention
+    target: float = 0.9
+
+    @property
+    def passed(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.recall is None else 100 * self.recall
+
+    @property
+    def at_target_percent(self) -> float | None:
+        return 100 * self.at_target / self.cards if self.cards else None
+
+    @property
+    def target_percent(self) -> float:
+        return 100 * self.target
+
+
+def exam_readiness(rows: list[CardRow], *, profile, now: datetime) -> Readiness | None:
+    """Predicted recall at the exam over every card in scope; None without an exam date."""
+    if not profile.exam_date:
+        return None
+    days_left = (profile.exam_date - profile.study_day(now)).days
+    in_scope = [r for r in rows if r.in_scope]
+    readiness = Readiness(
+        exam_date=profile.exam_date, days_left=days_left, cards=len(in_scope), target=profile.desired_retention
+    )
+    if days_left < 0 or not in_scope:
+        return readiness
+    # On the exam day itself its start is already behind us: predict for now.
+    moment = max(profile.exam_moment(), now)
+    scheduler = scheduler_for(profile, fuzz=False)
+    recalls = [retrievability(scheduler, r.as_state(), moment) for r in in_scope]
+    return Readiness(
+        exam_date=profile.exam_date,
+        days_left=days_left,
+        cards=len(in_scope),
+        recall=sum(recalls) / len(recalls),
+        at_target=sum(1 for r in recalls if r >= profile.desired_retention),
+        target=profile.desired_retention,
+    )
+
+
+@dataclass(frozen=True)
+class LeechCard:
+    front: str
+    note_id: str
+
+
+def leech_cards(*, user, limit: int = LEECH_LIST_LIMIT) -> list[LeechCard]:
+    rows = (
+        CardState.objects.filter(user=user, in_scope=True, is_leech=True)
+        .order_by("card__note__note_id", "card__position", "card_id")
+        .values_list("card__front", "card__note__note_id")[:limit]
+    )
+    return [LeechCard(front, note_id) for front, note_id in rows]
+
+
+# ---------------------------------------------------------------- review log
+
+
+def answers_per_day(*, user) -> dict[date, int]:
+    """Answers (ReviewLog rows) per study day, all time, counted in SQL."""
+    rows = ReviewLog.objects.filter(user=user).values("study_day").annotate(n=Count("id")).order_by("study_day")
+    return {row["study_day"]: row["n"] for row in rows}
+
+
+def study_streak(days: dict[date, int], *, today: date) -> int:
+    """Consecutive study days with an answer, ending today, or yesterday when
+    nothing has been answered yet today (the streak is not broken before the
+    day is over)."""
+    day = today if days.get(today) else today - timedelta(days=1)
+    streak = 0
+    while days.get(day):
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    days: list[DayCount]  # oldest first, ending today
+
+    @property
+    def total(self) -> int:
+        return sum(d.count for d in self.days)
+
+    @property
+    def active_days(self) -> int:
+        return sum(1 for d in self.days if d.count)
+
+    @property
+    def busiest(self) -> DayCount | None:
+        best = max(self.days, key=lambda d: d.count, default=None)
+        return best if best and best.count else None
+
+    @property
+    def mean_per_active_day(self) -> float:
+        return self.total / self.active_days if self.active_days else 0.0
+
+
+def heatmap(days: dict[date, int], *, today: date, length: int = HEATMAP_DAYS) -> Heatmap:
+    first = today - timedelta(days=length - 1)
+    return Heatmap([DayCount(first + timedelta(days=i), days.get(first + timedelta(days=i), 0)) for i in range(length)])
+
+
+@dataclass(frozen=True)
+class RetentionFigure:
+    passed: int
+    total: int
+
+    @property
+    def percent(self) -> float | None:
+        return 100 * self.passed / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class Retention:
+    young: RetentionFigure
+    mature: RetentionFigure
+    first_day: date
+    last_day: date
+
+    @property
+    def all(self) -> RetentionFigure:
+        return RetentionFigure(self.young.passed + self.mature.passed, self.young.total + self.mature.total)
+
+
+def true_retention(*, user, profile, now: datetime, days: int = RETENTION_DAYS) -> Retention:
+    """Share of reviews of cards in the review state that were not forgotten
+    (rating > 1), over the last ``days`` study days, counting only the first
+    such review of a card on a study day (a card seen again the same day is
+    being practised, not tested). Young: fewer than 21 days since the previous
+    review; mature: 21 or more. One query."""
+    today = profile.study_day(now)
+    first_day = today - timedelta(days=days - 1)
+    reviews = ReviewLog.objects.filter(user=user, previous_state=REVIEW)
+    earlier_same_day = reviews.filter(card=OuterRef("card"), study_day=OuterRef("study_day")).filter(
+        Q(reviewed_at__lt=OuterRef("reviewed_at")) | Q(reviewed_at=OuterRef("reviewed_at"), id__lt=OuterRef("id"))
+    )
+    firsts = reviews.filter(study_day__gte=first_day, study_day__lte=today).filter(~Exists(earlier_same_day))
+    mature = Q(elapsed_days__gte=MATURE_DAYS)
+    passed = Q(rating__gt=1)
+    counts = firsts.aggregate(
+        young=Count("id", filter=~mature),
+        young_passed=Count("id", filter=~mature & passed),
+        mature=Count("id", filter=mature),
+        mature_passed=Count("id", filter=mature & passed),
+    )
+    return Retention(
+        young=RetentionFigure(counts["young_passed"], counts["young"]),
+        mature=RetentionFigure(counts["mature_passed"], counts["mature"]),
+        first_day=first_day,
+        last_day=today,
+    )
+
+
+# ---------------------------------------------------------------- the page
+
+
+@dataclass(frozen=True)
+class LearnerStats:
+    today: date
+    counts: CardCounts
+    streak: int
+    answered_today: int
+    heatmap: Heatmap
+    forecast: list[DayCount]
+    retention: Retention
+    mastery: list[DomainMastery]
+    readiness: Readiness | None
+    leeches: list[LeechCard] = field(default_factory=list)
+
+    @property
+    def has_data(self) -> bool:
+        """Anything to show beyond zeros: cards in scope or any answer ever."""
+        return bool(self.counts.in_scope or self.counts.learned or self.streak or self.heatmap.total)
+
+    @property
+    def forecast_total(self) -> int:
+        return sum(d.count for d in self.forecast)
+
+
+def learner_stats(*, user, profile, now: datetime) -> LearnerStats:
+    """Everything the statistics page shows, in four queries."""
+    today = profile.study_day(now)
+    rows = card_rows(user=user)
+    counts = card_counts(rows, profile=profile, now=now)
+    per_day = answers_per_day(user=user)
+    return LearnerStats(
+        today=today,
+        counts=counts,
+        streak=study_streak(per_day, today=today),
+        answered_today=per_day.get(today, 0),
+        heatmap=heatmap(per_day, today=today),
+        forecast=due_forecast(rows, profile=profile, now=now),
+        retention=true_retention(user=user, profile=profile, now=now),
+        mastery=domain_mastery(rows, profile=profile, now=now),
+        readiness=exam_readiness(rows, profile=profile, now=now),
+        leeches=leech_cards(user=user),
+    )

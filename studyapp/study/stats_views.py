@@ -1,0 +1,38 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from studyapp.study import charts
+from studyapp.study.stats import MATURE_DAYS, learner_stats
+
+
+def _recall_bar(fraction: float, name: str):
+    label = _("%(name)s: %(percent)s%% predicted recall") % {"name": name, "percent": round(100 * fraction)}
+    return charts.bar_svg(fraction, label=label)
+
+
+@require_GET
+@login_required
+def stats(request):
+    # Always the signed-in learner's own figures: there is no user in the URL.
+    profile = request.user.profile
+    figures = learner_stats(user=request.user, profile=profile, now=timezone.now())
+    readiness = figures.readiness
+    context = {
+        "stats": figures,
+        "heatmap_svg": charts.heatmap_svg(figures.heatmap.days),
+        "forecast_svg": charts.forecast_svg(figures.forecast),
+        "retention_rows": [
+            (_("Young"), figures.retention.young),
+            (_("Mature"), figures.retention.mature),
+            (_("Total"), figures.retention.all),
+        ],
+        "mastery": [(item, _recall_bar(item.recall, item.domain or _("No exam domain"))) for item in figures.mastery],
+        "readiness_bar": _recall_bar(readiness.recall, _("Exam readiness"))
+        if readiness and readiness.recall is not None
+        else "",
+        "mature_days": MATURE_DAYS,
+    }
+    return render(request, "study/stats.html", context)

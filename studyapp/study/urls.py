@@ -1,0 +1,15 @@
+from django.urls import path
+
+from studyapp.study import stats_views, views
+
+urlpatterns = [
+    path("study/", views.study, name="study"),
+    path("study/card/", views.study_card, name="study_card"),
+    path("study/grade/<int:state_id>/", views.grade, name="study_grade"),
+    path("study/answer/<int:state_id>/", views.answer, name="study_answer"),
+    path("study/undo/", views.undo, name="study_undo"),
+    path("study/bury/<int:state_id>/", views.bury, name="study_bury"),
+    path("study/suspend/<int:state_id>/", views.suspend, name="study_suspend"),
+    path("study/scope/", views.choose_scope, name="study_scope"),
+    path("stats/", stats_views.stats, name="stats"),
+]

@@ -1,0 +1,73 @@
+import pytest
+from django.test import Client
+
+from studyapp.accounts.models import Profile
+
+pytestmark = pytest.mark.django_db
+
+URL = "/accounts/language/"
+
+
+def _language(user) -> str:
+    return Profile.objects.get(user=user).language
+
+
+def test_get_is_405(client):
+    assert client.get(URL + "?language=ja").status_code == 405
+
+
+def test_anonymous_gets_the_cookie_and_goes_back(client):
+    response = client.post(URL, {"language": "ja", "next": "/notes/"})
+    assert response.status_code == 302
+    assert response.url == "/notes/"
+    assert response.cookies["django_language"].value == "ja"
+    assert '<html lang="ja">' in client.get("/notes/").content.decode()
+
+
+def test_it_saves_the_choice_of_a_logged_in_learner(client, alice):
+    client.force_login(alice)
+    response = client.post(URL, {"language": "ja", "next": "/notes/"})
+    assert response.cookies["django_language"].value == "ja"
+    assert _language(alice) == "ja"
+
+
+def test_it_changes_nobody_else_s_profile(client, alice, bob):
+    client.force_login(bob)
+    client.post(URL, {"language": "ja", "next": "/notes/"})
+    assert _language(bob) == "ja"
+    assert _language(alice) == "en"
+
+
+def test_the_choice_is_applied_on_the_next_login_elsewhere(client, alice):
+    client.force_login(alice)
+    client.post(URL, {"language": "ja", "next": "/notes/"})
+
+    other_device = Client()
+    response = other_device.post("/accounts/login/", {"username": "alice", "password": "alice-password-1"})
+    assert response.cookies["django_language"].value == "ja"
+    assert '<html lang="ja">' in other_device.get("/notes/").content.decode()
+
+
+def test_it_ignores_an_unknown_language(client, alice):
+    client.force_login(alice)
+    response = client.post(URL, {"language": "xx", "next": "/notes/"})
+    assert response.status_code == 302
+    assert "django_language" not in response.cookies
+    assert _language(alice) == "en"
+
+
+def test_it_does_not_redirect_offsite(client):
+    response = client.post(URL, {"language": "ja", "next": "https://evil.example/"})
+    assert response.url == "/"
+
+
+def test_it_requires_a_csrf_token(alice):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    assert client.post(URL, {"language": "ja"}).status_code == 403
+    assert _language(alice) == "en"
+
+
+def test_the_header_switcher_posts_here(client):
+    body = client.get("/notes/").content.decode()
+    assert f'action="{URL}"' in body
