@@ -38,7 +38,7 @@ from bench.common import (  # noqa: E402
 
 NOTE_COUNT = 1_000
 SMALL_COUNT = 100
-REPEATS = 3
+REPEATS = 5
 SEED = 20260301
 
 TARGETS = {

@@ -106,8 +106,9 @@ def _marked(text: str, terms: list[str]) -> str:
     return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", text)
 
 
-def render_highlighted(text: str, terms: list[str]) -> SafeString:
-    return render_markdown(_marked(text or "", terms))
+def render_highlighted(text: str, terms: list[str], *, inline: bool = False) -> SafeString:
+    marked = _marked(text or "", terms)
+    return render_inline(marked) if inline else render_markdown(marked)
 
 
 def render_inline(text: str) -> SafeString:

@@ -53,3 +53,18 @@ def test_inline_rendering_has_no_paragraph():
 
 def test_inline_rendering_is_sanitized_too():
     assert "onerror" not in render_inline('<img src=x onerror="alert(1)">')
+
+
+def test_highlighting_marks_terms_and_stays_sanitized():
+    from studyapp.sanitizer import render_highlighted
+
+    html = render_highlighted('A 504 (timeout) <img src=x onerror="alert(1)"> again 504', ["504", "(timeout)"])
+    assert html.count("<mark>504</mark>") == 2
+    assert "<mark>(timeout)</mark>" in html
+    assert "onerror" not in html
+
+
+def test_highlighting_inline_has_no_paragraph():
+    from studyapp.sanitizer import render_highlighted
+
+    assert render_highlighted("use SQS", ["SQS"], inline=True) == "use <mark>SQS</mark>"

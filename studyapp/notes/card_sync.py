@@ -136,23 +136,6 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> in
     return len(rows)
 
 
-def insert_row(model: type[models.Model], row: dict[str, Any]) -> Any:
-    """INSERT one row as ``insert_rows`` does; returns its primary key.
-
-    For a model saved by the ORM elsewhere: no pre_save/post_save signal is
-    sent (there is no receiver for the models imported here)."""
-    plan = _insert_plan(model, tuple(row), connection.vendor)
-    params = [*plan.values(row), *plan.filled_values()]
-    pk = model._meta.pk
-    with connection.cursor() as cursor:
-        if not connection.features.can_return_columns_from_insert:
-            cursor.execute(plan.sql, params)
-            return connection.ops.last_insert_id(cursor, model._meta.db_table, pk.column)
-        returning, returning_params = connection.ops.return_insert_columns([pk])
-        cursor.execute(f"{plan.sql} {returning}", [*params, *returning_params])
-        return cursor.fetchone()[0]
-
-
 @dataclass(frozen=True)
 class _InsertPlan:
     sql: str
@@ -194,16 +177,18 @@ def _db_value(field: models.Field, value: Any) -> Any:
 
 def _apply(card: Card, spec: CardSpec, now, counts: SyncCounts) -> bool:
     """Copy the spec onto the card; True when anything changed."""
+    # The spec's hashes are properties computed on each use: read them once.
+    content_hash, answer_hash = spec.content_hash, spec.answer_hash
     same = (
         card.key == spec.key
         and card.position == spec.position
-        and card.content_hash == spec.content_hash
-        and card.answer_hash == spec.answer_hash
+        and card.content_hash == content_hash
+        and card.answer_hash == answer_hash
         and card.retired_at is None
     )
     if same:
         return False
-    if card.answer_hash != spec.answer_hash:
+    if card.answer_hash != answer_hash:
         card.answer_changed_at = now
         counts.answer_changed.append(spec.key)
     card.key = spec.key
@@ -211,8 +196,8 @@ def _apply(card: Card, spec: CardSpec, now, counts: SyncCounts) -> bool:
     card.position = spec.position
     card.front = spec.front
     card.back = spec.back
-    card.content_hash = spec.content_hash
-    card.answer_hash = spec.answer_hash
+    card.content_hash = content_hash
+    card.answer_hash = answer_hash
     card.retired_at = None
     card.updated_at = now
     counts.updated += 1
@@ -225,7 +210,12 @@ def _most_similar(spec: CardSpec, cards: list[Card]) -> Card | None:
     for card in cards:
         if card.kind != spec.kind:
             continue
-        ratio = SequenceMatcher(None, wanted, f"{card.front}\n{card.back}").ratio()
+        matcher = SequenceMatcher(None, wanted, f"{card.front}\n{card.back}")
+        # real_quick_ratio() and quick_ratio() are cheap upper bounds of
+        # ratio(): a card they rule out could not have won.
+        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
+            continue
+        ratio = matcher.ratio()
         if ratio >= best_ratio:
             best, best_ratio = card, ratio
     return best

@@ -13,11 +13,11 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from studyapp.noteformat.cards import cards_for
+from studyapp.noteformat.cards import CardSpec, cards_for
 from studyapp.noteformat.model import ParsedNote, Problem
 from studyapp.noteformat.parser import normalize_newlines, parse_note
 from studyapp.noteformat.repair import decode_bytes, repair_text
-from studyapp.notes.card_sync import SyncCounts, cards_sync, insert_row, insert_rows
+from studyapp.notes.card_sync import SyncCounts, cards_sync, insert_rows
 from studyapp.notes.models import (
     ComparisonTable,
     ExamTip,
@@ -170,18 +170,37 @@ def note_import(*, raw: bytes, report: NoteReport, dry_run: bool = False, catalo
         return report
     source_hash = hashlib.sha256(repair.text.encode("utf-8")).hexdigest()
     fields = _note_fields(parsed, repair, source_hash, fingerprint, report)
+    known = parsed.meta.id in catalog.ids
+    try:
+        cards = _write_note(parsed, fields, specs, catalog.tags, known=known)
+    except IntegrityError:
+        if known:
+            raise
+        # Another import created the note after this run's catalog was read:
+        # import it as a stored note. Any other integrity error comes back.
+        cards = _write_note(parsed, fields, specs, catalog.tags, known=True)
+    if cards is None:
+        report.status = "unchanged"
+        return report
+    report.cards = cards
+    catalog.ids.add(parsed.meta.id)
+    return report
+
+
+def _write_note(
+    parsed: ParsedNote, fields: dict, specs: list[CardSpec], tags: dict[str, int], *, known: bool
+) -> SyncCounts | None:
+    """Store the note, its parts, tags and cards in one transaction; None
+    when the stored text was the same already."""
     with transaction.atomic():
-        note, created = _store_note(parsed.meta.id, fields, known=parsed.meta.id in catalog.ids)
+        note, created = _store_note(parsed.meta.id, fields, known=known)
         if note is None:
-            report.status = "unchanged"
-            return report
+            return None
         if not created:
             _delete_parts(note)
         _insert_parts(note, parsed)
-        _set_tags(note, parsed.meta.tags, catalog.tags, new_note=created)
-        report.cards = cards_sync(note=note, specs=specs, new_note=created)
-    catalog.ids.add(parsed.meta.id)
-    return report
+        _set_tags(note, parsed.meta.tags, tags, new_note=created)
+        return cards_sync(note=note, specs=specs, new_note=created)
 
 
 def _report_repair(report: NoteReport, repair) -> None:
@@ -257,16 +276,10 @@ def _store_note(note_id: str, fields: dict, *, known: bool) -> tuple[Note | None
     """Create or update the note's row: (note, created), or (None, False) when
     the stored text is the same and only the new bytes' hash is remembered.
 
-    ``known``: the run's catalog has the id. When it does not, the row is
-    inserted straight away, which saves a query per new note; the lookup
-    follows only if another import created the note in the meantime."""
-    if not known:
-        note = _insert_note(note_id, fields)
-        if note is not None:
-            return note, True
-    # Only what decides between "unchanged" and "updated": the stored source
-    # and parsed JSON are large and about to be replaced.
-    stored = Note.objects.select_for_update().filter(note_id=note_id).only("pk", "source_hash").first()
+    ``known``: the run's catalog has the id. A note it does not have is
+    inserted without looking it up first, one query less per new note; if
+    another import stored it meanwhile, the unique id stops the insert."""
+    stored = _stored_note(note_id) if known else None
     if stored is None:
         return Note.objects.create(note_id=note_id, **fields), True
     if stored.source_hash == fields["source_hash"]:
@@ -279,19 +292,10 @@ def _store_note(note_id: str, fields: dict, *, known: bool) -> tuple[Note | None
     return stored, False
 
 
-def _insert_note(note_id: str, fields: dict) -> Note | None:
-    """The new note, or None when its id is taken after all (by an import
-    running beside this one since the catalog was loaded)."""
-    try:
-        with transaction.atomic():  # a savepoint: the clash must not end the note's transaction
-            # insert_row rather than create(): the ORM's create costs more than
-            # all the note's parts and cards together (see docs/benchmarks.md).
-            pk = insert_row(Note, {"note_id": note_id, **fields})
-    except IntegrityError:
-        return None
-    note = Note(pk=pk, note_id=note_id, **fields)
-    note._state.adding = False  # it is stored: a save() must update, not insert
-    return note
+def _stored_note(note_id: str) -> Note | None:
+    """The stored note, locked, with only what decides between "unchanged"
+    and "updated": its source and parsed JSON are large and about to be replaced."""
+    return Note.objects.select_for_update().filter(note_id=note_id).only("pk", "source_hash").first()
 
 
 PART_MODELS = (TriggerWord, Requirement, Option, ComparisonTable, Reference, ExamTip)

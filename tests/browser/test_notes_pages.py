@@ -4,7 +4,7 @@ import pytest
 
 from studyapp.notes.services import NoteReport, note_import
 from tests import samples
-from tests.browser.conftest import no_horizontal_scroll
+from tests.browser_fixtures import no_horizontal_scroll
 from tests.conftest import SEED
 
 pytestmark = pytest.mark.django_db(transaction=True)

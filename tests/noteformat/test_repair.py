@@ -1,6 +1,5 @@
 """Mojibake repair and byte decoding for imported notes (plain Python, no Django)."""
 
-import time
 from pathlib import Path
 
 import ftfy.bad_codecs  # noqa: F401  (the "sloppy-windows-1252" codec)
@@ -125,14 +124,6 @@ def test_repaired_seed_is_left_alone(seed_result):
     again = repair_text(seed_result.text)
     assert not again.repaired
     assert again.text is seed_result.text
-
-
-@needs_seed
-def test_seed_repair_is_fast_once_the_model_is_built(seed):
-    repair_text(seed)
-    started = time.perf_counter()
-    repair_text(seed)
-    assert time.perf_counter() - started < 1.0
 
 
 # --------------------------------------------------------------------------

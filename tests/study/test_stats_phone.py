@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import browser, no_horizontal_scroll, page, phone  # noqa: F401 - fixtures
+from tests.browser_fixtures import no_horizontal_scroll
 from tests.study.test_stats_view import alice_data, grow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +19,7 @@ def open_stats(tab, live_server, client, user) -> list[str]:
     return violations
 
 
-def test_the_page_fits_a_phone_and_the_heatmap_scrolls_in_its_box(phone, live_server, client, alice):  # noqa: F811
+def test_the_page_fits_a_phone_and_the_heatmap_scrolls_in_its_box(phone, live_server, client, alice):
     alice_data(alice)
     grow(alice, cards=11, logs_per_card=30)
 
@@ -38,7 +38,7 @@ def test_the_page_fits_a_phone_and_the_heatmap_scrolls_in_its_box(phone, live_se
     assert violations == []
 
 
-def test_the_page_on_a_laptop(page, live_server, client, alice):  # noqa: F811
+def test_the_page_on_a_laptop(page, live_server, client, alice):
     alice_data(alice)
 
     violations = open_stats(page, live_server, client, alice)

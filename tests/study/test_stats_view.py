@@ -200,7 +200,8 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, alice, django
     alice_data(alice)
     client.force_login(alice)
 
-    # session, user, profile, card states, leeches, answers per day, retention
+    # session, user (+ profile, unless it comes with the user), then four: card states,
+    # answers per day, true retention, leeches
     with django_assert_max_num_queries(7) as small:
         page(client)
 

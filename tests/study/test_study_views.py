@@ -183,3 +183,16 @@ def test_a_grade_runs_a_fixed_number_of_queries_whatever_the_database_size(clien
     large = grade_queries(client, bob)
     assert small == large
     assert large <= 8
+
+
+def test_the_floor_page_needs_a_login_and_only_gets(client, alice):
+    assert client.get(reverse("study_floor")).status_code == 302
+    client.force_login(alice)
+    assert client.get(reverse("study_floor")).status_code == 200
+    assert client.post(reverse("study_floor")).status_code == 405
+
+
+def test_home_sends_learners_to_study_and_visitors_to_the_notes(client, alice):
+    assert client.get("/")["Location"] == reverse("note_list")
+    client.force_login(alice)
+    assert client.get("/")["Location"] == reverse("study")

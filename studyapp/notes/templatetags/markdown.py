@@ -19,3 +19,8 @@ def markdown_inline_filter(text):
 def markdown_marked_filter(text, terms):
     """Markdown with the given terms (a list) highlighted."""
     return render_highlighted(text, list(terms or []))
+
+
+@register.filter(name="markdown_inline_marked")
+def markdown_inline_marked_filter(text, terms):
+    return render_highlighted(text, list(terms or []), inline=True)

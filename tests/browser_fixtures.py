@@ -1,4 +1,5 @@
-"""Chromium through Playwright. Under CI=true a missing browser fails the run;
+"""Chromium through Playwright, for any test that asks for ``page``, ``phone``
+or ``browser`` (loaded as a plugin by tests/conftest.py). Under CI=true a missing browser fails the run;
 elsewhere the browser tests are skipped with a reason that -ra prints."""
 
 import os
@@ -23,7 +24,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 def pytest_collection_modifyitems(items):
     for item in items:
-        if "tests/browser/" in str(item.fspath):
+        if {"browser", "page", "phone"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
 
 

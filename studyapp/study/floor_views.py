@@ -1,0 +1,16 @@
+"""A floor for benchmarks: a logged-in page of about the study page's size
+that runs one query of its own. bench/review_loop.py measures the study loop
+against it on the same server in the same run."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from studyapp.study.models import StudyDay
+
+
+@require_GET
+@login_required
+def floor(request):
+    days = StudyDay.objects.filter(user=request.user).count()
+    return render(request, "study/floor.html", {"days": days})
