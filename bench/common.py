@@ -72,15 +72,27 @@ def temporary_folder(prefix: str) -> Iterator[Path]:
 
 
 class Stopwatch:
-    """``with Stopwatch() as watch: ...`` then ``watch.seconds``."""
+    """``with Stopwatch() as watch: ...`` then ``watch.seconds`` (wall clock)
+    and ``watch.cpu_seconds`` (this process's CPU time: what the code costs,
+    less disturbed by other processes on a shared machine)."""
 
     def __enter__(self) -> Stopwatch:
         self._started = time.perf_counter()
-        self.seconds = 0.0
+        self._started_cpu = time.process_time()
+        self.seconds = self.cpu_seconds = 0.0
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.seconds = time.perf_counter() - self._started
+        self.cpu_seconds = time.process_time() - self._started_cpu
+
+
+def busy_warning() -> str:
+    """A warning when other processes keep the CPUs busy: wall-clock figures are then too high."""
+    load = os.getloadavg()[0]
+    if load < max(nproc() - 1, 1):
+        return ""
+    return f"warning: load average {load:.1f} on {nproc()} CPUs; other processes are running, wall-clock times suffer"
 
 
 def nproc() -> int:

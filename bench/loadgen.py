@@ -154,9 +154,7 @@ class Phase:
     errors: list[str]
 
 
-def run_phase(
-    users: Sequence[VirtualUser], *, host: str, port: int, seconds: float, max_requests: int
-) -> Phase:
+def run_phase(users: Sequence[VirtualUser], *, host: str, port: int, seconds: float, max_requests: int) -> Phase:
     """Every virtual user in its own thread for ``seconds``, or until
     ``max_requests`` requests were sent in all (split evenly between them)."""
     deadline = time.perf_counter() + seconds

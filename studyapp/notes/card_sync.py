@@ -8,7 +8,7 @@ follows the content. Cards with no counterpart are retired, never deleted."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
@@ -136,14 +136,23 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> in
     return len(rows)
 
 
+# How a field's value becomes a query parameter: None when the Python value is
+# passed as it is, else the field's own conversion (dates, JSON).
+_Conversion = Callable[[Any, Any], Any] | None
+
+
 @dataclass(frozen=True)
 class _InsertPlan:
     sql: str
-    given: tuple[models.Field, ...]  # from each row, in column order
+    given: tuple[tuple[str, _Conversion], ...]  # (attname, conversion) of the rows' values, in column order
     filled: tuple[models.Field, ...]  # stamped with the time, or the default
 
     def values(self, row: dict[str, Any]) -> list[Any]:
-        return [_db_value(f, row[f.attname]) for f in self.given]
+        values = []
+        for name, convert in self.given:
+            value = row[name]
+            values.append(value if convert is None or value is None else convert(value, connection))
+        return values
 
     def filled_values(self) -> list[Any]:
         now = timezone.now()
@@ -155,13 +164,20 @@ def _insert_plan(model: type[models.Model], keys: tuple[str, ...], vendor: str) 
     """The statement for rows with ``keys``, built once per model and keys
     (``vendor`` only keys the cache: quoting differs between databases)."""
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
+    unknown = set(keys) - {f.attname for f in fields}
+    if unknown:
+        raise ValueError(f"{model.__name__} has no column for {sorted(unknown)}")
     given = tuple(f for f in fields if f.attname in keys and not _stamped(f))
     filled = tuple(f for f in fields if f not in given)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in (*given, *filled))
     placeholders = ", ".join(["%s"] * len(fields))
     table = quote(model._meta.db_table)
-    return _InsertPlan(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", given, filled)  # noqa: S608
+    return _InsertPlan(
+        f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608 - names come from _meta
+        tuple((f.attname, None if isinstance(f, _PASSED_AS_IS) else f.get_db_prep_save) for f in given),
+        filled,
+    )
 
 
 def _stamped(field: models.Field) -> bool:

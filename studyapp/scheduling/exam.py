@@ -75,6 +75,8 @@ class ExamTuning:
     min_gain: float = 0.05
 
     def planning_recall(self, target_recall: float) -> float:
+        """What final reviews aim at for a learner's ``target_recall``: above
+        it, by a margin that shrinks as the target nears certainty."""
         return target_recall + (1 - target_recall) * self.planning_share
 
 
@@ -121,11 +123,13 @@ def plan_next_review(
 
     * ``final``, the first day on which a Good review (previewed with
       ``review_card``) would leave it at ``planning_recall`` or more on exam
-      day, if its recall then is still at least ``interim_retention`` (model)
-      or ``final_review_floor`` (this learner). The earliest such day leaves
-      the most time to relearn a card forgotten there, and because it depends
-      on each card's stability the final reviews spread over the weeks before
-      the exam instead of piling up on its eve;
+      day, if this learner's recall then is still at least
+      ``final_review_floor`` (when only the model's recall is, at least
+      ``interim_retention``, the card comes back on the last day the learner's
+      is: a final review is not spent where a lapse is likely). The earliest
+      such day leaves the most time to relearn a card forgotten there, and
+      because it depends on each card's stability the final reviews spread
+      over the weeks before the exam instead of piling up on its eve;
     * otherwise ``interim``, the last day on which the model's recall is still
       at least ``interim_retention``: an ordinary review that builds stability,
       after which the plan is made again. It ignores the calibration on
@@ -151,20 +155,24 @@ def plan_next_review(
 
     interim = max(1, _last_day_where(lambda day: recall_on(day, 1.0) >= tuning.interim_retention, last_day))
     final = _first_day_where(
-        lambda day: _exam_recall_after_good_review(
-            scheduler=scheduler,
-            card=card,
-            reviewed_at=reviewed_at + day * ONE_DAY,
-            exam_at=exam_at,
-            scale=stability_scale,
-        )
-        >= planning_recall,
+        lambda day: (
+            _exam_recall_after_good_review(
+                scheduler=scheduler,
+                card=card,
+                reviewed_at=reviewed_at + day * ONE_DAY,
+                exam_at=exam_at,
+                scale=stability_scale,
+            )
+            >= planning_recall
+        ),
         last_day,
     )
     if final is not None:
         reachable = _last_day_where(lambda day: recall_on(day, stability_scale) >= tuning.final_review_floor, last_day)
         if final <= max(interim, reachable):
-            return reviewed_at + final * ONE_DAY
+            # Not at a recall this learner would likely fail: if only the
+            # model would wait until ``final``, come back on ``reachable``.
+            return reviewed_at + min(final, max(1, reachable)) * ONE_DAY
     return reviewed_at + interim * ONE_DAY
 
 
@@ -209,17 +217,18 @@ def choose_reviews(
         return ordered[:budget]
     limit = min(budget, math.floor(tuning.load_factor * mean(past_daily_reviews)))
     chosen = ordered[:limit]
-    gains = [
-        (gain, card)
-        for card in not_due_cards
-        if card.state == State.Review
-        and card.last_review is not None
-        and (today - card.last_review).days >= 1
-        and (gain := _expected_exam_gain(scheduler=scheduler, card=card, today=today, exam_at=exam_at, scale=stability_scale))
-        >= tuning.min_gain
-    ]
-    gains.sort(key=lambda pair: (-pair[0], pair[1].card_id))
-    return chosen + [card for _, card in gains[: max(0, limit - len(chosen))]]
+    room = limit - len(chosen)
+    if room > 0:
+        chosen += _biggest_gains(
+            scheduler=scheduler,
+            cards=not_due_cards,
+            today=today,
+            exam_at=exam_at,
+            scale=stability_scale,
+            min_gain=tuning.min_gain,
+            count=room,
+        )
+    return chosen
 
 
 def new_cards_for_today(
@@ -287,9 +296,7 @@ class StabilityCalibration:
             return
         self.reviews += 1
         for index, scale in enumerate(self.grid):
-            recall = predicted_recall(
-                scheduler=self.scheduler, card=card_before, at=reviewed_at, stability_scale=scale
-            )
+            recall = predicted_recall(scheduler=self.scheduler, card=card_before, at=reviewed_at, stability_scale=scale)
             recall = min(max(recall, 1e-6), 1 - 1e-6)
             self.log_likelihood[index] += math.log(recall if recalled else 1 - recall)
 
@@ -327,6 +334,31 @@ def _expected_exam_gain(*, scheduler: Scheduler, card: Card, today: datetime, ex
         outcomes.append(predicted_recall(scheduler=scheduler, card=after, at=exam_at, stability_scale=scale))
     recalled, forgotten = outcomes
     return recall_now * recalled + (1 - recall_now) * forgotten - without
+
+
+def _biggest_gains(
+    *,
+    scheduler: Scheduler,
+    cards: Sequence[Card],
+    today: datetime,
+    exam_at: datetime,
+    scale: float,
+    min_gain: float,
+    count: int,
+) -> list[Card]:
+    """Up to ``count`` of ``cards`` whose review today adds at least
+    ``min_gain`` expected exam-day recall, the biggest gain first. A card
+    already reviewed today has nothing to gain from another review today (fsrs
+    counts whole days), so it is not a candidate."""
+    scored = []
+    for card in cards:
+        if card.state != State.Review or card.last_review is None or (today - card.last_review).days < 1:
+            continue
+        gain = _expected_exam_gain(scheduler=scheduler, card=card, today=today, exam_at=exam_at, scale=scale)
+        if gain >= min_gain:
+            scored.append((-gain, card.card_id, card))
+    scored.sort(key=lambda item: item[:2])
+    return [card for _, _, card in scored[:count]]
 
 
 def _last_day_where(holds: Callable[[int], bool], last_day: int) -> int:

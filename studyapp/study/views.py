@@ -146,7 +146,15 @@ def undo(request):
     if state is None:
         return _card_response(request, profile, now=now, notice="nothing-to-undo")
     state = type(state).objects.select_related("card__note").get(pk=state.pk)
-    context = {"showing": showing_for(state, profile, now), "oob": False, "notice": "undone"}
+    today = services.today_for(user=request.user, profile=profile, now=now)
+    _next, left = next_state(request.user, today)
+    context = {
+        "showing": showing_for(state, profile, now),
+        "left": left,
+        "done_today": today.done,
+        "oob": True,
+        "notice": "undone",
+    }
     return render_page(request, TEMPLATE, context, partial="card")
 
 

@@ -1,0 +1,294 @@
+"""The exam-date policy (studyapp.scheduling.exam), without Django or a database.
+
+Run alone with: .venv/bin/python -m pytest tests/scheduling -p no:django -q"""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fsrs import Card, Rating, Scheduler, State
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from studyapp.scheduling.exam import (
+    DEFAULT_TUNING,
+    StabilityCalibration,
+    choose_reviews,
+    new_cards_for_today,
+    plan_next_review,
+    predicted_recall,
+)
+
+NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+SCHEDULER = Scheduler(enable_fuzzing=False)
+GRADES = st.sampled_from([Rating.Again, Rating.Hard, Rating.Good, Rating.Easy])
+
+
+def reviewed(history: list[tuple[int, Rating]], *, card_id: int = 1, end: datetime = NOW) -> Card:
+    """A card after ``history`` — (days before the previous review, grade)
+    pairs — the last review falling on ``end``. Same-day (re)learning steps
+    are answered Good, so the card ends in the Review state."""
+    offsets = [sum(gap for gap, _ in history[i + 1 :]) for i in range(len(history))]
+    card = Card(card_id=card_id, due=end)
+    for offset, (_, grade) in zip(offsets, history, strict=True):
+        at = end - offset * DAY
+        card, _ = SCHEDULER.review_card(card, grade, review_datetime=at)
+        while card.state != State.Review:
+            card, _ = SCHEDULER.review_card(card, Rating.Good, review_datetime=at)
+    return card
+
+
+def with_stability(stability: float, *, card_id: int = 1, last_review: datetime = NOW) -> Card:
+    """A Review card of the given stability (difficulty 5), last seen at ``last_review``."""
+    return Card(
+        card_id=card_id,
+        state=State.Review,
+        stability=stability,
+        difficulty=5.0,
+        due=last_review + DAY,
+        last_review=last_review,
+    )
+
+
+def exam_recall(card: Card, exam_at: datetime, scale: float = 1.0) -> float:
+    return predicted_recall(scheduler=SCHEDULER, card=card, at=exam_at, stability_scale=scale)
+
+
+# --- plan_next_review -------------------------------------------------------------------------------------------
+
+
+@given(history=st.lists(st.tuples(st.integers(1, 20), GRADES), min_size=1, max_size=6))
+@settings(max_examples=60, deadline=None)
+def test_without_an_exam_the_due_date_is_plain_fsrs(history):
+    card = reviewed(history)
+    assert plan_next_review(scheduler=SCHEDULER, card=card, reviewed_at=NOW, exam_at=None) == card.due
+
+
+def test_learning_steps_and_a_past_or_next_day_exam_keep_the_fsrs_due_date():
+    learning, _ = SCHEDULER.review_card(Card(card_id=1, due=NOW), Rating.Good, review_datetime=NOW)
+    assert learning.state == State.Learning
+    weak = with_stability(2.0)
+    for card, exam_at in [
+        (learning, NOW + 30 * DAY),  # minutes-long step: the scheduler's business
+        (weak, NOW - DAY),  # exam past
+        (weak, NOW + DAY + timedelta(hours=2)),  # no whole day left before the exam
+    ]:
+        assert plan_next_review(scheduler=SCHEDULER, card=card, reviewed_at=NOW, exam_at=exam_at) == card.due
+
+
+@given(
+    history=st.lists(st.tuples(st.integers(1, 25), GRADES), min_size=1, max_size=6),
+    days_to_exam=st.integers(2, 70),
+    target=st.floats(0.8, 0.99),
+    scale=st.floats(0.4, 1.0),
+)
+@settings(max_examples=150, deadline=None)
+def test_a_card_below_target_on_exam_day_is_reviewed_before_the_exam(history, days_to_exam, target, scale):
+    card = reviewed(history)
+    exam_at = NOW + days_to_exam * DAY + timedelta(hours=1)
+    due = plan_next_review(
+        scheduler=SCHEDULER, card=card, reviewed_at=NOW, exam_at=exam_at, target_recall=target, stability_scale=scale
+    )
+    if exam_recall(card, exam_at, scale) < target:
+        assert NOW + DAY <= due <= exam_at - DAY
+    else:
+        assert due == card.due  # nothing to fix: no review spent before the exam
+
+
+def test_the_final_review_is_the_earliest_day_one_good_review_reaches_the_plan():
+    card = with_stability(25.0)
+    exam_at = NOW + 30 * DAY + timedelta(hours=1)
+    planning = DEFAULT_TUNING.planning_recall(0.97)
+    due = plan_next_review(scheduler=SCHEDULER, card=card, reviewed_at=NOW, exam_at=exam_at)
+
+    def after_good(at: datetime) -> float:
+        return exam_recall(SCHEDULER.review_card(card, Rating.Good, review_datetime=at)[0], exam_at)
+
+    assert after_good(due) >= planning
+    assert after_good(due - DAY) < planning
+    assert due < exam_at - DAY  # not left for the eve
+
+
+def test_final_reviews_spread_over_the_weeks_before_the_exam():
+    exam_at = NOW + 40 * DAY + timedelta(hours=1)
+    cards = [with_stability(s, card_id=i) for i, s in enumerate([25, 40, 60, 90, 130], start=1)]
+    dues = [plan_next_review(scheduler=SCHEDULER, card=card, reviewed_at=NOW, exam_at=exam_at) for card in cards]
+    assert all(exam_recall(card, exam_at) < 0.97 for card in cards)
+    # The steadier the card, the earlier its final review can be: one day each, over more than a week.
+    assert dues == sorted(dues, reverse=True)
+    assert len(set(dues)) == len(dues)
+    assert dues[0] - dues[-1] >= 7 * DAY
+    assert dues[0] < exam_at - 7 * DAY
+
+
+def test_a_fast_forgetting_learner_gets_an_earlier_review():
+    card = with_stability(30.0)
+    exam_at = NOW + 60 * DAY + timedelta(hours=1)
+    fitted = plan_next_review(scheduler=SCHEDULER, card=card, reviewed_at=NOW, exam_at=exam_at)
+    faster = plan_next_review(scheduler=SCHEDULER, card=card, reviewed_at=NOW, exam_at=exam_at, stability_scale=0.6)
+    assert faster <= fitted
+
+
+# --- choose_reviews ---------------------------------------------------------------------------------------------
+
+
+def test_due_reviews_go_lowest_exam_recall_first():
+    exam_at = NOW + 30 * DAY
+    stabilities = [40, 3, 120, 12, 0.8, 25, 7]
+    due = [with_stability(s, card_id=i, last_review=NOW - 5 * DAY) for i, s in enumerate(stabilities, start=1)]
+    chosen = choose_reviews(scheduler=SCHEDULER, due_cards=due, today=NOW, budget=5, exam_at=exam_at)
+    recalls = [exam_recall(card, exam_at) for card in chosen]
+    assert recalls == sorted(recalls)
+    assert len(chosen) == 5
+    left_out = [card for card in due if card not in chosen]
+    assert min(exam_recall(card, exam_at) for card in left_out) >= max(recalls)
+
+
+def test_without_an_exam_the_oldest_due_date_goes_first():
+    due = [with_stability(10, card_id=i, last_review=NOW - (i + 3) * DAY) for i in range(1, 6)]
+    for card, days_ago in zip(due, [3, 9, 1, 7, 5], strict=True):
+        card.due = NOW - days_ago * DAY
+    chosen = choose_reviews(scheduler=SCHEDULER, due_cards=due, today=NOW, budget=3)
+    assert [card.card_id for card in chosen] == [2, 4, 5]
+
+
+@given(
+    due_count=st.integers(0, 60),
+    not_due_count=st.integers(0, 60),
+    budget=st.integers(0, 50),
+    days_to_exam=st.integers(-3, 40),
+    past=st.lists(st.integers(0, 80), max_size=30),
+    seed=st.integers(0, 10_000),
+)
+@settings(max_examples=80, deadline=None)
+def test_the_daily_budget_is_never_exceeded(due_count, not_due_count, budget, days_to_exam, past, seed):
+    rng = random.Random(seed)
+    cards = [
+        with_stability(rng.uniform(0.5, 150), card_id=i, last_review=NOW - rng.randint(1, 30) * DAY)
+        for i in range(due_count + not_due_count)
+    ]
+    due, not_due = cards[:due_count], cards[due_count:]
+    chosen = choose_reviews(
+        scheduler=SCHEDULER,
+        due_cards=due,
+        not_due_cards=not_due,
+        today=NOW,
+        budget=budget,
+        exam_at=NOW + days_to_exam * DAY + timedelta(hours=1),
+        past_daily_reviews=past,
+    )
+    assert len(chosen) <= budget
+    assert len({card.card_id for card in chosen}) == len(chosen)
+    if past and 0 <= days_to_exam <= DEFAULT_TUNING.final_phase_days:
+        assert len(chosen) <= math.floor(DEFAULT_TUNING.load_factor * sum(past) / len(past))
+
+
+def test_the_final_phase_caps_the_day_and_fills_it_with_the_biggest_gains():
+    exam_at = NOW + 5 * DAY + timedelta(hours=1)
+    due = [with_stability(5, card_id=i, last_review=NOW - 4 * DAY) for i in range(1, 4)]
+    # Not due: a weak card (large gain), a steady one (no gain), one seen today (nothing to gain today).
+    weak = with_stability(6, card_id=10, last_review=NOW - 3 * DAY)
+    steady = with_stability(400, card_id=11, last_review=NOW - 2 * DAY)
+    seen_today = with_stability(3, card_id=12, last_review=NOW)
+    chosen = choose_reviews(
+        scheduler=SCHEDULER,
+        due_cards=due,
+        not_due_cards=[steady, seen_today, weak],
+        today=NOW,
+        budget=120,
+        exam_at=exam_at,
+        past_daily_reviews=[4] * 10,  # average day 4: cap floor(1.45 * 4) = 5
+    )
+    assert [card.card_id for card in chosen] == [1, 2, 3, 10]
+
+
+def test_the_final_phase_postpones_the_due_cards_that_need_it_least():
+    exam_at = NOW + 3 * DAY + timedelta(hours=1)
+    due = [with_stability(s, card_id=i, last_review=NOW - 6 * DAY) for i, s in enumerate([2, 50, 4, 30, 8], start=1)]
+    chosen = choose_reviews(
+        scheduler=SCHEDULER, due_cards=due, today=NOW, budget=120, exam_at=exam_at, past_daily_reviews=[2, 2, 2]
+    )
+    assert [card.card_id for card in chosen] == [1, 3]
+
+
+# --- new_cards_for_today ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("remaining", "new_per_day", "days_to_exam", "max_new", "expected"),
+    [
+        (300, 10, None, None, 10),  # no exam: the learner's pace
+        (5, 10, None, None, 5),  # never more than is left
+        (0, 10, 30, None, 0),
+        (300, 10, 24, None, 30),  # 10 days to introduce 300 cards, 14 days before the exam
+        (300, 10, 24, 20, 20),  # ... but never above the hard limit
+        (100, 30, 60, None, 30),  # plenty of time: the learner's own pace is not lowered
+        (100, 10, 5, None, 100),  # too late for the lead time: as fast as allowed
+    ],
+)
+def test_new_cards_are_introduced_early_enough(remaining, new_per_day, days_to_exam, max_new, expected):
+    exam_at = None if days_to_exam is None else NOW + days_to_exam * DAY
+    count = new_cards_for_today(
+        remaining=remaining, new_per_day=new_per_day, today=NOW, exam_at=exam_at, max_new_per_day=max_new
+    )
+    assert count == expected
+
+
+# --- StabilityCalibration ---------------------------------------------------------------------------------------
+
+
+def calibrated(true_scale: float, reviews: int = 2000, seed: int = 7) -> StabilityCalibration:
+    """A calibration fed ``reviews`` reviews of a learner whose stability is
+    ``true_scale`` times the model's, at intervals around the model's (where
+    FSRS would schedule them)."""
+    rng = random.Random(seed)
+    calibration = StabilityCalibration(scheduler=SCHEDULER)
+    for i in range(reviews):
+        stability = rng.uniform(1, 60)
+        card = with_stability(stability, card_id=i)
+        at = NOW + max(1, round(stability * rng.uniform(0.5, 1.5))) * DAY
+        recalled = rng.random() < exam_recall(card, at, true_scale)
+        calibration.observe(card_before=card, reviewed_at=at, recalled=recalled)
+    return calibration
+
+
+def test_calibration_finds_a_learner_who_forgets_faster():
+    # The forgetting curve is flat near 90 %: 2,000 reviews pin the scale to about +-0.1.
+    assert calibrated(0.6).scale == pytest.approx(0.6, abs=0.1)
+
+
+def test_calibration_is_about_one_for_a_fitting_learner_and_never_above():
+    assert 0.85 <= calibrated(1.0).scale <= 1.0
+    assert calibrated(1.5).scale == 1.0
+    assert StabilityCalibration(scheduler=SCHEDULER).scale == 1.0
+
+
+def test_calibration_ignores_same_day_and_learning_reviews():
+    calibration = StabilityCalibration(scheduler=SCHEDULER)
+    calibration.observe(card_before=with_stability(5, last_review=NOW), reviewed_at=NOW, recalled=False)
+    calibration.observe(card_before=Card(card_id=9, due=NOW), reviewed_at=NOW, recalled=False)
+    assert calibration.reviews == 0
+
+
+def test_predicted_recall_is_the_library_curve():
+    card = with_stability(12, last_review=NOW - 9 * DAY)
+    assert predicted_recall(scheduler=SCHEDULER, card=card, at=NOW) == SCHEDULER.get_card_retrievability(card, NOW)
+    assert predicted_recall(scheduler=SCHEDULER, card=Card(card_id=2, due=NOW), at=NOW) == 0.0
+
+
+# --- a small simulation -----------------------------------------------------------------------------------------
+
+
+def test_a_small_simulation_beats_plain_fsrs_on_exam_day():
+    from bench.exam_sim import REVIEW_BUDGET, simulate
+
+    plain = simulate(policy="fsrs90", stability_factor=1.0, seed=0, card_count=40)
+    policy = simulate(policy="exam", stability_factor=1.0, seed=0, card_count=40)
+    assert policy.mean_recall >= plain.mean_recall + 0.02
+    assert policy.mean_recall >= 0.97
+    assert max(policy.daily_reviews) <= REVIEW_BUDGET
+    assert min(policy.exam_recalls) > 0  # every card was introduced
