@@ -129,6 +129,28 @@ REQUIREMENTS = [
     ("移行期間", "切り替えは 2 週間以内に終える必要がある。"),
     ("監査", "誰がいつ何を変更したかを 1 年間保存する。"),
 ]
+STEM_DETAILS = [
+    "A central platform team manages the shared infrastructure for every business unit.",
+    "Traffic peaks during business hours in Tokyo and drops by about 90 % at night and on weekends.",
+    "Compliance rules require that every configuration change is recorded and kept for one year.",
+    "The application keeps session state on each instance, and users are logged out when an instance fails.",
+    "Several business units were acquired last year and still run their own identity providers.",
+    "All outbound traffic passes through a single NAT gateway in one Availability Zone today.",
+    "The database is 4 TB and grows by 50 GB every week; nightly reports lock the main tables.",
+    "Developers deploy several times a day and must be able to roll back within five minutes.",
+]
+RIGHT_REASONS = [
+    "設定はアカウントごとに一度だけで、その後の運用はマネージドサービスに任せられる。",
+    "障害時の切り替えも自動で行われ、手作業の手順が残らない。",
+    "料金は使った分だけで、夜間や週末の待機コストがかからない。",
+    "既存のアプリケーションを変更せずに導入でき、移行期間の制約にも収まる。",
+]
+WRONG_REASONS = [
+    "自前のスクリプトを保守し続ける必要があり、運用負荷が増える。",
+    "単一 AZ に依存するため、可用性の要件を満たさない。",
+    "転送量に比例してコストが増え、コストの制約に反する。",
+    "VPC 全体が相互に到達可能になり、公開範囲を限定する要件に反する。",
+]
 PITFALLS = [
     "{a} だけでは要件を満たさない。{b} と組み合わせる必要がある。",
     "「{a} を使えば {b} は不要」は誤り。役割が異なる。",
@@ -160,8 +182,8 @@ def note_text(number: int, rng: random.Random) -> str:
         f"# {title} ({note_id})\n",
         _context(main, rival, rng),
         _question(number, letters, services, concerns, rng),
-        _triggers(concerns),
-        _reasoning(letters, correct, services),
+        _triggers(concerns, rng),
+        _reasoning(letters, correct, services, rng),
         _comparison(services[: rng.randint(4, 6)], concerns[0]),
         _exam_note(note_id, title, main, rival, services, concerns, rng),
     ]
@@ -188,34 +210,42 @@ def _context(main: tuple, rival: tuple, rng: random.Random) -> str:
 
 
 def _question(number: int, letters: str, services: list[tuple], concerns: list[tuple], rng: random.Random) -> str:
-    stem = (
-        f"{rng.choice(COMPANY)} runs {rng.randint(3, 90)} workloads in {rng.randint(2, 60)} AWS accounts "
-        f"(case {number}). The workloads use {services[1][0]} today, and the company wants a design that is "
-        f"{concerns[0][0]} and {concerns[1][0]}. A solutions architect must also keep the data {concerns[2][0]}. "
-        "Which solution will meet these requirements?"
+    stem = " ".join(
+        [
+            f"{rng.choice(COMPANY)} runs {rng.randint(3, 90)} workloads in {rng.randint(2, 60)} AWS accounts "
+            f"(case {number}). The workloads use {services[1][0]} today.",
+            *rng.sample(STEM_DETAILS, 3),
+            f"The design must be {concerns[0][0]} and {concerns[1][0]}; the architect also notes "
+            f'"{concerns[2][0]}" in the requirements.',
+            "Which solution will meet these requirements?",
+        ]
     )
     options = [
         f"- **{letter}**: Use {services[i][0]} and configure it for {concerns[i % len(concerns)][0]} "
-        f"with {rng.randint(1, 9)} additional settings in each account."
+        f"with {rng.randint(1, 9)} additional settings in each account, "
+        f"then monitor it with Amazon CloudWatch alarms on {rng.randint(2, 12)} metrics."
         for i, letter in enumerate(letters)
     ]
     return "## 2. 問題と選択肢 (Question & Options)\n\n" + stem + "\n\n" + "\n".join(options) + "\n"
 
 
-def _triggers(concerns: list[tuple]) -> str:
-    lines = [f'- **"{english}" ({japanese})**: {advice}' for english, japanese, advice in concerns]
+def _triggers(concerns: list[tuple], rng: random.Random) -> str:
+    lines = [
+        f'- **"{english}" ({japanese})**: {advice}{rng.choice(RIGHT_REASONS)}' for english, japanese, advice in concerns
+    ]
     return "## 3. 勝負を決めるキーワード (Trigger Words)\n\n" + "\n".join(lines) + "\n"
 
 
-def _reasoning(letters: str, correct: list[str], services: list[tuple]) -> str:
+def _reasoning(letters: str, correct: list[str], services: list[tuple], rng: random.Random) -> str:
     declared = " & ".join([", ".join(correct[:-1]), correct[-1]]) if len(correct) > 1 else correct[0]
     right = [
         f"    - **{letter} ({services[letters.index(letter)][0]})**: {services[letters.index(letter)][1]}"
-        "で要件をそのまま満たせる。"
+        "で要件をそのまま満たせる。" + "".join(rng.sample(RIGHT_REASONS, 2))
         for letter in correct
     ]
     wrong = [
-        f"    - **{letter} ({services[i][0]})**: {services[i][1]}は運用負荷が高く、要件の一部を満たさない。"
+        f"    - **{letter} ({services[i][0]})**: {services[i][1]}は目的が異なる。"
+        + "".join(rng.sample(WRONG_REASONS, 2))
         for i, letter in enumerate(letters)
         if letter not in correct
     ]

@@ -53,7 +53,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, Stopwatch, machine, print_table  # noqa: E402
+from bench.common import ROOT, Stopwatch, busy_warning, machine, print_table  # noqa: E402
 from bench.loadgen import Http, Response, Samples, Summary, run_phase, summarize  # noqa: E402
 
 # -- the issue's set-up -------------------------------------------------------
@@ -85,6 +85,10 @@ DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 HOST = "127.0.0.1"
 READY_TIMEOUT_S = 60.0
 STOP_TIMEOUT_S = 15.0
+# Before measuring, wait this long at most for the CPUs to be this idle: the
+# figures are only comparable between runs on a quiet machine.
+QUIET_WAIT_S = 30.0
+QUIET_BELOW = 0.15
 
 # Ratings drawn by the virtual learners: mostly Good, as in real sessions.
 RATINGS = ((1, 0.08), (2, 0.10), (3, 0.72), (4, 0.10))
@@ -707,6 +711,7 @@ class Schedule:
     duplicate_every: int = DUPLICATE_EVERY
     double_clicks: bool = True
     answers_per_sitting: int = ANSWERS_PER_SITTING
+    quiet_wait_s: float = QUIET_WAIT_S
 
 
 def drive_load(learners: list[Learner], *, host: str, port: int, schedule: Schedule, seed: int = SEED) -> LoadOutcome:
@@ -794,13 +799,17 @@ def check_ledger(after_id: int, book: AnswerBook) -> LedgerCheck:
 @dataclass(frozen=True)
 class QueryCount:
     grade: int
+    first_grade_of_day: int
     floor: int
     grade_statements: list[str]
 
 
 def count_queries(learner: Learner) -> QueryCount:
-    """Statements for one grade (the whole request: session, user, answer,
-    next card) and for one floor page, through Django's test client."""
+    """Statements for a whole grade request (session, user, the answer, the
+    next card) and for a floor page, through Django's test client.
+
+    The first answer of a study day also creates the day's counters; the
+    steady state is the second answer onwards."""
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -808,18 +817,60 @@ def count_queries(learner: Learner) -> QueryCount:
 
     client = Client()
     client.cookies[settings.SESSION_COOKIE_NAME] = learner.session_key
-    card = client.get("/study/card/", headers={"HX-Request": "true"})
-    match = GRADE_FORM.search(card.content.decode())
-    if not match:
-        raise RuntimeError(f"no card to grade for learner {learner.user_id} (status {card.status_code})")
-    path = f"/study/grade/{match.group(1)}/"
-    with CaptureQueriesContext(connection) as grade:
-        answer = client.post(path, {"rating": 3, "version": match.group(2)}, headers={"HX-Request": "true"})
+    htmx = {"HX-Request": "true"}
+    card = client.get("/study/card/", headers=htmx)
+    grades = []
+    for _ in range(2):
+        match = GRADE_FORM.search(card.content.decode())
+        if not match:
+            raise RuntimeError(f"no card to grade for learner {learner.user_id} (status {card.status_code})")
+        with CaptureQueriesContext(connection) as grade:
+            card = client.post(
+                f"/study/grade/{match.group(1)}/", {"rating": 3, "version": match.group(2)}, headers=htmx
+            )
+        if card.status_code != 200:
+            raise RuntimeError(f"query count: grade answered {card.status_code}")
+        grades.append(grade)
     with CaptureQueriesContext(connection) as floor:
         page = client.get("/study/floor/")
-    if answer.status_code != 200 or page.status_code != 200:
-        raise RuntimeError(f"query count: grade {answer.status_code}, floor {page.status_code}")
-    return QueryCount(len(grade), len(floor), [q["sql"][:160] for q in grade.captured_queries])
+    if page.status_code != 200:
+        raise RuntimeError(f"query count: floor answered {page.status_code}")
+    first, steady = grades
+    return QueryCount(len(steady), len(first), len(floor), [q["sql"][:160] for q in steady.captured_queries])
+
+
+# =============================================================================
+# The machine: other work on the same cores skews every figure
+# =============================================================================
+
+
+def cpu_busy_share(seconds: float = 2.0) -> float | None:
+    """Share of all CPUs busy over ``seconds`` (from /proc/stat; None elsewhere)."""
+    try:
+        first = _cpu_times()
+        time.sleep(seconds)
+        second = _cpu_times()
+    except OSError:
+        return None
+    idle = (second[0] - first[0]) / max(1, second[1] - first[1])
+    return round(1.0 - idle, 2)
+
+
+def _cpu_times() -> tuple[int, int]:
+    """(idle + iowait, total) jiffies of all CPUs."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    return values[3] + values[4], sum(values)
+
+
+def wait_for_quiet(limit_s: float, busy_below: float = QUIET_BELOW) -> float | None:
+    """Wait (at most ``limit_s``) for the other processes on the machine to
+    leave the CPUs mostly idle; returns the busy share last seen."""
+    deadline = time.monotonic() + limit_s
+    busy = cpu_busy_share()
+    while busy is not None and busy >= busy_below and time.monotonic() < deadline:
+        busy = cpu_busy_share()
+    return busy
 
 
 # =============================================================================
@@ -959,19 +1010,24 @@ def run(
 def _serve_and_measure(env: dict[str, str], scale: Scale, schedule: Schedule) -> dict:
     from studyapp.study.models import ReviewLog
 
-    learners = learner_sessions(_learner_ids())
+    learners = learner_sessions(learner_ids())
     # The last learner is kept out of the load: it answers the one counted grade.
     queries = count_queries(learners[-1])
     baseline = latest_log_id()
     logs_before = ReviewLog.objects.count()
+    machine_state = {"cpu_busy_before": wait_for_quiet(schedule.quiet_wait_s)}
     with tempfile.TemporaryDirectory(prefix="review-loop-") as folder, gunicorn(env, Path(folder)) as (port, log):
+        machine_state["load_average_at_start"] = round(os.getloadavg()[0], 2)
         outcome = drive_load(learners[:-1], host=HOST, port=port, schedule=schedule, seed=scale.seed)
+        machine_state["load_average_at_end"] = round(os.getloadavg()[0], 2)
         boots, errors = worker_boots(log), server_errors(log)
     ledger = check_ledger(baseline, outcome.book())
-    return _figures(outcome, ledger, queries, scale, schedule, boots, errors, logs_before)
+    figures = _figures(outcome, ledger, queries, scale, schedule, boots, errors, logs_before)
+    figures["setup"] |= machine_state
+    return figures
 
 
-def _learner_ids() -> list[int]:
+def learner_ids() -> list[int]:
     from django.contrib.auth.models import User
 
     return list(User.objects.filter(username__startswith="learner").order_by("id").values_list("id", flat=True))
@@ -999,6 +1055,7 @@ def _figures(
         "review_loop_answers_per_s": round(_unique_answer_share(book) * loop.rps, 1),
         "queries_per_grade": queries.grade,
         "queries_per_floor": queries.floor,
+        "queries_first_grade_of_day": queries.first_grade_of_day,
         "failed_requests": outcome.failed_requests(),
         "duplicate_submissions": book.submissions - len(book.answers),
         "duplicates_recorded_twice": ledger.recorded_twice,
@@ -1097,6 +1154,9 @@ def print_report(figures: dict) -> None:
         f"= accepted answers {details['accepted_answers']}: {figures['review_logs_equal_accepted']}"
     )
     print(f"set-up: {json.dumps(figures['setup'])}")
+    warning = busy_warning()
+    if warning:
+        print(warning)
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -10,9 +10,11 @@ returns a dict of figures. Each runs in a process of its own: Django can be
 set up only once per process (each benchmark brings its own database), and
 one benchmark's caches and garbage must not slow the next one down.
 
-results.json holds one key per figure. Keys that this run did not produce
-(a benchmark not run, or not importable today) keep their earlier values;
-``_meta`` says when and where each benchmark last ran.
+results.json holds one top-level key per figure (a number a benchmark's
+run() returns); what else it returns (setup, details) goes under
+``_details.<benchmark>``. Keys that this run did not produce (a benchmark not
+run, or not importable today) keep their earlier values; ``_meta`` says when
+and where each benchmark last ran.
 """
 
 from __future__ import annotations
@@ -100,20 +102,32 @@ def child_main(name: str, out: Path) -> int:
 
 
 def merge(outcomes: list[Outcome], previous: dict) -> dict:
-    """Earlier figures, overwritten by this run's; _meta updated for the benchmarks that ran."""
-    results = {key: value for key, value in previous.items() if key != "_meta"}
+    """Earlier figures, overwritten by this run's; _meta updated for the benchmarks that ran.
+
+    A figure is a number (or string) and gets a top-level key. Anything
+    nested a benchmark returns (its setup, per-case details) goes under
+    ``_details.<benchmark>``: two benchmarks may both call theirs "setup"."""
+    results = {key: value for key, value in previous.items() if key not in ("_meta", "_details")}
+    details = dict(previous.get("_details", {}))
     ran = dict(previous.get("_meta", {}).get("benchmarks", {}))
     produced_by: dict[str, str] = {}
     now = datetime.now(UTC).isoformat(timespec="seconds")
     for outcome in outcomes:
         if outcome.status != "ok":
             continue
-        for key, value in outcome.figures.items():
+        figures = {k: v for k, v in outcome.figures.items() if not isinstance(v, dict | list)}
+        for key, value in figures.items():
             if key in produced_by:
                 print(f"warning: {outcome.name} and {produced_by[key]} both report {key!r}; keeping {outcome.name}'s")
             produced_by[key] = outcome.name
             results[key] = value
-        ran[outcome.name] = {"date": now, "seconds": outcome.seconds, "keys": sorted(outcome.figures)}
+        nested = {k: v for k, v in outcome.figures.items() if k not in figures}
+        if nested:
+            details[outcome.name] = nested
+        else:
+            details.pop(outcome.name, None)
+        ran[outcome.name] = {"date": now, "seconds": outcome.seconds, "figures": sorted(figures)}
+    results["_details"] = details
     results["_meta"] = {
         "date": now,
         "python": platform.python_version(),

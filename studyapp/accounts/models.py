@@ -44,6 +44,10 @@ class Profile(models.Model):
     exam_date = models.DateField(_("exam date"), null=True, blank=True)
     scope_kind = models.CharField(_("study"), max_length=10, choices=Scope.choices, default=Scope.ALL)
     scope_value = models.CharField(max_length=200, blank=True)
+    # How long this learner's memories last against FSRS's prediction (<= 1),
+    # estimated from their own reviews once a study day; the exam policy uses it.
+    stability_scale = models.FloatField(default=1.0)
+    calibrated_on = models.DateField(null=True, blank=True)
 
     def __str__(self):
         return f"profile of {self.user_id}"
@@ -69,9 +73,10 @@ class Profile(models.Model):
         return self.day_start(day + timedelta(days=1))
 
     def exam_moment(self) -> datetime | None:
-        """The exam is taken during its day; aim recall at its start (noon would
-        also do: the difference is hours against intervals of days)."""
-        return self.day_start(self.exam_date) if self.exam_date else None
+        """Recall is aimed at noon of the exam day, when exams are typically
+        taken. (At 4 a.m., a review on the eve would be less than a day before
+        it, and fsrs, which counts whole days, would predict 100 %.)"""
+        return datetime.combine(self.exam_date, time(12, 0), tzinfo=self.zone) if self.exam_date else None
 
 
 class TokenBucket(models.Model):

@@ -73,6 +73,9 @@ class ExamTuning:
     final_phase_days: int = 21
     load_factor: float = 1.45
     min_gain: float = 0.05
+    # Below this many study days the average day says too little to cap one
+    # (a learner who starts a week before the exam would be capped at ~0).
+    min_history_days: int = 14
 
     def planning_recall(self, target_recall: float) -> float:
         """What final reviews aim at for a learner's ``target_recall``: above
@@ -123,13 +126,13 @@ def plan_next_review(
 
     * ``final``, the first day on which a Good review (previewed with
       ``review_card``) would leave it at ``planning_recall`` or more on exam
-      day, if this learner's recall then is still at least
-      ``final_review_floor`` (when only the model's recall is, at least
-      ``interim_retention``, the card comes back on the last day the learner's
-      is: a final review is not spent where a lapse is likely). The earliest
-      such day leaves the most time to relearn a card forgotten there, and
-      because it depends on each card's stability the final reviews spread
-      over the weeks before the exam instead of piling up on its eve;
+      day. The card is due then if this learner's recall on that day is still
+      at least ``final_review_floor``. If only the model's recall is (at least
+      ``interim_retention``), the card comes back earlier, on the last day the
+      learner's recall is: a final review is not spent where a lapse is likely.
+      The earliest such day leaves the most time to relearn a card forgotten
+      there, and because it depends on each card's stability the final reviews
+      spread over the weeks before the exam instead of piling up on its eve;
     * otherwise ``interim``, the last day on which the model's recall is still
       at least ``interim_retention``: an ordinary review that builds stability,
       after which the plan is made again. It ignores the calibration on
@@ -197,7 +200,8 @@ def choose_reviews(
     day cannot take them all, the cards left for tomorrow are those that need
     it least. In the final phase (``tuning.final_phase_days``) the day is also
     capped at ``load_factor`` times the learner's average day so far
-    (``past_daily_reviews``, one count per study day, zeros included), which
+    (``past_daily_reviews``, one count per study day, zeros included; with
+    fewer than ``min_history_days`` of them there is no cap), which
     keeps the last weeks from becoming a cram; room left under that cap goes to
     ``not_due_cards`` whose review today adds at least ``min_gain`` expected
     exam-day recall, biggest gain first. Those are mostly cards whose final
@@ -213,7 +217,7 @@ def choose_reviews(
         return predicted_recall(scheduler=scheduler, card=card, at=exam_at, stability_scale=stability_scale)
 
     ordered = sorted(due_cards, key=lambda card: (exam_recall(card), card.due, card.card_id))
-    if (exam_at - today).days > tuning.final_phase_days or not past_daily_reviews:
+    if (exam_at - today).days > tuning.final_phase_days or len(past_daily_reviews) < tuning.min_history_days:
         return ordered[:budget]
     limit = min(budget, math.floor(tuning.load_factor * mean(past_daily_reviews)))
     chosen = ordered[:limit]
@@ -235,9 +239,9 @@ def new_cards_for_today(
     *,
     remaining: int,
     new_per_day: int,
+    max_new_per_day: int,
     today: datetime,
     exam_at: datetime | None = None,
-    max_new_per_day: int | None = None,
     finish_days_before_exam: int = 14,
 ) -> int:
     """How many new cards to introduce today.
@@ -247,16 +251,16 @@ def new_cards_for_today(
     learner's ``new_per_day`` is raised, up to ``max_new_per_day``, to the pace
     that introduces every remaining card ``finish_days_before_exam`` days before
     the exam (with less time left than that, as fast as allowed). The learner's
-    own pace is never lowered: introducing early is what leaves time to learn."""
+    own pace is never lowered: introducing early is what leaves time to learn.
+    ``max_new_per_day`` is the hard limit (the app's setting): required, so that
+    an exam next week never turns into hundreds of new cards in one day."""
     if remaining <= 0:
         return 0
     pace = new_per_day
-    if exam_at is not None:
+    if exam_at is not None and exam_at > today:
         days_to_introduce = max(1, (exam_at - today).days - finish_days_before_exam)
         pace = max(pace, math.ceil(remaining / days_to_introduce))
-    if max_new_per_day is not None:
-        pace = min(pace, max_new_per_day)
-    return max(0, min(remaining, pace))
+    return max(0, min(remaining, pace, max_new_per_day))
 
 
 @dataclass

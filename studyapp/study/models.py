@@ -44,6 +44,9 @@ class CardState(models.Model):
     version = models.PositiveIntegerField(default=0)
     # The card's answer changed since the learner last saw it: show a notice.
     changed_notice = models.BooleanField(default=False)
+    # Predicted recall on the learner's exam day after the last answer: in the
+    # last weeks before the exam, the lowest come first.
+    exam_recall = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -102,6 +105,9 @@ class StudyDay(models.Model):
     reviews_done = models.PositiveIntegerField(default=0)
     answers = models.PositiveIntegerField(default=0)
     time_ms = models.PositiveBigIntegerField(default=0)
+    # New cards allowed today when the exam policy raised the learner's pace
+    # (set when the study page opens); None: the learner's own limit.
+    new_limit = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_study_day")]

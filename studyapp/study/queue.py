@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.expressions import RawSQL
 
 from studyapp.study.models import CardState
@@ -28,6 +28,8 @@ class Today:
     reviews_left: int
     # New cards and reviews answered so far today (for the progress bar).
     done: int = 0
+    # In the last weeks before the exam: due cards lowest exam-day recall first.
+    exam_order: bool = False
 
 
 def _open(user):
@@ -75,7 +77,8 @@ def next_state(user, today: Today) -> tuple[CardState | None, int]:
     cards due before the day ends, reviews up to the daily limit and new cards
     up to the daily limit (each count capped, so it costs the same whatever the
     backlog)."""
-    due_ids = _due_now(user, today).order_by("due").values("id")[:1]
+    due_order = [F("exam_recall").asc(nulls_first=True), "due"] if today.exam_order else ["due"]
+    due_ids = _due_now(user, today).order_by(*due_order).values("id")[:1]
     new_ids = _new(user, today).order_by("new_rank", "id").values("id")[:1]
     ahead_ids = _ahead(user, today).order_by("due").values("id")[:1]
     candidates = Q(id__in=due_ids) | Q(id__in=ahead_ids)
@@ -101,10 +104,10 @@ def next_state(user, today: Today) -> tuple[CardState | None, int]:
 
 
 def _priority(state: CardState, today: Today) -> tuple:
-    """Due cards first (in due order), then new ones, then learning cards
-    shown ahead of their step because nothing else is left."""
+    """Due cards first (the subquery already chose which), then new ones, then
+    learning cards shown ahead of their step because nothing else is left."""
     if state.state == S.NEW:
         return (1, 0)
     if state.due <= today.now or (state.state == S.REVIEW and state.due < today.day_end):
-        return (0, state.due.timestamp())
+        return (0, 0)
     return (2, state.due.timestamp())

@@ -19,7 +19,7 @@ from studyapp.accounts.models import Profile
 from studyapp.noteformat.cards import slug
 from studyapp.notes.models import Card
 from studyapp.study import questions
-from studyapp.study.exam_bridge import exam_due
+from studyapp.study.exam_bridge import exam_due, exam_recall, in_final_phase
 from studyapp.study.fsrs_bridge import apply_fsrs, scheduler_for, to_fsrs
 from studyapp.study.models import CardState, ReviewLog, StudyDay
 from studyapp.study.queue import Today, next_state
@@ -44,8 +44,18 @@ RESTORED = [
     "version",
     "changed_notice",
     "new_rank",
+    "exam_recall",
 ]
 DATETIMES = {"due", "last_review", "buried_until"}
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """A learner's counters for one study day."""
+
+    new_done: int = 0
+    reviews_done: int = 0
+    new_limit: int | None = None  # set by the exam policy; None: the learner's own
 
 
 class NotFound(Exception):
@@ -61,8 +71,7 @@ class AnswerOutcome:
     chosen: list[str] = field(default_factory=list)
     pulled: int = 0
     # Today's counters after this answer, so the next card needs no extra query.
-    new_done: int = 0
-    reviews_done: int = 0
+    counts: DayCounts | None = None
 
 
 def snapshot(state: CardState) -> dict:
@@ -81,20 +90,21 @@ def _restore(state: CardState, data: dict) -> None:
         setattr(state, name, value)
 
 
-def today_for(*, user, profile: Profile, now: datetime, done: tuple[int, int] | None = None) -> Today:
-    """Today's limits. ``done`` is (new, reviews) answered today when the
-    caller already knows it; otherwise it is read from the day's counters."""
+def today_for(*, user, profile: Profile, now: datetime, counts: DayCounts | None = None) -> Today:
+    """Today's limits. ``counts`` when the caller already has today's
+    counters; otherwise they are read (one query)."""
     day = profile.study_day(now)
-    if done is None:
-        counters = StudyDay.objects.filter(user=user, day=day).first()
-        done = (counters.new_done, counters.reviews_done) if counters else (0, 0)
-    new_done, reviews_done = done
+    if counts is None:
+        row = StudyDay.objects.filter(user=user, day=day).first()
+        counts = DayCounts(row.new_done, row.reviews_done, row.new_limit) if row else DayCounts()
+    new_limit = profile.new_per_day if counts.new_limit is None else counts.new_limit
     return Today(
         now=now,
         day_end=profile.day_end(day),
-        new_left=max(0, profile.new_per_day - new_done),
-        reviews_left=max(0, profile.reviews_per_day - reviews_done),
-        done=new_done + reviews_done,
+        new_left=max(0, new_limit - counts.new_done),
+        reviews_left=max(0, profile.reviews_per_day - counts.reviews_done),
+        done=counts.new_done + counts.reviews_done,
+        exam_order=in_final_phase(profile, now),
     )
 
 
@@ -106,6 +116,7 @@ def _state_with_counters(user, state_id: int, day):
         .annotate(
             day_new=Subquery(today.filter(user=OuterRef("user")).values("new_done")[:1]),
             day_reviews=Subquery(today.filter(user=OuterRef("user")).values("reviews_done")[:1]),
+            day_new_limit=Subquery(today.filter(user=OuterRef("user")).values("new_limit")[:1]),
         )
         .first()
     )
@@ -130,9 +141,9 @@ def card_grade(
     state = _state_with_counters(user, state_id, day)
     if state is None:
         raise NotFound(state_id)
-    new_done, reviews_done = state.day_new or 0, state.day_reviews or 0
+    counts = DayCounts(state.day_new or 0, state.day_reviews or 0, state.day_new_limit)
     if state.version != version:
-        return AnswerOutcome(state=state, duplicate=True, new_done=new_done, reviews_done=reviews_done)
+        return AnswerOutcome(state=state, duplicate=True, counts=counts)
     before = snapshot(state)
     previous = state.state
     scheduler = scheduler_for(profile)
@@ -142,6 +153,7 @@ def card_grade(
     due = exam_due(profile=profile, scheduler=scheduler, card=card, now=now)
     apply_fsrs(state, card)
     state.due = due
+    state.exam_recall = exam_recall(profile=profile, scheduler=scheduler, card=card)
     state.reps += 1
     if rating == Rating.Again and previous == S.REVIEW:
         state.lapses += 1
@@ -157,7 +169,7 @@ def card_grade(
             **{name: getattr(state, name) for name in RESTORED}
         )
         if not updated:
-            return AnswerOutcome(state=state, duplicate=True, new_done=new_done, reviews_done=reviews_done)
+            return AnswerOutcome(state=state, duplicate=True, counts=counts)
         log = ReviewLog.objects.create(
             user=user,
             card_id=state.card_id,
@@ -175,14 +187,10 @@ def card_grade(
             score=score,
         )
         _count(user, day, previous=previous, duration_ms=duration_ms or 0, sign=1)
-    return AnswerOutcome(
-        state=state,
-        log=log,
-        score=score,
-        chosen=chosen or [],
-        new_done=new_done + (previous == S.NEW),
-        reviews_done=reviews_done + (previous == S.REVIEW),
+    after = DayCounts(
+        counts.new_done + (previous == S.NEW), counts.reviews_done + (previous == S.REVIEW), counts.new_limit
     )
+    return AnswerOutcome(state=state, log=log, score=score, chosen=chosen or [], counts=after)
 
 
 def state_last_review(before: dict) -> datetime:

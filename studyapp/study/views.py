@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from studyapp.accounts.models import Profile
 from studyapp.htmx import render_page
 from studyapp.study import services
+from studyapp.study.exam_bridge import exam_day_plan
 from studyapp.study.presenters import scenario_for, showing_for
 from studyapp.study.queue import next_state
 from studyapp.study.scope import scope_choices
@@ -36,8 +37,8 @@ def _duration(request) -> int | None:
     return min(value, MAX_DURATION_MS) if value is not None else None
 
 
-def _card_response(request, profile, *, now, done=None, status=200, notice=""):
-    today = services.today_for(user=request.user, profile=profile, now=now, done=done)
+def _card_response(request, profile, *, now, counts=None, status=200, notice=""):
+    today = services.today_for(user=request.user, profile=profile, now=now, counts=counts)
     state, left = next_state(request.user, today)
     context = {
         "showing": showing_for(state, profile, now) if state else None,
@@ -61,6 +62,7 @@ def study(request):
     profile = request.user.profile
     now = timezone.now()
     services.study_queue_sync(user=request.user, profile=profile, now=now)
+    exam_day_plan(user=request.user, profile=profile, now=now)
     today = services.today_for(user=request.user, profile=profile, now=now)
     state, left = next_state(request.user, today)
     context = {
@@ -102,7 +104,7 @@ def grade(request, state_id: int):
         )
     except services.NotFound:
         raise Http404("no such card") from None
-    return _card_response(request, profile, now=now, done=(outcome.new_done, outcome.reviews_done))
+    return _card_response(request, profile, now=now, counts=outcome.counts)
 
 
 @require_POST

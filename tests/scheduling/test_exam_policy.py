@@ -183,7 +183,7 @@ def test_the_daily_budget_is_never_exceeded(due_count, not_due_count, budget, da
     )
     assert len(chosen) <= budget
     assert len({card.card_id for card in chosen}) == len(chosen)
-    if past and 0 <= days_to_exam <= DEFAULT_TUNING.final_phase_days:
+    if len(past) >= DEFAULT_TUNING.min_history_days and 0 <= days_to_exam <= DEFAULT_TUNING.final_phase_days:
         assert len(chosen) <= math.floor(DEFAULT_TUNING.load_factor * sum(past) / len(past))
 
 
@@ -201,7 +201,7 @@ def test_the_final_phase_caps_the_day_and_fills_it_with_the_biggest_gains():
         today=NOW,
         budget=120,
         exam_at=exam_at,
-        past_daily_reviews=[4] * 10,  # average day 4: cap floor(1.45 * 4) = 5
+        past_daily_reviews=[4] * 20,  # average day 4: cap floor(1.45 * 4) = 5
     )
     assert [card.card_id for card in chosen] == [1, 2, 3, 10]
 
@@ -209,31 +209,37 @@ def test_the_final_phase_caps_the_day_and_fills_it_with_the_biggest_gains():
 def test_the_final_phase_postpones_the_due_cards_that_need_it_least():
     exam_at = NOW + 3 * DAY + timedelta(hours=1)
     due = [with_stability(s, card_id=i, last_review=NOW - 6 * DAY) for i, s in enumerate([2, 50, 4, 30, 8], start=1)]
-    chosen = choose_reviews(
-        scheduler=SCHEDULER, due_cards=due, today=NOW, budget=120, exam_at=exam_at, past_daily_reviews=[2, 2, 2]
+    busy = choose_reviews(
+        scheduler=SCHEDULER, due_cards=due, today=NOW, budget=120, exam_at=exam_at, past_daily_reviews=[2] * 20
     )
-    assert [card.card_id for card in chosen] == [1, 3]
+    assert [card.card_id for card in busy] == [1, 3]
+    # A learner with a week of history: too little to judge an average day, so no cap.
+    new = choose_reviews(
+        scheduler=SCHEDULER, due_cards=due, today=NOW, budget=120, exam_at=exam_at, past_daily_reviews=[0] * 7
+    )
+    assert len(new) == len(due)
 
 
 # --- new_cards_for_today ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("remaining", "new_per_day", "days_to_exam", "max_new", "expected"),
+    ("remaining", "new_per_day", "days_to_exam", "expected"),
     [
-        (300, 10, None, None, 10),  # no exam: the learner's pace
-        (5, 10, None, None, 5),  # never more than is left
-        (0, 10, 30, None, 0),
-        (300, 10, 24, None, 30),  # 10 days to introduce 300 cards, 14 days before the exam
-        (300, 10, 24, 20, 20),  # ... but never above the hard limit
-        (100, 30, 60, None, 30),  # plenty of time: the learner's own pace is not lowered
-        (100, 10, 5, None, 100),  # too late for the lead time: as fast as allowed
+        (300, 10, None, 10),  # no exam: the learner's pace
+        (5, 10, None, 5),  # never more than is left
+        (0, 10, 30, 0),
+        (300, 10, 24, 30),  # 10 days to introduce 300 cards, 14 days before the exam
+        (600, 10, 24, 40),  # ... but never above the hard limit
+        (100, 30, 60, 30),  # plenty of time: the learner's own pace is not lowered
+        (100, 10, 5, 40),  # too late for the lead time: as fast as allowed
+        (100, 10, -2, 10),  # exam past: back to the learner's pace
     ],
 )
-def test_new_cards_are_introduced_early_enough(remaining, new_per_day, days_to_exam, max_new, expected):
+def test_new_cards_are_introduced_early_enough(remaining, new_per_day, days_to_exam, expected):
     exam_at = None if days_to_exam is None else NOW + days_to_exam * DAY
     count = new_cards_for_today(
-        remaining=remaining, new_per_day=new_per_day, today=NOW, exam_at=exam_at, max_new_per_day=max_new
+        remaining=remaining, new_per_day=new_per_day, max_new_per_day=40, today=NOW, exam_at=exam_at
     )
     assert count == expected
 

@@ -45,7 +45,7 @@ def test_grading_a_new_card_schedules_it_and_logs_the_answer(alice_deck):
     assert log.state_before["state"] == S.NEW and log.state_after["state"] == S.LEARNING
     day = StudyDay.objects.get(user=alice_deck)
     assert (day.new_done, day.reviews_done, day.answers, day.time_ms) == (1, 0, 1, 4200)
-    assert outcome.new_done == 1
+    assert outcome.counts.new_done == 1
 
 
 def test_undo_restores_the_state_and_removes_the_log_exactly(alice_deck):

@@ -299,13 +299,13 @@ def test_mastery_is_mean_predicted_recall_per_domain(alice):
     assert (design.studied, design.total) == (2, 4)
 
 
-def test_readiness_predicts_recall_at_the_start_of_the_exam_day(alice):
+def test_readiness_predicts_recall_at_noon_of_the_exam_day(alice):
     first, _ = import_notes()
     exam = TODAY + timedelta(days=20)
     profile = set_zone(alice, exam_date=exam, desired_retention=0.9)
-    exam_moment = datetime(2026, 3, 29, 19, 0, tzinfo=UTC)  # 04:00 on 30 March in Tokyo
+    exam_moment = datetime(2026, 3, 30, 3, 0, tzinfo=UTC)  # noon on 30 March in Tokyo
     assert profile.exam_moment() == exam_moment
-    # Whole days from NOW to the exam moment: 19 (19 days and 7 hours).
+    # Whole days from NOW to the exam moment: 19 (19 days and 15 hours).
     review_state(alice, first[0], due=NOW, stability=19.0, last_review=NOW)  # exactly 90 % at the exam
     review_state(alice, first[1], due=NOW, stability=400.0, last_review=NOW)  # well above
     review_state(alice, first[2], due=NOW, stability=2.0, last_review=NOW)  # below

@@ -196,3 +196,20 @@ def test_home_sends_learners_to_study_and_visitors_to_the_notes(client, alice):
     assert client.get("/")["Location"] == reverse("note_list")
     client.force_login(alice)
     assert client.get("/")["Location"] == reverse("study")
+
+
+def test_with_an_exam_date_a_grade_still_runs_a_fixed_number_of_queries(client, alice, bob, deck):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    for user in (alice, bob):
+        user.profile.exam_date = timezone.localdate() + timedelta(days=10)
+        user.profile.save()
+    client.force_login(alice)
+    grow(alice, "SMALL", notes=1, logs_per_card=1)
+    small = grade_queries(client, alice)
+    client.force_login(bob)
+    grow(bob, "LARGE", notes=25, logs_per_card=20)
+    large = grade_queries(client, bob)
+    assert small == large <= 8
