@@ -174,10 +174,11 @@ def note_import(*, raw: bytes, report: NoteReport, dry_run: bool = False, catalo
     try:
         cards = _write_note(parsed, fields, specs, catalog.tags, known=known)
     except IntegrityError:
-        if known:
+        # Only a note that another import created after this run's catalog
+        # was read is retried, as a stored note; any other error comes back.
+        if known or not Note.objects.filter(note_id=parsed.meta.id).exists():
             raise
-        # Another import created the note after this run's catalog was read:
-        # import it as a stored note. Any other integrity error comes back.
+        report.status = "updated"
         cards = _write_note(parsed, fields, specs, catalog.tags, known=True)
     if cards is None:
         report.status = "unchanged"

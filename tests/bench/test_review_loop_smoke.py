@@ -53,6 +53,7 @@ def test_the_loop_counts_every_answer_once(tiny_data, live_server):
         rounds=1,
         seconds=0.5,
         warmup_seconds=0,
+        solo_seconds=0.3,
         max_requests=40,
         virtual_learners=2 if concurrent else 1,
         duplicate_every=3,
@@ -67,6 +68,8 @@ def test_the_loop_counts_every_answer_once(tiny_data, live_server):
     assert book.unreadable == 0 and len(book.answers) > 3
     assert book.submissions > len(book.answers), "no duplicate was sent"
     assert sum(reader.wrong_pages for reader in outcome.readers) == 0
+    assert {"floor", "loop", "floor_solo", "loop_solo"} <= set(outcome.measured)
+    assert outcome.summary("loop").requests > 0 and outcome.summary("floor_solo").requests > 0
     check = review_loop.check_ledger(baseline, book)
     assert check.equal, check
     assert check.recorded_twice == 0

@@ -168,3 +168,15 @@ def test_parts_are_replaced_on_update(write_note):
     note = Note.objects.get(note_id="TST-1")
     assert list(Option.objects.filter(note=note, is_correct=True).values_list("letter", flat=True)) == ["A", "C", "F"]
     assert TriggerWord.objects.filter(note=note).count() == 2
+
+
+def test_a_note_another_import_created_meanwhile_is_updated_not_duplicated():
+    from studyapp.notes.services import Catalog, NoteReport, note_import
+
+    stale = Catalog.load()  # read before the other import stores TST-1
+    note_import(raw=samples.CANONICAL.encode(), report=NoteReport(path="first.md"))
+    edited = samples.CANONICAL.replace("レプリケーションには KMS 権限が必要。", "KMS の権限が要る。")
+    report = note_import(raw=edited.encode(), report=NoteReport(path="second.md"), catalog=stale)
+    assert report.status == "updated" and report.errors == []
+    assert Note.objects.filter(note_id="TST-1").count() == 1
+    assert "KMS の権限が要る。" in Note.objects.get(note_id="TST-1").source
