@@ -11,6 +11,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from studyapp.noteformat.blocks import plain
 from studyapp.noteformat.model import ParsedNote
@@ -48,6 +49,30 @@ def normalize_answer(text: str) -> str:
     return re.sub(r"[\s。、.,!?！？:：;；\"'“”「」()（）]+", "", text)
 
 
+# An answer is "the same" after an edit when at least this alike (a typo fix,
+# a reworded particle); below it the learner must learn something new.
+SAME_ANSWER = 0.85
+# Short answers ("403", "Gateway Timeout") have no room for typos: any change counts.
+SHORT_ANSWER = 12
+# Separates the part of an answer that must stay identical (a question's
+# correct letters) from the part that may take small edits.
+EXACT = "\x1f"
+
+
+def answer_changed(old: str, new: str) -> bool:
+    """Did an edit change what the learner must recall, or only its wording?"""
+    old_exact, _, old_rest = old.rpartition(EXACT)
+    new_exact, _, new_rest = new.rpartition(EXACT)
+    if old_exact != new_exact:
+        return True
+    before, after = normalize_answer(old_rest), normalize_answer(new_rest)
+    if before == after:
+        return False
+    if min(len(before), len(after)) < SHORT_ANSWER:
+        return True
+    return SequenceMatcher(None, before, after, autojunk=False).ratio() < SAME_ANSWER
+
+
 def slug(text: str, limit: int = IDENTITY_MAX) -> str:
     text = unicodedata.normalize("NFKC", plain(text)).casefold()
     text = re.sub(r"[^\w/+.-]+", "-", text).strip("-")
@@ -82,9 +107,9 @@ def cards_for(note: ParsedNote) -> list[CardSpec]:
         else:
             builder.add("shortcut", shortcut.text, f"**{title}**: shortcut?", shortcut.text, answer=shortcut.text)
     if note.correct_letters:
-        answer = (
-            ",".join(note.correct_letters) + "|" + "|".join(f"{o.letter}:{o.text}" for o in note.options if o.correct)
-        )
+        # Another correct set is another answer; a typo in an option's text is not.
+        texts = "\n".join(o.text for o in note.options if o.correct)
+        answer = ",".join(note.correct_letters) + EXACT + texts
         builder.add("question", "scenario", title, ", ".join(note.correct_letters), answer=answer)
     return builder.cards
 

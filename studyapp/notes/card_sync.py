@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection, models
 from django.utils import timezone
 
-from studyapp.noteformat.cards import CardSpec
+from studyapp.noteformat.cards import CardSpec, answer_changed
 from studyapp.notes.models import Card, Note
 
 # How alike two cards' texts must be for an edit to keep the card's identity.
@@ -81,6 +81,7 @@ def cards_sync(*, note: Note, specs: list[CardSpec], new_note: bool = False) -> 
                 "back",
                 "content_hash",
                 "answer_hash",
+                "answer",
                 "answer_changed_at",
                 "retired_at",
                 "updated_at",
@@ -107,6 +108,7 @@ def _new_card_row(note: Note, spec: CardSpec) -> dict[str, Any]:
         "back": spec.back,
         "content_hash": spec.content_hash,
         "answer_hash": spec.answer_hash,
+        "answer": spec.answer,
     }
 
 
@@ -204,9 +206,10 @@ def _apply(card: Card, spec: CardSpec, now, counts: SyncCounts) -> bool:
     )
     if same:
         return False
-    if card.answer_hash != answer_hash:
+    if card.answer_hash != answer_hash and answer_changed(card.answer, spec.answer):
         card.answer_changed_at = now
         counts.answer_changed.append(spec.key)
+    card.answer = spec.answer
     card.key = spec.key
     card.kind = spec.kind
     card.position = spec.position

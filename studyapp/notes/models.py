@@ -199,6 +199,8 @@ class Card(models.Model):
     back = models.TextField()
     content_hash = models.CharField(max_length=32)
     answer_hash = models.CharField(max_length=32)
+    # What the learner must recall, kept to tell a typo fix from a new answer.
+    answer = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Set when an edit changed what the learner must recall: their schedule restarts.

@@ -104,3 +104,19 @@ def test_a_reworded_pitfall_keeps_its_card(alice):
     assert "複製機能" in card.front
     assert Card.objects.filter(kind="pitfall").count() == 1
     assert CardState.objects.get(user=alice).card_id == card.id
+
+
+def test_a_small_typo_fix_in_a_long_answer_keeps_the_schedule():
+    text = samples.CANONICAL.replace(
+        '- **"最小限の運用" (least effort)**: マネージド機能を選ぶ。',
+        '- **"最小限の運用" (least effort)**: 自前の仕組みより AWS のマネージド機能を選ぶのが定石。',
+    )
+    import_text(text)
+    import_text(text.replace("定石", "定跡"))  # a one-character typo fix
+    assert Card.objects.get(key="TST-1:trigger:最小限の運用").answer_changed_at is None
+
+
+def test_another_correct_set_is_a_changed_answer_even_with_the_same_texts():
+    import_text(samples.CANONICAL)
+    import_text(samples.SIX_OPTIONS_THREE_CORRECT)
+    assert Card.objects.get(key="TST-1:question:scenario").answer_changed_at is not None
