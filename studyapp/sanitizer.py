@@ -5,6 +5,7 @@ Python-Markdown does not sanitize (``<script>``, ``onerror=`` and
 through nh3 with an allow-list. Nothing else in studyapp may call mark_safe."""
 
 import re
+import threading
 
 import markdown
 import nh3
@@ -92,8 +93,20 @@ def clean_html(html: str) -> str:
     )
 
 
+_local = threading.local()
+
+
+def _to_html(text: str) -> str:
+    """Python-Markdown with our extensions. Building a Markdown object costs
+    more than converting a card, so each thread keeps one and resets it."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+    return md.reset().convert(text or "")
+
+
 def render_markdown(text: str) -> SafeString:
-    html = markdown.markdown(text or "", extensions=EXTENSIONS, output_format="html")
+    html = _to_html(text)
     return mark_safe(clean_html(html))  # noqa: S308 - sanitized just above
 
 
@@ -113,7 +126,7 @@ def render_highlighted(text: str, terms: list[str], *, inline: bool = False) -> 
 
 def render_inline(text: str) -> SafeString:
     """Markdown for a single line (a table cell, an option): no wrapping <p>."""
-    html = markdown.markdown(text or "", extensions=EXTENSIONS, output_format="html").strip()
+    html = _to_html(text).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return mark_safe(clean_html(html))  # noqa: S308 - sanitized just above

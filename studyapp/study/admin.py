@@ -33,7 +33,7 @@ class ReviewLogAdmin(admin.ModelAdmin):
 
 @admin.register(StudyDay)
 class StudyDayAdmin(admin.ModelAdmin):
-    list_display = ["user", "day", "answers", "new_done", "reviews_done", "time_ms"]
+    list_display = ["user", "day", "new_limit"]
     search_fields = ["user__username"]
 
     def has_change_permission(self, request, obj=None):

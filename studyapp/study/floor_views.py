@@ -4,13 +4,15 @@ against it on the same server in the same run."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from studyapp.study.models import StudyDay
+from studyapp.study.models import ReviewLog
 
 
 @require_GET
 @login_required
 def floor(request):
-    days = StudyDay.objects.filter(user=request.user).count()
-    return render(request, "study/floor.html", {"days": days})
+    today = request.user.profile.study_day(timezone.now())
+    answers = ReviewLog.objects.filter(user=request.user, study_day=today).count()
+    return render(request, "study/floor.html", {"answers": answers})

@@ -87,7 +87,8 @@ class ReviewLog(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["user", "study_day"], name="log_user_day"),
+            # Serves the statistics by day and today's answer counts on every grade.
+            models.Index(fields=["user", "study_day", "previous_state"], name="log_user_day_state"),
             models.Index(fields=["user", "-id"], name="log_user_latest"),
         ]
 
@@ -96,15 +97,12 @@ class ReviewLog(models.Model):
 
 
 class StudyDay(models.Model):
-    """Counters for one learner's study day, kept as answers come in so that no
-    request has to count the review history."""
+    """The plan for one learner's study day. Today's answer counts come from
+    the day's log rows (a bounded count, see services._answers_today), so
+    nothing here can drift from the log, and undo needs no bookkeeping."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_days")
     day = models.DateField()
-    new_done = models.PositiveIntegerField(default=0)
-    reviews_done = models.PositiveIntegerField(default=0)
-    answers = models.PositiveIntegerField(default=0)
-    time_ms = models.PositiveBigIntegerField(default=0)
     # New cards allowed today when the exam policy raised the learner's pace
     # (set when the study page opens); None: the learner's own limit.
     new_limit = models.PositiveIntegerField(null=True, blank=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.db.models.expressions import RawSQL
 
 from studyapp.study.models import CardState
@@ -72,35 +72,48 @@ def _capped_count_sql(queryset, cap: int) -> tuple[str, tuple]:
 LEARNING_CAP = 1000
 
 
-def next_state(user, today: Today) -> tuple[CardState | None, int]:
-    """The card to show now, and how many answers are left today: learning
-    cards due before the day ends, reviews up to the daily limit and new cards
-    up to the daily limit (each count capped, so it costs the same whatever the
-    backlog)."""
+def next_state(user, today: Today, *, count: bool = True) -> tuple[CardState | None, int | None]:
+    """The card to show now, and (with ``count``) how many answers are left
+    today: learning cards due before the day ends, reviews up to the daily
+    limit and new cards up to the daily limit, each count capped so that it
+    costs the same whatever the backlog. Answers carry the count forward
+    (``left_after``), so the hot path asks for the card only."""
     due_order = [F("exam_recall").asc(nulls_first=True), "due"] if today.exam_order else ["due"]
     due_ids = _due_now(user, today).order_by(*due_order).values("id")[:1]
     new_ids = _new(user, today).order_by("new_rank", "id").values("id")[:1]
     ahead_ids = _ahead(user, today).order_by("due").values("id")[:1]
-    candidates = Q(id__in=due_ids) | Q(id__in=ahead_ids)
+    # "id = (subquery)", not "id IN (subquery)": PostgreSQL then runs each
+    # LIMIT 1 subquery once as an init plan instead of scanning every state.
+    candidates = Q(id=Subquery(due_ids)) | Q(id=Subquery(ahead_ids))
     if today.new_left > 0:
-        candidates |= Q(id__in=new_ids)
-    open_today = _open(user).filter(_not_buried(today.now))
-    learning = open_today.filter(state__in=(S.LEARNING, S.RELEARNING), due__lt=today.day_end)
-    reviews = open_today.filter(state=S.REVIEW, due__lt=today.day_end)
-    rows = list(
+        candidates |= Q(id=Subquery(new_ids))
+    rows = (
         CardState.objects.filter(candidates)
         .select_related("card__note")
         .defer("card__note__source", "card__note__warnings", "card__note__repair_report")
-        .annotate(
+    )
+    if count:
+        open_today = _open(user).filter(_not_buried(today.now))
+        learning = open_today.filter(state__in=(S.LEARNING, S.RELEARNING), due__lt=today.day_end)
+        reviews = open_today.filter(state=S.REVIEW, due__lt=today.day_end)
+        rows = rows.annotate(
             learning_left=RawSQL(*_capped_count_sql(learning, LEARNING_CAP)),  # noqa: S611
             reviews_left=RawSQL(*_capped_count_sql(reviews, today.reviews_left)),  # noqa: S611
             new_left=RawSQL(*_capped_count_sql(_new(user, today), today.new_left)),  # noqa: S611
         )
-    )
+    rows = list(rows)
     if not rows:
         return None, 0
     first = rows[0]
-    return min(rows, key=lambda s: _priority(s, today)), first.learning_left + first.reviews_left + first.new_left
+    left = first.learning_left + first.reviews_left + first.new_left if count else None
+    return min(rows, key=lambda s: _priority(s, today)), left
+
+
+def left_after(left: int, answered: CardState, today: Today) -> int:
+    """What is left today after one answer: one less, unless the card comes
+    back before the day ends (a learning step, Again)."""
+    comes_back = answered.due is not None and answered.due < today.day_end
+    return max(0, left - 1 + int(comes_back))
 
 
 def _priority(state: CardState, today: Today) -> tuple:

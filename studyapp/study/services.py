@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 from fsrs import Rating
 
@@ -95,8 +96,7 @@ def today_for(*, user, profile: Profile, now: datetime, counts: DayCounts | None
     counters; otherwise they are read (one query)."""
     day = profile.study_day(now)
     if counts is None:
-        row = StudyDay.objects.filter(user=user, day=day).first()
-        counts = DayCounts(row.new_done, row.reviews_done, row.new_limit) if row else DayCounts()
+        counts = _counts_today(user, day)
     new_limit = profile.new_per_day if counts.new_limit is None else counts.new_limit
     return Today(
         now=now,
@@ -108,15 +108,46 @@ def today_for(*, user, profile: Profile, now: datetime, counts: DayCounts | None
     )
 
 
+def _answers_today(user_ref, day, previous: int) -> Subquery:
+    """How many of the day's answers were to cards in state ``previous``: a
+    count over the day's log rows only (index user, study_day), never over the
+    learner's history. Undo deletes the row, so the count follows by itself."""
+    return Subquery(
+        ReviewLog.objects.filter(user=user_ref, study_day=day, previous_state=previous)
+        .order_by()
+        .values("user")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
+    )
+
+
+def _day_limit(user_ref, day) -> Subquery:
+    return Subquery(StudyDay.objects.filter(user=user_ref, day=day).values("new_limit")[:1])
+
+
+def _counts_today(user, day) -> DayCounts:
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            new_done=_answers_today(OuterRef("pk"), day, S.NEW),
+            reviews_done=_answers_today(OuterRef("pk"), day, S.REVIEW),
+            new_limit=_day_limit(OuterRef("pk"), day),
+        )
+        .values("new_done", "reviews_done", "new_limit")
+        .first()
+    ) or {}
+    return DayCounts(row.get("new_done") or 0, row.get("reviews_done") or 0, row.get("new_limit"))
+
+
 def _state_with_counters(user, state_id: int, day):
     """The state and today's counters in one query (the hot path counts them)."""
-    today = StudyDay.objects.filter(user=user, day=day)
     return (
         CardState.objects.filter(pk=state_id, user=user)
         .annotate(
-            day_new=Subquery(today.filter(user=OuterRef("user")).values("new_done")[:1]),
-            day_reviews=Subquery(today.filter(user=OuterRef("user")).values("reviews_done")[:1]),
-            day_new_limit=Subquery(today.filter(user=OuterRef("user")).values("new_limit")[:1]),
+            day_new=_answers_today(OuterRef("user"), day, S.NEW),
+            day_reviews=_answers_today(OuterRef("user"), day, S.REVIEW),
+            day_new_limit=_day_limit(OuterRef("user"), day),
         )
         .first()
     )
@@ -186,7 +217,6 @@ def card_grade(
             chosen=chosen,
             score=score,
         )
-        _count(user, day, previous=previous, duration_ms=duration_ms or 0, sign=1)
     after = DayCounts(
         counts.new_done + (previous == S.NEW), counts.reviews_done + (previous == S.REVIEW), counts.new_limit
     )
@@ -195,31 +225,6 @@ def card_grade(
 
 def state_last_review(before: dict) -> datetime:
     return datetime.fromisoformat(before["last_review"])
-
-
-def _count(user, day, *, previous: int, duration_ms: int, sign: int) -> None:
-    """Keep today's counters without ever counting the log."""
-    changes = {
-        "answers": F("answers") + sign,
-        "time_ms": F("time_ms") + sign * duration_ms,
-        "new_done": F("new_done") + sign * (previous == S.NEW),
-        "reviews_done": F("reviews_done") + sign * (previous == S.REVIEW),
-    }
-    if StudyDay.objects.filter(user=user, day=day).update(**changes) or sign < 0:
-        return
-    try:
-        with transaction.atomic():
-            StudyDay.objects.create(
-                user=user,
-                day=day,
-                answers=1,
-                time_ms=duration_ms,
-                new_done=int(previous == S.NEW),
-                reviews_done=int(previous == S.REVIEW),
-            )
-    except IntegrityError:
-        # Another request created today's row first: count on it.
-        StudyDay.objects.filter(user=user, day=day).update(**changes)
 
 
 def question_answer(
@@ -290,7 +295,6 @@ def review_undo(*, user, profile: Profile) -> CardState | None:
         state = CardState.objects.select_for_update().get(pk=log.state_id, user=user)
         _restore(state, log.state_before)
         state.save(update_fields=RESTORED)
-        _count(user, log.study_day, previous=log.previous_state, duration_ms=log.duration_ms or 0, sign=-1)
         log.delete()
     return state
 

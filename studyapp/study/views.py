@@ -16,7 +16,7 @@ from studyapp.htmx import render_page
 from studyapp.study import services
 from studyapp.study.exam_bridge import exam_day_plan
 from studyapp.study.presenters import scenario_for, showing_for
-from studyapp.study.queue import next_state
+from studyapp.study.queue import left_after, next_state
 from studyapp.study.scope import scope_choices
 
 TEMPLATE = "study/study.html"
@@ -37,9 +37,23 @@ def _duration(request) -> int | None:
     return min(value, MAX_DURATION_MS) if value is not None else None
 
 
-def _card_response(request, profile, *, now, counts=None, status=200, notice=""):
+def _left(data) -> int | None:
+    """What the page said was left today: display only, so a forged value
+    only misleads its sender's own progress bar."""
+    return _int(data.get("left"), 0, 100_000)
+
+
+def _card_response(request, profile, *, now, counts=None, left=None, answered=None, status=200, notice=""):
+    """The next card as a fragment, with the progress bar. ``left`` carried by
+    the page and the card just ``answered`` give today's remaining count
+    without counting; without them it is counted."""
     today = services.today_for(user=request.user, profile=profile, now=now, counts=counts)
-    state, left = next_state(request.user, today)
+    carried = left is not None and answered is not None
+    state, counted = next_state(request.user, today, count=not carried)
+    if carried:
+        left = left_after(left, answered, today) if state else 0
+    else:
+        left = counted
     context = {
         "showing": showing_for(state, profile, now) if state else None,
         "left": left,
@@ -104,7 +118,9 @@ def grade(request, state_id: int):
         )
     except services.NotFound:
         raise Http404("no such card") from None
-    return _card_response(request, profile, now=now, counts=outcome.counts)
+    return _card_response(
+        request, profile, now=now, counts=outcome.counts, left=_left(request.POST), answered=outcome.state
+    )
 
 
 @require_POST

@@ -8,7 +8,7 @@ from fsrs import Rating
 
 from studyapp.notes.models import Card
 from studyapp.study import services
-from studyapp.study.models import CardState, ReviewLog, StudyDay
+from studyapp.study.models import CardState, ReviewLog
 
 pytestmark = pytest.mark.django_db
 S = CardState.State
@@ -43,25 +43,28 @@ def test_grading_a_new_card_schedules_it_and_logs_the_answer(alice_deck):
     log = ReviewLog.objects.get()
     assert (log.rating, log.previous_state, log.duration_ms) == (3, S.NEW, 4200)
     assert log.state_before["state"] == S.NEW and log.state_after["state"] == S.LEARNING
-    day = StudyDay.objects.get(user=alice_deck)
-    assert (day.new_done, day.reviews_done, day.answers, day.time_ms) == (1, 0, 1, 4200)
+    today = services.today_for(user=alice_deck, profile=alice_deck.profile, now=timezone.now())
+    assert today.done == 1
+    assert today.new_left == alice_deck.profile.new_per_day - 1
     assert outcome.counts.new_done == 1
 
 
 def test_undo_restores_the_state_and_removes_the_log_exactly(alice_deck):
+    # Both answers on one study day, whatever the time the test runs at.
+    start = timezone.now().replace(hour=12, minute=0)
     state = first_new(alice_deck)
-    grade(alice_deck, state, Rating.Good)
+    grade(alice_deck, state, Rating.Good, now=start)
     state.refresh_from_db()
     before = row(state)
     logs_before = list(ReviewLog.objects.values_list("id", flat=True))
-    day_before = StudyDay.objects.values("new_done", "reviews_done", "answers", "time_ms").get()
-    grade(alice_deck, state, Rating.Again, now=timezone.now() + timedelta(minutes=11), duration_ms=1500)
+    counts_before = services.today_for(user=alice_deck, profile=alice_deck.profile, now=start)
+    grade(alice_deck, state, Rating.Again, now=start + timedelta(minutes=11), duration_ms=1500)
     assert row(state) != before
     restored = services.review_undo(user=alice_deck, profile=alice_deck.profile)
     assert restored.pk == state.pk
     assert row(state) == before
     assert list(ReviewLog.objects.values_list("id", flat=True)) == logs_before
-    assert StudyDay.objects.values("new_done", "reviews_done", "answers", "time_ms").get() == day_before
+    assert services.today_for(user=alice_deck, profile=alice_deck.profile, now=start) == counts_before
 
 
 def test_undo_steps_back_through_several_answers(alice_deck):
@@ -83,7 +86,7 @@ def test_the_same_answer_submitted_twice_is_recorded_once(alice_deck):
     again = grade(alice_deck, state, Rating.Good)  # same version: a double click
     assert not first.duplicate and again.duplicate
     assert ReviewLog.objects.count() == 1
-    assert StudyDay.objects.get().answers == 1
+    assert services.today_for(user=alice_deck, profile=alice_deck.profile, now=timezone.now()).done == 1
 
 
 def test_an_outsider_cannot_grade_anothers_card(alice_deck, bob):

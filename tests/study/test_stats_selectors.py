@@ -213,10 +213,10 @@ def test_heatmap_covers_365_days_ending_today(alice, bob):
     assert heat.busiest == stats.DayCount(TODAY, 2)
 
 
-def test_study_day_counters_are_not_what_the_heatmap_counts(alice):
+def test_a_planned_day_without_answers_is_not_a_study_day(alice):
     # Honest numbers: the heatmap and streak count answers in the review log,
-    # not counters that could drift from it.
-    StudyDay.objects.create(user=alice, day=TODAY, answers=40)
+    # not the day's plan.
+    StudyDay.objects.create(user=alice, day=TODAY, new_limit=40)
 
     per_day = stats.answers_per_day(user=alice)
 
