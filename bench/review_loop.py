@@ -98,7 +98,12 @@ QUIET_BELOW = 0.15
 
 # Ratings drawn by the virtual learners: mostly Good, as in real sessions.
 RATINGS = ((1, 0.08), (2, 0.10), (3, 0.72), (4, 0.10))
-GRADE_FORM = re.compile(r'hx-post="/study/grade/(\d+)/"[^>]*>\s*<input type="hidden" name="version" value="(\d+)"')
+# The grade form: its card, the version it answers and what the page says is
+# left today (sent back as the browser does, so the server need not count).
+GRADE_FORM = re.compile(
+    r'hx-post="/study/grade/(\d+)/"[^>]*>\s*<input type="hidden" name="version" value="(\d+)">'
+    r'(?:\s*<input type="hidden" name="left" value="(\d+)">)?'
+)
 DONE_FOR_TODAY = 'data-mode="done"'
 FLOOR_MARKER = "You have answered"
 
@@ -582,7 +587,7 @@ class GradingLearner:
         self.answers_per_sitting = answers_per_sitting
         self.book = AnswerBook()
         self._learner_index = -1
-        self._card: tuple[int, int] | None = None
+        self._card: tuple[int, int, int | None] | None = None
         self._answered_in_sitting = 0
         self._answers = 0
 
@@ -607,10 +612,11 @@ class GradingLearner:
         self._card = self._next_card(reply)
 
     def _grade(self, http: Http) -> None:
-        state_id, version = self._card
-        body = urllib.parse.urlencode(
-            {"rating": _draw_rating(self.rng), "version": version, "duration_ms": self.rng.randint(1_500, 15_000)}
-        )
+        state_id, version, left = self._card
+        form = {"rating": _draw_rating(self.rng), "version": version, "duration_ms": self.rng.randint(1_500, 15_000)}
+        if left is not None:
+            form["left"] = left
+        body = urllib.parse.urlencode(form)
         path = f"/study/grade/{state_id}/"
         headers = self.learner.headers(self.origin, htmx=True, form=True)
         self._answers += 1
@@ -628,12 +634,13 @@ class GradingLearner:
         ok = [reply for reply in replies if reply.ok]
         self._card = self._next_card(ok[0]) if ok else None
 
-    def _next_card(self, reply: Response) -> tuple[int, int] | None:
+    def _next_card(self, reply: Response) -> tuple[int, int, int | None] | None:
         if not reply.ok:
             return None
         match = GRADE_FORM.search(reply.body)
         if match:
-            return int(match.group(1)), int(match.group(2))
+            left = int(match.group(3)) if match.group(3) is not None else None
+            return int(match.group(1)), int(match.group(2)), left
         if DONE_FOR_TODAY in reply.body:
             self.book.done_for_today += 1
         else:
@@ -882,7 +889,9 @@ def count_queries(learner: Learner) -> QueryCount:
             raise RuntimeError(f"no card to grade for learner {learner.user_id} (status {card.status_code})")
         with CaptureQueriesContext(connection) as grade:
             card = client.post(
-                f"/study/grade/{match.group(1)}/", {"rating": 3, "version": match.group(2)}, headers=htmx
+                f"/study/grade/{match.group(1)}/",
+                {"rating": 3, "version": match.group(2), "left": match.group(3) or ""},
+                headers=htmx,
             )
         if card.status_code != 200:
             raise RuntimeError(f"query count: grade answered {card.status_code}")

@@ -122,18 +122,35 @@ class Catalog:
         return catalog
 
 
+# Notes are committed in groups of this many. Each note still imports
+# atomically (its own savepoint: a failing note leaves nothing and the others
+# stay), but one commit per note was a tenth of a folder import's time.
+COMMIT_EVERY = 50
+
+
 def notes_import(*, paths: list[Path], dry_run: bool = False) -> ImportRun:
     run = ImportRun()
     catalog = Catalog.load()
-    for path in note_files(paths):
-        report = NoteReport(path=str(path))
-        run.notes.append(report)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            report.errors.append(Problem(0, f"cannot read file: {exc.strerror or exc}"))
-            continue
-        note_import(raw=raw, report=report, dry_run=dry_run, catalog=catalog)
+    files = note_files(paths)
+    for start in range(0, len(files), COMMIT_EVERY):
+        to_write: list[tuple[bytes, NoteReport]] = []
+        for path in files[start : start + COMMIT_EVERY]:
+            report = NoteReport(path=str(path))
+            run.notes.append(report)
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                report.errors.append(Problem(0, f"cannot read file: {exc.strerror or exc}"))
+                continue
+            if dry_run or raw_hash(raw) in catalog.by_hash:
+                # Nothing to write: no transaction, not even an empty one.
+                note_import(raw=raw, report=report, dry_run=dry_run, catalog=catalog)
+            else:
+                to_write.append((raw, report))
+        if to_write:
+            with transaction.atomic():
+                for raw, report in to_write:
+                    note_import(raw=raw, report=report, catalog=catalog)
     return run
 
 
