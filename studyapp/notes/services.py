@@ -142,9 +142,12 @@ def notes_import(*, paths: list[Path], dry_run: bool = False) -> ImportRun:
             except OSError as exc:
                 report.errors.append(Problem(0, f"cannot read file: {exc.strerror or exc}"))
                 continue
-            if dry_run or raw_hash(raw) in catalog.by_hash:
+            stored = catalog.by_hash.get(raw_hash(raw))
+            if stored is not None:
                 # Nothing to write: no transaction, not even an empty one.
-                note_import(raw=raw, report=report, dry_run=dry_run, catalog=catalog)
+                _report_unchanged(report, stored, catalog)
+            elif dry_run:
+                note_import(raw=raw, report=report, dry_run=True, catalog=catalog)
             else:
                 to_write.append((raw, report))
         if to_write:
