@@ -15,6 +15,7 @@ what fits in this file.
 from __future__ import annotations
 
 import http.client
+import math
 import threading
 import time
 from collections import Counter
@@ -154,10 +155,13 @@ class Phase:
     errors: list[str]
 
 
-def run_phase(users: Sequence[VirtualUser], *, host: str, port: int, seconds: float, max_requests: int) -> Phase:
+def run_phase(users: Sequence[VirtualUser], *, host: str, port: int, seconds: float | None, max_requests: int) -> Phase:
     """Every virtual user in its own thread for ``seconds``, or until
-    ``max_requests`` requests were sent in all (split evenly between them)."""
-    deadline = time.perf_counter() + seconds
+    ``max_requests`` requests were sent in all (split evenly between them).
+    With ``seconds`` None only the request budget ends the phase: the same
+    requests whatever the machine's speed (each is still bounded by
+    REQUEST_TIMEOUT_S, so a stuck server cannot hang the phase for ever)."""
+    deadline = math.inf if seconds is None else time.perf_counter() + seconds
     budget = max(1, max_requests // len(users))
     recorders = [Recorder() for _ in users]
     threads = [
@@ -167,8 +171,10 @@ def run_phase(users: Sequence[VirtualUser], *, host: str, port: int, seconds: fl
     started = time.perf_counter()
     for thread in threads:
         thread.start()
+    # Without a deadline, the budget bounds the wait: each request at most REQUEST_TIMEOUT_S.
+    limit = (budget + 1) * REQUEST_TIMEOUT_S if seconds is None else max(0.0, deadline - time.perf_counter())
     for thread in threads:
-        thread.join(timeout=max(0.0, deadline - time.perf_counter()) + JOIN_GRACE_S)
+        thread.join(timeout=limit + JOIN_GRACE_S)
     wall = time.perf_counter() - started
     errors = [error for recorder in recorders for error in recorder.errors]
     stuck = sum(thread.is_alive() for thread in threads)

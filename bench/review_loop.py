@@ -15,9 +15,11 @@ What it does, in one run:
    loaded with COPY and followed by VACUUM ANALYZE (autovacuum may be off).
 2. Starts the app under gunicorn with ``gunicorn.conf.py`` (2 sync workers,
    production settings, access log off) on a free port of 127.0.0.1.
-3. Drives it with 8 concurrent virtual learners (``bench/loadgen.py``), each
-   with its own session: the floor view (``GET /study/floor/``, a logged-in
-   page with one query of its own) and the review loop (``POST
+3. Starts the floor, a minimal Django project of its own
+   (``bench/floor_site``: one logged-in page with one query of its own, its
+   own database), under the same gunicorn configuration on another port.
+4. Drives both with 8 concurrent virtual learners (``bench/loadgen.py``), each
+   with its own sessions: the floor (``GET /floor/``) and the review loop (``POST
    /study/grade/<id>/``, the next card's id and version read from the
    fragment it returns), in alternating rounds of the same length, then each
    with one learner alone (latency without queueing). Every 10th answer is
@@ -25,7 +27,7 @@ What it does, in one run:
    click (both requests in flight at once). The CPU time of the workers and of
    the PostgreSQL backends is read around each phase: a cost per request that
    other processes on the machine disturb less than throughput.
-4. Checks in the database that the review logs added are exactly the distinct
+5. Checks in the database that the review logs added are exactly the distinct
    answers the server accepted, none recorded twice, and that no request failed.
 
 Targets (issue: review loop benchmark): the loop reaches at least 50 % of the
@@ -51,7 +53,7 @@ import urllib.parse
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
@@ -87,6 +89,7 @@ TARGET_RATIO = 0.5
 TARGET_P95_MS = 50.0
 
 DATABASE = "studyapp_bench_review_loop"
+FLOOR_APP = "bench.floor_site.wsgi:application"
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 HOST = "127.0.0.1"
 READY_TIMEOUT_S = 60.0
@@ -499,6 +502,11 @@ class Learner:
     csrf_secret: str
     # "sessionid=...; csrftoken=...", with the names the settings give the cookies.
     cookie: str
+    # The floor's own session ("floor_sessionid=..."): another server, another project.
+    floor_cookie: str = ""
+
+    def floor_headers(self) -> dict[str, str]:
+        return {"Cookie": self.floor_cookie}
 
     def headers(self, origin: str, *, htmx: bool = False, form: bool = False) -> dict[str, str]:
         headers = {"Cookie": self.cookie}
@@ -648,18 +656,21 @@ class GradingLearner:
         return None
 
 
+FLOOR_PATH = "/floor/"
+
+
 class FloorReader:
     """Opens the floor page as one learner after another."""
 
-    def __init__(self, learners: list[Learner], origin: str) -> None:
-        self.learners, self.origin = learners, origin
+    def __init__(self, learners: list[Learner]) -> None:
+        self.learners = learners
         self._turn = 0
         self.wrong_pages = 0
 
     def step(self, http: Http) -> None:
         learner = self.learners[self._turn % len(self.learners)]
         self._turn += 1
-        reply = http.request("floor", "GET", "/study/floor/", headers=learner.headers(self.origin))
+        reply = http.request("floor", "GET", FLOOR_PATH, headers=learner.floor_headers())
         if reply.ok and FLOOR_MARKER not in reply.body:
             self.wrong_pages += 1
 
@@ -728,11 +739,14 @@ class LoadOutcome:
 
 @dataclass(frozen=True)
 class Schedule:
+    """Phase lengths in seconds; None: a phase ends on its request budget
+    alone (``max_requests``), as the tests need, whatever the machine's speed."""
+
     rounds: int = ROUNDS
-    seconds: float = PHASE_SECONDS
-    warmup_seconds: float = WARMUP_SECONDS
+    seconds: float | None = PHASE_SECONDS
+    warmup_seconds: float | None = WARMUP_SECONDS
     # One virtual learner alone: the time a request takes without queueing.
-    solo_seconds: float = SOLO_SECONDS
+    solo_seconds: float | None = SOLO_SECONDS
     max_requests: int = MAX_REQUESTS_PER_PHASE
     virtual_learners: int = VIRTUAL_LEARNERS
     duplicate_every: int = DUPLICATE_EVERY
@@ -750,32 +764,35 @@ def drive_load(
     *,
     host: str,
     port: int,
+    floor_port: int,
     schedule: Schedule,
     seed: int = SEED,
-    cpu: CpuMeter | None = None,
+    cpu: dict[str, CpuMeter] | None = None,
 ) -> LoadOutcome:
     """Warm-up, alternating floor / review-loop rounds with 8 virtual
-    learners, then each alone; the same sessions throughout."""
+    learners, then each alone; the same sessions throughout. The app listens
+    on ``port``, the floor project on ``floor_port``; ``cpu`` reads the CPU
+    time of the server of each (FLOOR, LOOP)."""
     origin = f"http://{host}:{port}"
     count = min(schedule.virtual_learners, len(learners))
     shares = [learners[i::count] for i in range(count)]
     outcome = LoadOutcome(
         graders=[_grader(share, origin, seed + i, schedule) for i, share in enumerate(shares)],
-        readers=[FloorReader(share, origin) for share in shares],
+        readers=[FloorReader(share) for share in shares],
     )
     crowd = {FLOOR: outcome.readers, LOOP: outcome.graders}
-    driver = _Driver(outcome, host, port, schedule.max_requests, cpu)
-    if schedule.warmup_seconds > 0:
+    driver = _Driver(outcome, host, {FLOOR: floor_port, LOOP: port}, schedule.max_requests, cpu or {})
+    if schedule.warmup_seconds is None or schedule.warmup_seconds > 0:
         for phase, users in crowd.items():
             driver.run(phase, users, schedule.warmup_seconds, measured=False)
     for _ in range(schedule.rounds):
         for phase, users in crowd.items():
             driver.run(phase, users, schedule.seconds, measured=True)
-    if schedule.solo_seconds > 0:
+    if schedule.solo_seconds is None or schedule.solo_seconds > 0:
         # A fresh grader: it opens its learner's current card, whatever the crowd left.
         solo_grader = _grader(learners, origin, seed + count, schedule)
         outcome.graders.append(solo_grader)
-        driver.run(f"{FLOOR}_solo", [FloorReader(learners, origin)], schedule.solo_seconds, measured=True)
+        driver.run(f"{FLOOR}_solo", [FloorReader(learners)], schedule.solo_seconds, measured=True)
         driver.run(f"{LOOP}_solo", [solo_grader], schedule.solo_seconds, measured=True)
     return outcome
 
@@ -795,14 +812,18 @@ def _grader(learners: list[Learner], origin: str, seed: int, schedule: Schedule)
 class _Driver:
     outcome: LoadOutcome
     host: str
-    port: int
+    ports: dict[str, int]  # FLOOR and LOOP: each phase kind has its server
     max_requests: int
-    cpu: CpuMeter | None
+    cpu: dict[str, CpuMeter]  # FLOOR and LOOP, like ports
 
-    def run(self, phase: str, users: Sequence[VirtualUser], seconds: float, *, measured: bool) -> None:
-        before = self.cpu.snapshot() if self.cpu and measured else None
-        result = run_phase(users, host=self.host, port=self.port, seconds=seconds, max_requests=self.max_requests)
-        after = self.cpu.snapshot() if before else None
+    def run(self, phase: str, users: Sequence[VirtualUser], seconds: float | None, *, measured: bool) -> None:
+        kind = phase.removesuffix("_solo")
+        meter = self.cpu.get(kind) if measured else None
+        before = meter.snapshot() if meter else None
+        result = run_phase(
+            users, host=self.host, port=self.ports[kind], seconds=seconds, max_requests=self.max_requests
+        )
+        after = meter.snapshot() if meter else None
         self.outcome.errors.extend(result.errors)
         for samples in result.samples.values():
             self.outcome.all_statuses.update(samples.statuses)
@@ -867,9 +888,10 @@ class QueryCount:
     grade_statements: list[str]
 
 
-def count_queries(learner: Learner) -> QueryCount:
+def count_queries(learner: Learner, floor_queries: int) -> QueryCount:
     """Statements for a whole grade request (session, user, the answer, the
-    next card) and for a floor page, through Django's test client.
+    next card), through Django's test client; the floor project counted its
+    own page's (``floor_prepare``).
 
     The first answer of a study day also creates the day's counters; the
     steady state is the second answer onwards."""
@@ -896,12 +918,46 @@ def count_queries(learner: Learner) -> QueryCount:
         if card.status_code != 200:
             raise RuntimeError(f"query count: grade answered {card.status_code}")
         grades.append(grade)
-    with CaptureQueriesContext(connection) as floor:
-        page = client.get("/study/floor/")
-    if page.status_code != 200:
-        raise RuntimeError(f"query count: floor answered {page.status_code}")
     first, steady = grades
-    return QueryCount(len(steady), len(first), len(floor), [q["sql"][:160] for q in steady.captured_queries])
+    return QueryCount(len(steady), len(first), floor_queries, [q["sql"][:160] for q in steady.captured_queries])
+
+
+# =============================================================================
+# The floor: a Django project of its own (bench/floor_site)
+# =============================================================================
+
+
+@dataclass(frozen=True)
+class FloorSite:
+    env: dict[str, str]  # what its server needs: its database and secret
+    cookie_name: str
+    session_keys: list[str]
+    queries: int  # statements of one floor page
+
+    def with_sessions(self, learners: list[Learner]) -> list[Learner]:
+        """Each learner also logged in to the floor (one floor user per learner)."""
+        return [
+            replace(learner, floor_cookie=f"{self.cookie_name}={self.session_keys[i % len(self.session_keys)]}")
+            for i, learner in enumerate(learners)
+        ]
+
+
+def floor_prepare(database_url: str, sessions: int) -> FloorSite:
+    """Migrate the floor's database and log its users in, in a process of its
+    own (this one has studyapp's settings)."""
+    env = {"FLOOR_DATABASE_URL": database_url, "FLOOR_SECRET_KEY": secrets.token_urlsafe(50)}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.floor_site.prepare", str(sessions)],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the floor project could not be prepared:\n{done.stderr[-3000:]}")
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    return FloorSite(env, data["cookie_name"], data["session_keys"], data["queries"])
 
 
 # =============================================================================
@@ -1044,13 +1100,34 @@ class Server:
     log: Path
 
 
+# A page each server answers without a login, to tell that it is ready.
+APP_READY_PATH = "/accounts/login/"
+FLOOR_READY_PATH = "/floor/"  # a redirect to the login page: ready all the same
+
+
 @contextmanager
-def gunicorn(env: dict[str, str], folder: Path, workers: int = WORKERS) -> Iterator[Server]:
-    """gunicorn.conf.py on a free port of 127.0.0.1, access log off. Stopped
-    (and, if need be, killed) on the way out."""
+def gunicorn(
+    env: dict[str, str],
+    folder: Path,
+    workers: int = WORKERS,
+    *,
+    app: str | None = None,
+    ready_path: str = APP_READY_PATH,
+    name: str = "gunicorn",
+) -> Iterator[Server]:
+    """gunicorn.conf.py on a free port of 127.0.0.1, access log off, serving
+    ``app`` (default: the config's, studyapp). Stopped (and, if need be,
+    killed) on the way out.
+
+    Without a control socket: gunicorn's default one is a single path per
+    user, so two servers (the app and the floor, or two runs on one machine)
+    would take it from each other."""
     port = free_port()
-    log = folder / "gunicorn.log"
+    log = folder / f"{name}.log"
     config = _config_without_access_log(folder)
+    command = [sys.executable, "-m", "gunicorn", "-c", str(config), "--no-control-socket"]
+    if app:
+        command.append(app)
     server_env = {
         **os.environ,
         **env,
@@ -1060,7 +1137,7 @@ def gunicorn(env: dict[str, str], folder: Path, workers: int = WORKERS) -> Itera
     }
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(config)],
+            command,
             cwd=ROOT,
             env=server_env,
             stdout=out,
@@ -1068,7 +1145,7 @@ def gunicorn(env: dict[str, str], folder: Path, workers: int = WORKERS) -> Itera
             start_new_session=True,
         )
     try:
-        _wait_ready(process, port, log)
+        _wait_ready(process, port, log, ready_path)
         yield Server(port, process.pid, log)
     finally:
         _stop(process)
@@ -1088,7 +1165,7 @@ def _config_without_access_log(folder: Path) -> Path:
     return config
 
 
-def _wait_ready(process: subprocess.Popen, port: int, log: Path) -> None:
+def _wait_ready(process: subprocess.Popen, port: int, log: Path, path: str) -> None:
     import http.client
 
     deadline = time.monotonic() + READY_TIMEOUT_S
@@ -1097,10 +1174,10 @@ def _wait_ready(process: subprocess.Popen, port: int, log: Path) -> None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{_tail(log)}")
         try:
             connection = http.client.HTTPConnection(HOST, port, timeout=2)
-            connection.request("GET", "/accounts/login/")
+            connection.request("GET", path)
             status = connection.getresponse().status
             connection.close()
-            if status == 200:
+            if status in (200, 302):
                 return
         except OSError:
             pass
@@ -1183,24 +1260,35 @@ def run(
 def _serve_and_measure(env: dict[str, str], scale: Scale, schedule: Schedule) -> dict:
     from studyapp.study.models import ReviewLog
 
-    learners = learner_sessions(learner_ids())
+    # The floor shares the bench's database (its own users and sessions in
+    # Django's tables): both are served by the same PostgreSQL in the same state.
+    floor = floor_prepare(env["DATABASE_URL"], scale.learners)
+    learners = floor.with_sessions(learner_sessions(learner_ids()))
     # The last learner is kept out of the load: it answers the counted grades.
-    queries = count_queries(learners[-1])
+    queries = count_queries(learners[-1], floor.queries)
     baseline = latest_log_id()
     logs_before = ReviewLog.objects.count()
     machine_state = {"cpu_busy_before": wait_for_quiet(schedule.quiet_wait_s)}
-    with tempfile.TemporaryDirectory(prefix="review-loop-") as folder, gunicorn(env, Path(folder)) as server:
+    with (
+        tempfile.TemporaryDirectory(prefix="review-loop-") as folder,
+        gunicorn(env, Path(folder)) as server,
+        gunicorn(floor.env, Path(folder), app=FLOOR_APP, ready_path=FLOOR_READY_PATH, name="floor") as floor_server,
+    ):
         machine_state["load_average_at_start"] = round(os.getloadavg()[0], 2)
         outcome = drive_load(
             learners[:-1],
             host=HOST,
             port=server.port,
+            floor_port=floor_server.port,
             schedule=schedule,
             seed=scale.seed,
-            cpu=ProcessCpu(server.pid),
+            cpu={LOOP: ProcessCpu(server.pid), FLOOR: ProcessCpu(floor_server.pid)},
         )
         machine_state["load_average_at_end"] = round(os.getloadavg()[0], 2)
-        server_state = {"worker_boots": worker_boots(server.log), "log_errors": server_errors(server.log)}
+        server_state = {
+            "worker_boots": worker_boots(server.log) + worker_boots(floor_server.log),
+            "log_errors": server_errors(server.log) + server_errors(floor_server.log),
+        }
     ledger = check_ledger(baseline, outcome.book())
     figures = _figures(outcome, ledger, queries, server_state, logs_before)
     figures["setup"] |= _setup(scale, schedule) | machine_state

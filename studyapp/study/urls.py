@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studyapp.study import floor_views, stats_views, views
+from studyapp.study import stats_views, views
 
 urlpatterns = [
     path("study/", views.study, name="study"),
@@ -11,6 +11,5 @@ urlpatterns = [
     path("study/bury/<int:state_id>/", views.bury, name="study_bury"),
     path("study/suspend/<int:state_id>/", views.suspend, name="study_suspend"),
     path("study/scope/", views.choose_scope, name="study_scope"),
-    path("study/floor/", floor_views.floor, name="study_floor"),
     path("stats/", stats_views.stats, name="stats"),
 ]

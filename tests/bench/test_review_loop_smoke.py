@@ -1,9 +1,11 @@
 """bench/review_loop.py's machinery, tiny and untimed: the data builder, the
-sessions, the virtual learners against a live server, the duplicate answers
-and the check of the log against them.
+sessions, the floor project, the virtual learners against live servers, the
+duplicate answers and the check of the log against them.
 
 Performance is measured by the benchmark only (make bench), never here: these
-tests assert that the figures would be counted right, not what they are."""
+tests assert that the figures would be counted right, not what they are. Every
+phase ends on a request budget, never on a clock, so the same requests are
+sent however busy the machine is."""
 
 from urllib.parse import urlsplit
 
@@ -20,6 +22,17 @@ TINY = review_loop.Scale(learners=3, notes=1, review_logs=60, seed=7)
 @pytest.fixture
 def tiny_data(transactional_db):
     return review_loop.build_data(TINY)
+
+
+@pytest.fixture
+def floor_site(tmp_path):
+    """The floor project on a database of its own (a file: the app's SQLite
+    test database lives in this process's memory), under gunicorn."""
+    floor = review_loop.floor_prepare(f"sqlite:///{tmp_path / 'floor.sqlite3'}", sessions=3)
+    with review_loop.gunicorn(
+        floor.env, tmp_path, workers=1, app=review_loop.FLOOR_APP, ready_path=review_loop.FLOOR_READY_PATH, name="floor"
+    ) as server:
+        yield floor, server
 
 
 def test_the_builder_makes_consistent_learners(tiny_data):
@@ -39,9 +52,20 @@ def test_the_builder_makes_consistent_learners(tiny_data):
     assert log.pk > 60
 
 
-def test_the_loop_counts_every_answer_once(tiny_data, live_server):
-    learners = review_loop.learner_sessions(review_loop.learner_ids())
-    queries = review_loop.count_queries(learners[-1])
+def test_the_floor_is_a_logged_in_page_of_its_own_project(floor_site):
+    floor, server = floor_site
+    assert floor.queries == 3  # session, user, its one query
+    reader = review_loop.FloorReader(floor.with_sessions([review_loop.Learner(1, "", "", "")]))
+    phase = review_loop.run_phase([reader], host=review_loop.HOST, port=server.port, seconds=None, max_requests=3)
+    assert phase.errors == []
+    assert dict(phase.samples["floor"].statuses) == {200: 3}
+    assert reader.wrong_pages == 0
+
+
+def test_the_loop_counts_every_answer_once(tiny_data, floor_site, live_server):
+    floor, floor_server = floor_site
+    learners = floor.with_sessions(review_loop.learner_sessions(review_loop.learner_ids()))
+    queries = review_loop.count_queries(learners[-1], floor.queries)
     assert queries.grade > queries.floor > 0
     baseline = review_loop.latest_log_id()
     url = urlsplit(live_server.url)
@@ -50,9 +74,9 @@ def test_the_loop_counts_every_answer_once(tiny_data, live_server):
     concurrent = connection.vendor == "postgresql"
     schedule = review_loop.Schedule(
         rounds=1,
-        seconds=0.5,
+        seconds=None,
         warmup_seconds=0,
-        solo_seconds=0.3,
+        solo_seconds=None,
         max_requests=40,
         virtual_learners=2 if concurrent else 1,
         duplicate_every=3,
@@ -60,12 +84,16 @@ def test_the_loop_counts_every_answer_once(tiny_data, live_server):
         answers_per_sitting=5,
         quiet_wait_s=0,
     )
-    outcome = review_loop.drive_load(learners[:-1], host=url.hostname, port=url.port, schedule=schedule)
+    outcome = review_loop.drive_load(
+        learners[:-1], host=url.hostname, port=url.port, floor_port=floor_server.port, schedule=schedule
+    )
     book = outcome.book()
     assert outcome.errors == []
     assert outcome.failed_requests() == 0, outcome.all_statuses
     assert book.unreadable == 0 and len(book.answers) > 3
-    assert book.submissions > len(book.answers), "no duplicate was sent"
+    # Every third answer is sent twice, and a phase sends 40 requests: duplicates, always.
+    assert book.retries + book.double_clicks >= 3
+    assert book.submissions > len(book.answers)
     assert sum(reader.wrong_pages for reader in outcome.readers) == 0
     assert {"floor", "loop", "floor_solo", "loop_solo"} <= set(outcome.measured)
     assert outcome.summary("loop").requests > 0 and outcome.summary("floor_solo").requests > 0

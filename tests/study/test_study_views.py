@@ -187,11 +187,10 @@ def test_a_grade_runs_a_fixed_number_of_queries_whatever_the_database_size(clien
     assert large <= 6
 
 
-def test_the_floor_page_needs_a_login_and_only_gets(client, alice):
-    assert client.get(reverse("study_floor")).status_code == 302
+def test_the_app_serves_no_benchmark_page(client, alice):
+    # Benchmarks bring their own floor (bench/floor_site), outside the app's URLs.
     client.force_login(alice)
-    assert client.get(reverse("study_floor")).status_code == 200
-    assert client.post(reverse("study_floor")).status_code == 405
+    assert client.get("/study/floor/").status_code == 404
 
 
 def test_home_sends_learners_to_study_and_visitors_to_the_notes(client, alice):
