@@ -1,0 +1,157 @@
+"""FSRS parameters fitted to a learner's own reviews. Pure Python: no Django.
+
+The fitting itself is fsrs-rs (``fsrs_rs_python``), the Rust FSRS engine that
+Anki uses: its optimizer (``compute_parameters``) and its evaluation
+(``evaluate``: log loss, and RMSE over bins of predicted recall). This module
+only turns review histories into its items and decides whether a fit is
+better than the parameters in use:
+
+* every review history is cut into items, one per review after the first
+  that came at least a study day after the one before it (same-day steps say
+  nothing about forgetting, and fsrs-rs refuses items without a day between
+  reviews);
+* the items are ordered by the study day of the review they predict and split
+  in time: the first ``TRAIN_SHARE`` train, the rest test. Testing on later
+  reviews than the fit saw is what a learner's next weeks will do;
+* a candidate fitted on the training items replaces the parameters in use
+  only if it predicts the test items better: lower log loss, and RMSE over
+  bins no worse. Parameters in use are never replaced by a worse fit, however
+  many reviews it rests on.
+
+Elapsed time is in study days (``day``: the learner's study day, which starts
+at 4 a.m. local time), the unit the app gives fsrs everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import fsrs_rs_python as fsrs_rs
+
+# FSRS-6's 21 default parameters, as fsrs-rs ships them (py-fsrs has the same).
+DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs_rs.DEFAULT_PARAMETERS)
+TRAIN_SHARE = 0.8
+# Below this many items in the test part the comparison is noise: no decision.
+MIN_TEST_ITEMS = 30
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One review of one card: its grade (1-4) and the study day (any day
+    number: only differences count) it was given on. A card's answers come in
+    the order they were given."""
+
+    card: int
+    rating: int
+    day: int
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    log_loss: float
+    rmse_bins: float
+    items: int
+
+    def beats(self, other: Evaluation) -> bool:
+        return self.log_loss < other.log_loss and self.rmse_bins <= other.rmse_bins
+
+
+@dataclass(frozen=True)
+class FitOutcome:
+    """What a fit decided. ``parameters`` is what to use from now on: the
+    candidate when it won, else the parameters that were in use."""
+
+    parameters: tuple[float, ...]
+    accepted: bool
+    reviews: int  # answers the fit rests on
+    train_items: int
+    candidate: Evaluation | None  # on the test items; None when there was too little to test
+    current: Evaluation | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Item:
+    day: int  # study day of the review the item predicts
+    card: int
+    item: fsrs_rs.FSRSItem
+
+
+def _items(answers: Iterable[Answer]) -> list[_Item]:
+    """One item per review that came a study day or more after the card's
+    previous one; each item holds the card's whole history up to that review."""
+    histories: dict[int, list[Answer]] = {}
+    for answer in answers:
+        histories.setdefault(answer.card, []).append(answer)
+    items = []
+    for card, history in histories.items():
+        reviews, previous = [], None
+        for answer in history:
+            delta = 0 if previous is None else max(0, answer.day - previous)
+            previous = answer.day
+            reviews.append(fsrs_rs.FSRSReview(int(answer.rating), delta))
+            if len(reviews) > 1 and delta > 0:
+                items.append(_Item(answer.day, card, fsrs_rs.FSRSItem(list(reviews))))
+    items.sort(key=lambda i: (i.day, i.card))
+    return items
+
+
+def evaluate(parameters: Sequence[float], answers: Iterable[Answer]) -> Evaluation | None:
+    """How well ``parameters`` predict every predictable review of ``answers``."""
+    items = [i.item for i in _items(answers)]
+    return _evaluate(parameters, items)
+
+
+class EngineError(Exception):
+    """fsrs-rs refused its input or failed."""
+
+
+def _engine(call):
+    """Run an fsrs-rs call. A Rust panic reaches Python as pyo3's
+    PanicException, a BaseException: caught here so that one learner's odd
+    history cannot take a background worker down."""
+    try:
+        return call()
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - see above
+        raise EngineError(f"{type(exc).__name__}: {str(exc)[:200]}") from exc
+
+
+def _evaluate(parameters: Sequence[float], items: list) -> Evaluation | None:
+    if not items:
+        return None
+    try:
+        result = _engine(lambda: fsrs_rs.FSRS(list(parameters)).evaluate(items))
+    except EngineError:
+        return None
+    return Evaluation(float(result.log_loss), float(result.rmse_bins), len(items))
+
+
+def fit(*, answers: Sequence[Answer], current: Sequence[float] = DEFAULT_PARAMETERS) -> FitOutcome:
+    """Fit parameters on the earlier reviews, test them and ``current`` on the
+    later ones, and keep whichever predicts them better."""
+    current = tuple(current)
+    items = _items(answers)
+    split = int(len(items) * TRAIN_SHARE)
+    train, test = items[:split], items[split:]
+
+    def keep(reason: str, candidate=None, in_use=None) -> FitOutcome:
+        return FitOutcome(current, False, len(answers), len(train), candidate, in_use, reason)
+
+    if len(test) < MIN_TEST_ITEMS:
+        return keep(f"{len(items)} predictable reviews: too few to test a fit")
+    try:
+        fitted = _engine(lambda: fsrs_rs.FSRS(list(current)).compute_parameters([i.item for i in train]))
+    except EngineError as exc:
+        return keep(f"the optimizer failed: {exc}")
+    candidate = tuple(float(w) for w in fitted)
+    test_items = [i.item for i in test]
+    candidate_eval, current_eval = _evaluate(candidate, test_items), _evaluate(current, test_items)
+    if candidate_eval is None or current_eval is None:
+        return keep("the test reviews could not be evaluated")
+    if not candidate_eval.beats(current_eval):
+        return keep("the fit does not predict later reviews better", candidate_eval, current_eval)
+    reason = "better on later reviews"
+    return FitOutcome(candidate, True, len(answers), len(train), candidate_eval, current_eval, reason)

@@ -1,0 +1,103 @@
+"""Fitting FSRS parameters to a learner (studyapp.scheduling.fitting), without
+Django: synthetic learners whose true forgetting differs from the defaults.
+
+Run alone with: .venv/bin/python -m pytest tests/scheduling -p no:django -q"""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from fsrs import Card, Rating, Scheduler, State
+
+from studyapp.scheduling import fitting
+
+MODEL = Scheduler(enable_fuzzing=False)
+START = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
+
+
+def learner(*, scale: float, cards: int = 300, days: int = 60, seed: int = 1) -> list[fitting.Answer]:
+    """Answers of a learner whose memories last ``scale`` times what the
+    default parameters predict, scheduled by plain FSRS, one session a day
+    (same-day learning steps answered Good in the same session)."""
+    rng = random.Random(seed)
+    answers = []
+    for card_id in range(1, cards + 1):
+        card, day = Card(card_id=card_id), rng.randrange(20)
+        while day < days:
+            at = START + timedelta(days=day)
+            if card.stability is None:
+                recalled = rng.random() < 0.75
+            else:
+                elapsed = (at - card.last_review).days
+                recalled = rng.random() < (1 + MODEL._FACTOR * elapsed / (card.stability * scale)) ** MODEL._DECAY
+            rating = Rating.Good if recalled else Rating.Again
+            card, _ = MODEL.review_card(card, rating, review_datetime=at)
+            answers.append(fitting.Answer(card_id, int(rating), day))
+            while card.state != State.Review:
+                card, _ = MODEL.review_card(card, Rating.Good, review_datetime=at)
+                answers.append(fitting.Answer(card_id, int(Rating.Good), day))
+            day = (card.due - START).days
+    return answers
+
+
+def test_a_fit_wins_for_a_learner_who_forgets_faster_than_the_defaults():
+    answers = learner(scale=0.5)
+    outcome = fitting.fit(answers=answers)
+    assert outcome.accepted, outcome.reason
+    assert outcome.candidate.log_loss < outcome.current.log_loss
+    assert outcome.parameters != fitting.DEFAULT_PARAMETERS
+    # Judged on reviews it was not fitted on, it predicts all of them better too.
+    assert (
+        fitting.evaluate(outcome.parameters, answers).log_loss
+        < fitting.evaluate(fitting.DEFAULT_PARAMETERS, answers).log_loss
+    )
+
+
+def test_too_few_reviews_keep_the_parameters_in_use():
+    answers = learner(scale=0.5, cards=5, days=10)
+    outcome = fitting.fit(answers=answers)
+    assert not outcome.accepted
+    assert outcome.parameters == fitting.DEFAULT_PARAMETERS
+    assert "too few" in outcome.reason
+
+
+def test_parameters_in_use_are_kept_when_the_fit_predicts_later_reviews_worse(monkeypatch):
+    answers = learner(scale=0.5, seed=3)
+    in_use = fitting.fit(answers=answers).parameters
+    real = fitting.fsrs_rs.FSRS
+
+    class DefaultsOptimizer:
+        """fsrs-rs, except that its optimizer returns the defaults, which
+        predict this learner worse than the parameters in use."""
+
+        def __init__(self, parameters):
+            self.engine = real(parameters)
+
+        def compute_parameters(self, items):
+            return list(fitting.DEFAULT_PARAMETERS)
+
+        def evaluate(self, items):
+            return self.engine.evaluate(items)
+
+    monkeypatch.setattr(fitting.fsrs_rs, "FSRS", DefaultsOptimizer)
+    outcome = fitting.fit(answers=answers, current=in_use)
+    assert not outcome.accepted
+    assert outcome.parameters == in_use
+    assert outcome.current.log_loss < outcome.candidate.log_loss
+
+
+def test_the_split_is_in_time_so_the_test_reviews_come_after_the_training_ones():
+    answers = learner(scale=0.7, seed=5)
+    items = fitting._items(answers)
+    split = int(len(items) * fitting.TRAIN_SHARE)
+    assert max(i.day for i in items[:split]) <= min(i.day for i in items[split:])
+
+
+def test_same_day_reviews_make_no_items_and_odd_histories_do_not_crash():
+    same_day = [fitting.Answer(1, 3, 5), fitting.Answer(1, 1, 5), fitting.Answer(1, 3, 5)]
+    assert fitting._items(same_day) == []
+    assert fitting.evaluate(fitting.DEFAULT_PARAMETERS, same_day) is None
+    odd = [fitting.Answer(c, r, d) for c in range(40) for r, d in ((4, 0), (1, 400), (4, 401), (2, 10_000))]
+    outcome = fitting.fit(answers=odd)
+    assert outcome.parameters  # a decision either way, never an exception
