@@ -117,8 +117,8 @@ class Catalog:
     tags: dict[str, int] = field(default_factory=dict)
     # note id -> path of the file that brought it in this run
     seen: dict[str, str] = field(default_factory=dict)
-    # previous id -> current id of the note it was renamed into
-    renamed: dict[str, str] = field(default_factory=dict)
+    # previous id -> current id of the note it was renamed into (see ``renamed``)
+    _renamed: dict[str, str] | None = None
     # previous id -> path of the file that declared it in this run
     claimed: dict[str, str] = field(default_factory=dict)
     # source path -> published notes that came from it before this run
@@ -142,8 +142,15 @@ class Catalog:
             catalog.by_hash[row["raw_hash"]] = row
             if row["is_published"] and row["source_path"]:
                 catalog.by_path.setdefault(row["source_path"], []).append(row["note_id"])
-        catalog.renamed = dict(PreviousId.objects.values_list("old_id", "note__note_id"))
         return catalog
+
+    @property
+    def renamed(self) -> dict[str, str]:
+        """Read when a file is parsed, not before: an unchanged re-import
+        stays at its two queries."""
+        if self._renamed is None:
+            self._renamed = dict(PreviousId.objects.values_list("old_id", "note__note_id"))
+        return self._renamed
 
     def rename(self, old_id: str, new_id: str) -> None:
         self.ids.discard(old_id)
