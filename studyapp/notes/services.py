@@ -239,10 +239,10 @@ def note_import(*, raw: bytes, report: NoteReport, dry_run: bool = False, catalo
     if parsed.meta.id in catalog.seen:
         report.errors.append(Problem(1, f"id {parsed.meta.id} is also used by {catalog.seen[parsed.meta.id]}"))
         return report
+    report.id_line = parsed.meta.lines.get("id", 1)
     if not _claims_ok(report, parsed.meta.id, catalog):
         return report
     catalog.seen[parsed.meta.id] = report.path
-    report.id_line = parsed.meta.lines.get("id", 1)
     report.previous_ids = parsed.meta.previous_ids
     check = rename_check(
         new_id=parsed.meta.id,
@@ -295,7 +295,7 @@ def _claims_ok(report: NoteReport, note_id: str, catalog: Catalog) -> bool:
     if claimer is None:
         return True
     report.status = "failed"
-    report.errors.append(Problem(1, f"id {note_id} is declared a previous id by {claimer} in this run"))
+    report.errors.append(Problem(report.id_line, f"id {note_id} is declared a previous id by {claimer} in this run"))
     return False
 
 
