@@ -23,6 +23,10 @@ class Meta:
     domain: str = ""
     tags: list[str] = field(default_factory=list)
     created_at: date | None = None
+    # Ids this note had before (a declared rename): their history becomes this note's.
+    previous_ids: list[str] = field(default_factory=list)
+    # Line of the front matter keys an importer reports on ("id", "previous_ids").
+    lines: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

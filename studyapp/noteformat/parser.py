@@ -8,10 +8,12 @@ key that names an option that does not exist). Every problem names its line."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 import yaml
 
+from studyapp.noteformat import vocabulary
 from studyapp.noteformat.blocks import (
     Blocks,
     Line,
@@ -39,6 +41,8 @@ from studyapp.noteformat.model import (
 )
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+MAX_PREVIOUS_IDS = 20
+PREVIOUS_ID_KEYS = ("previous_ids", "previous_id")
 
 # Section kinds, tried in this order against the heading text (lower-cased).
 # "question" comes before "reasoning" so that "Question & Options" is not read
@@ -73,6 +77,10 @@ H1 = re.compile(r"^#\s+(.*?)\s*#*\s*$")
 H2 = re.compile(r"^##\s+(.*?)\s*#*\s*$")
 H3 = re.compile(r"^###\s+(.*?)\s*#*\s*$")
 FENCE = re.compile(r"^\s*(```|~~~)")
+# "(Choose two.)", "（2 つ選択してください）": how many answers the stem asks for.
+CHOOSE = re.compile(r"\bchoose\s+(one|two|three|four|five|six|[1-9])\b|([1-9一二三四五六])\s?つ[をの]?\s?選", re.I)
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+NUMBER_WORDS |= {k: i for i, k in enumerate("一二三四五六", start=1)}
 
 
 def normalize_newlines(text: str) -> str:
@@ -89,6 +97,8 @@ class _NoteParser:
         self.lines = text.split("\n")
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
+        # The line that declares the correct options, for the question-format lint.
+        self.declared_line = 0
 
     def error(self, line: int, message: str) -> None:
         self.errors.append(Problem(line, message))
@@ -199,7 +209,69 @@ class _NoteParser:
         for key in ("category", "domain"):
             if not getattr(meta, key):
                 self.warn(start + 1, f"front matter has no '{key}'")
+        self._map_vocabulary(meta, start, end)
+        meta.previous_ids = self._previous_ids(raw, meta.id, start, end)
+        meta.lines = {"id": self._key_line("id", start, end)}
+        if meta.previous_ids:
+            key = next(k for k in PREVIOUS_ID_KEYS if k in raw)
+            meta.lines["previous_ids"] = self._key_line(key, start, end)
         return meta
+
+    def _map_vocabulary(self, meta: Meta, start: int, end: int) -> None:
+        """Domain and category to the exam's canonical names; an unknown name
+        is kept as written, with a warning on its line."""
+        if meta.domain:
+            domain = vocabulary.domain_for(meta.domain)
+            if domain is not None:
+                meta.domain = domain.name
+            else:
+                guess = vocabulary.closest_domain(meta.domain)
+                hint = f"; did you mean '{guess.name}'?" if guess else ""
+                self.warn(
+                    self._key_line("domain", start, end),
+                    f"domain {meta.domain[:80]!r} is not one of the four SAP-C02 exam domains "
+                    f"(e.g. 'Domain 3' or 'Continuous Improvement for Existing Solutions'); kept as written{hint}",
+                )
+        if meta.category:
+            category = vocabulary.category_for(meta.category)
+            if category is not None:
+                meta.category = category.name
+            else:
+                guess = vocabulary.closest_category(meta.category)
+                hint = f"; did you mean '{guess.name}'?" if guess else ""
+                self.warn(
+                    self._key_line("category", start, end),
+                    f"category {meta.category[:80]!r} is not one studyapp knows "
+                    f"(AWS product categories such as 'Networking' or 'Security'); kept as written{hint}",
+                )
+
+    def _previous_ids(self, raw: dict, own_id: str, start: int, end: int) -> list[str]:
+        """``previous_ids:`` (or ``previous_id:``): the ids this note had
+        before a rename, as a list or a comma-separated string."""
+        key = next((k for k in PREVIOUS_ID_KEYS if k in raw), None)
+        if key is None or raw[key] is None:
+            return []
+        line = self._key_line(key, start, end)
+        value = raw[key]
+        if isinstance(value, str):
+            items = value.split(",")
+        elif isinstance(value, list):
+            items = value
+        else:
+            self.warn(line, f"'{key}' should be a list of note ids; ignored")
+            return []
+        found: list[str] = []
+        for item in items[:MAX_PREVIOUS_IDS]:
+            text = str(item).strip() if isinstance(item, (str, int, float)) and not isinstance(item, bool) else ""
+            if not ID_PATTERN.match(text):
+                self.warn(line, f"previous id {str(item)[:40]!r} is not a note id; ignored")
+            elif text == own_id:
+                self.warn(line, f"previous id {text} is this note's own id; ignored")
+            elif text not in found:
+                found.append(text)
+        if len(items) > MAX_PREVIOUS_IDS:
+            self.warn(line, f"'{key}' lists more than {MAX_PREVIOUS_IDS} ids; the rest are ignored")
+        return found
 
     def _text_field(self, raw: dict, key: str, start: int, end: int) -> str:
         value = raw.get(key)
@@ -372,6 +444,7 @@ class _NoteParser:
                     self._explain_child(note, child, False, explained)
             elif CORRECT_GROUP.search(label):
                 declared_line = node.line
+                self.declared_line = node.line
                 letters = _declared_letters(label)
                 if letters:
                     if declared is not None:
@@ -516,6 +589,23 @@ class _NoteParser:
                 self.warn(option.line, f"option {option.letter} has no reasoning")
         if note.options and "reasoning" not in kinds:
             self.warn(1, "options without a reasoning section: no question can be asked")
+        if "reasoning" in kinds and note.correct_letters:
+            self._check_question_format(note, self.declared_line or next(n for k, n, _ in sections if k == "reasoning"))
+
+    def _check_question_format(self, note: ParsedNote, line: int) -> None:
+        """The exam's own rule: one correct answer of four options, or two or
+        more correct of five or more; and the stem's "(Choose two.)" agrees."""
+        correct, total = len(note.correct_letters), len(note.options)
+        if (correct == 1 and total != 4) or (correct >= 2 and total < 5):
+            self.warn(
+                line,
+                "an SAP-C02 question has one correct answer of four options, or two or more correct "
+                f"of five or more options; this one has {correct} correct of {total}",
+            )
+        stem = unicodedata.normalize("NFKC", note.question)
+        stated = {_count(m.group(1) or m.group(2)) for m in CHOOSE.finditer(stem)}
+        if len(stated) == 1 and correct not in stated:
+            self.warn(line, f"the question says to choose {stated.pop()}, but {correct} options are declared correct")
 
 
 def classify(heading: str, kinds: list[tuple[str, re.Pattern]]) -> str | None:
@@ -526,6 +616,10 @@ def classify(heading: str, kinds: list[tuple[str, re.Pattern]]) -> str | None:
             if pattern.search(candidate):
                 return kind
     return None
+
+
+def _count(word: str) -> int:
+    return NUMBER_WORDS.get(word.lower()) or int(word)
 
 
 def _strip_period(text: str) -> str:

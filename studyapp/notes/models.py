@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from studyapp.noteformat.vocabulary import category_name, domain_name
+
 
 class Tag(models.Model):
     name = models.CharField(max_length=60, unique=True)
@@ -33,10 +35,12 @@ class NoteQuerySet(models.QuerySet):
 
     def filtered(self, *, category: str = "", domain: str = "", tag: str = ""):
         notes = self
+        # Any name the vocabulary knows ("D3", "Continuous Improvement") finds
+        # the notes stored under the canonical one.
         if category:
-            notes = notes.filter(category=category)
+            notes = notes.filter(category=category_name(category))
         if domain:
-            notes = notes.filter(domain=domain)
+            notes = notes.filter(domain=domain_name(domain))
         if tag:
             notes = notes.filter(tags__name=tag)
         return notes
@@ -83,6 +87,21 @@ class Note(models.Model):
     @property
     def correct_letters(self) -> list[str]:
         return [o.letter for o in self.options.all() if o.is_correct]
+
+
+class PreviousId(models.Model):
+    """An id a note had before it was renamed (``previous_ids:`` in its front
+    matter). Links to the old id lead to the note; a new note may not take it."""
+
+    old_id = models.CharField(max_length=64, unique=True)
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="previous_ids")
+    renamed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_id"]
+
+    def __str__(self):
+        return f"{self.old_id} -> {self.note_id}"
 
 
 class TriggerWord(models.Model):

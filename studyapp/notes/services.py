@@ -23,15 +23,17 @@ from studyapp.notes.models import (
     ExamTip,
     Note,
     Option,
+    PreviousId,
     Reference,
     Requirement,
     Tag,
     TriggerWord,
 )
+from studyapp.notes.renames import note_rename, rename_check, same_path_warning
 
 # Bump when the parser or card generation changes what a file turns into, so
 # that files whose bytes did not change are still re-read once.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 MAX_NOTE_BYTES = 1_000_000
 
 
@@ -48,6 +50,10 @@ class NoteReport:
     counts: dict = field(default_factory=dict)
     correct: list[str] = field(default_factory=list)
     cards: SyncCounts | None = None
+    # The id the stored note had before this import renamed it.
+    renamed_from: str = ""
+    previous_ids: list[str] = field(default_factory=list)
+    id_line: int = 1
 
     def to_dict(self) -> dict:
         return {
@@ -61,6 +67,7 @@ class NoteReport:
             "uncertain": self.uncertain,
             "counts": self.counts,
             "correct": self.correct,
+            "renamed_from": self.renamed_from,
         }
 
 
@@ -77,6 +84,7 @@ class ImportRun:
         summary = {s: sum(1 for r in self.notes if r.status == s) for s in statuses}
         summary["total"] = len(self.notes)
         summary["repaired"] = sum(1 for r in self.notes if r.repaired)
+        summary["renamed"] = sum(1 for r in self.notes if r.renamed_from)
         return summary
 
     def to_dict(self) -> dict:
@@ -109,17 +117,49 @@ class Catalog:
     tags: dict[str, int] = field(default_factory=dict)
     # note id -> path of the file that brought it in this run
     seen: dict[str, str] = field(default_factory=dict)
+    # previous id -> current id of the note it was renamed into (see ``renamed``)
+    _renamed: dict[str, str] | None = None
+    # previous id -> path of the file that declared it in this run
+    claimed: dict[str, str] = field(default_factory=dict)
+    # source path -> published notes that came from it before this run
+    by_path: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> Catalog:
         catalog = cls(tags=dict(Tag.objects.values_list("name", "id")))
         rows = Note.objects.values(
-            "note_id", "raw_hash", "repaired", "repair_report", "parsed__correct", "parsed__counts"
+            "note_id",
+            "raw_hash",
+            "repaired",
+            "repair_report",
+            "parsed__correct",
+            "parsed__counts",
+            "source_path",
+            "is_published",
         )
         for row in rows:
             catalog.ids.add(row["note_id"])
             catalog.by_hash[row["raw_hash"]] = row
+            if row["is_published"] and row["source_path"]:
+                catalog.by_path.setdefault(row["source_path"], []).append(row["note_id"])
         return catalog
+
+    @property
+    def renamed(self) -> dict[str, str]:
+        """Read when a file is parsed, not before: an unchanged re-import
+        stays at its two queries."""
+        if self._renamed is None:
+            self._renamed = dict(PreviousId.objects.values_list("old_id", "note__note_id"))
+        return self._renamed
+
+    def rename(self, old_id: str, new_id: str) -> None:
+        self.ids.discard(old_id)
+        self.ids.add(new_id)
+        self.renamed.pop(new_id, None)
+        for previous, current in self.renamed.items():
+            if current == old_id:
+                self.renamed[previous] = new_id
+        self.renamed[old_id] = new_id
 
 
 # Notes are committed in groups of this many. Each note still imports
@@ -154,7 +194,25 @@ def notes_import(*, paths: list[Path], dry_run: bool = False) -> ImportRun:
             with transaction.atomic():
                 for raw, report in to_write:
                     note_import(raw=raw, report=report, catalog=catalog)
+    _warn_same_path(run, catalog)
     return run
+
+
+def _warn_same_path(run: ImportRun, catalog: Catalog) -> None:
+    """A file that brought another id before, while that note stays published
+    and nothing in this run brings or renames it, was probably renamed without
+    saying so: say how (a warning, never a guess)."""
+    for report in run.notes:
+        if report.status == "failed":
+            continue
+        for old_id in catalog.by_path.get(report.path[-500:], []):
+            if (
+                old_id != report.id
+                and old_id in catalog.ids
+                and old_id not in catalog.seen
+                and old_id not in catalog.claimed
+            ):
+                report.warnings.append(same_path_warning(path=report.path, line=report.id_line, old_id=old_id))
 
 
 def note_import(*, raw: bytes, report: NoteReport, dry_run: bool = False, catalog: Catalog | None = None) -> NoteReport:
@@ -181,18 +239,38 @@ def note_import(*, raw: bytes, report: NoteReport, dry_run: bool = False, catalo
     if parsed.meta.id in catalog.seen:
         report.errors.append(Problem(1, f"id {parsed.meta.id} is also used by {catalog.seen[parsed.meta.id]}"))
         return report
+    report.id_line = parsed.meta.lines.get("id", 1)
+    if not _claims_ok(report, parsed.meta.id, catalog):
+        return report
     catalog.seen[parsed.meta.id] = report.path
+    report.previous_ids = parsed.meta.previous_ids
+    check = rename_check(
+        new_id=parsed.meta.id,
+        previous_ids=parsed.meta.previous_ids,
+        line=parsed.meta.lines.get("previous_ids", report.id_line),
+        path=report.path,
+        ids=catalog.ids,
+        renamed=catalog.renamed,
+        seen=catalog.seen,
+        claimed=catalog.claimed,
+    )
+    report.errors.extend(check.errors)
+    report.warnings.extend(check.warnings)
+    if check.errors:
+        return report
+    rename_from = check.source
+    report.renamed_from = rename_from or ""
     specs = cards_for(parsed)
     report.counts = _counts(parsed, len(specs))
     report.correct = parsed.correct_letters
-    report.status = "updated" if parsed.meta.id in catalog.ids else "created"
+    report.status = "updated" if parsed.meta.id in catalog.ids or rename_from else "created"
     if dry_run:
         return report
     source_hash = hashlib.sha256(repair.text.encode("utf-8")).hexdigest()
     fields = _note_fields(parsed, repair, source_hash, fingerprint, report)
-    known = parsed.meta.id in catalog.ids
+    known = parsed.meta.id in catalog.ids or rename_from is not None
     try:
-        cards = _write_note(parsed, fields, specs, catalog.tags, known=known)
+        cards = _write_note(parsed, fields, specs, catalog.tags, known=known, rename_from=rename_from)
     except IntegrityError:
         # Only a note that another import created after this run's catalog
         # was read is retried, as a stored note; any other error comes back.
@@ -200,6 +278,8 @@ def note_import(*, raw: bytes, report: NoteReport, dry_run: bool = False, catalo
             raise
         report.status = "updated"
         cards = _write_note(parsed, fields, specs, catalog.tags, known=True)
+    if rename_from:
+        catalog.rename(rename_from, parsed.meta.id)
     if cards is None:
         report.status = "unchanged"
         return report
@@ -208,12 +288,32 @@ def note_import(*, raw: bytes, report: NoteReport, dry_run: bool = False, catalo
     return report
 
 
+def _claims_ok(report: NoteReport, note_id: str, catalog: Catalog) -> bool:
+    """A file of this run that declared ``note_id`` a previous id renames it
+    away: this file cannot also bring it."""
+    claimer = catalog.claimed.get(note_id)
+    if claimer is None:
+        return True
+    report.status = "failed"
+    report.errors.append(Problem(report.id_line, f"id {note_id} is declared a previous id by {claimer} in this run"))
+    return False
+
+
 def _write_note(
-    parsed: ParsedNote, fields: dict, specs: list[CardSpec], tags: dict[str, int], *, known: bool
+    parsed: ParsedNote,
+    fields: dict,
+    specs: list[CardSpec],
+    tags: dict[str, int],
+    *,
+    known: bool,
+    rename_from: str | None = None,
 ) -> SyncCounts | None:
     """Store the note, its parts, tags and cards in one transaction; None
-    when the stored text was the same already."""
+    when the stored text was the same already. ``rename_from``: the stored
+    note to give this note's id first (a declared rename)."""
     with transaction.atomic():
+        if rename_from:
+            note_rename(old_id=rename_from, new_id=parsed.meta.id)
         note, created = _store_note(parsed.meta.id, fields, known=known)
         if note is None:
             return None
@@ -248,6 +348,8 @@ def _report_unchanged(report: NoteReport, row: dict, catalog: Catalog) -> NoteRe
     if report.id in catalog.seen:
         report.status = "failed"
         report.errors.append(Problem(1, f"id {report.id} is also used by {catalog.seen[report.id]}"))
+    elif not _claims_ok(report, report.id, catalog):
+        return report
     catalog.seen[report.id] = report.path
     return report
 

@@ -1,9 +1,11 @@
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET
 
 from studyapp.htmx import render_page
 from studyapp.noteformat.parser import body_of
-from studyapp.notes.models import Note, Tag
+from studyapp.noteformat.vocabulary import category_name, domain_name, domain_order
+from studyapp.notes.models import Note, PreviousId, Tag
 
 FILTERS = ("category", "domain", "tag")
 
@@ -15,6 +17,8 @@ def _filters(request) -> dict[str, str]:
 @require_GET
 def note_list(request):
     filters = _filters(request)
+    # "?domain=D3" filters and shows as the canonical name the select offers.
+    filters["category"], filters["domain"] = category_name(filters["category"]), domain_name(filters["domain"])
     visible = Note.objects.visible_to(request.user)
     notes = (
         visible.filtered(**filters)
@@ -26,7 +30,8 @@ def note_list(request):
         "notes": notes,
         "filters": filters,
         "categories": visible.exclude(category="").order_by("category").values_list("category", flat=True).distinct(),
-        "domains": visible.exclude(domain="").order_by("domain").values_list("domain", flat=True).distinct(),
+        # In exam order; a callable, so that a results fragment does not query it.
+        "domains": lambda: sorted(set(visible.exclude(domain="").values_list("domain", flat=True)), key=domain_order),
         "tags": Tag.objects.filter(notes__in=visible).distinct().values_list("name", flat=True),
     }
     return render_page(request, "notes/note_list.html", context, partial="results")
@@ -34,8 +39,16 @@ def note_list(request):
 
 @require_GET
 def note_detail(request, note_id):
-    note = get_object_or_404(
-        Note.objects.visible_to(request.user).with_card_counts().prefetch_related("tags"),
-        note_id=note_id,
-    )
+    try:
+        note = get_object_or_404(
+            Note.objects.visible_to(request.user).with_card_counts().prefetch_related("tags"),
+            note_id=note_id,
+        )
+    except Http404:
+        # An id the note had before a rename leads to the note, if you may see it.
+        renamed = PreviousId.objects.filter(old_id=note_id, note__in=Note.objects.visible_to(request.user))
+        current = renamed.values_list("note__note_id", flat=True).first()
+        if current is None:
+            raise
+        return redirect("note_detail", note_id=current)
     return render_page(request, "notes/note_detail.html", {"note": note, "body": body_of(note.source)})

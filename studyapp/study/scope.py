@@ -2,16 +2,19 @@
 domain, a tag, or one note (Profile.scope_kind / scope_value)."""
 
 from studyapp.accounts.models import Profile
+from studyapp.noteformat.vocabulary import category_name, domain_name, domain_order
 from studyapp.notes.models import Card, Note
 
 
 def notes_in_scope(profile: Profile):
     notes = Note.objects.published()
     kind, value = profile.scope_kind, profile.scope_value
+    # Notes store canonical names; a scope saved with another spelling
+    # (before the vocabulary existed) still finds its notes.
     if kind == Profile.Scope.CATEGORY:
-        notes = notes.filter(category=value)
+        notes = notes.filter(category=category_name(value))
     elif kind == Profile.Scope.DOMAIN:
-        notes = notes.filter(domain=value)
+        notes = notes.filter(domain=domain_name(value))
     elif kind == Profile.Scope.TAG:
         notes = notes.filter(tags__name=value)
     elif kind == Profile.Scope.NOTE:
@@ -28,7 +31,9 @@ def scope_choices() -> dict[str, list[str]]:
     published = Note.objects.published()
     return {
         Profile.Scope.CATEGORY: sorted(set(published.exclude(category="").values_list("category", flat=True))),
-        Profile.Scope.DOMAIN: sorted(set(published.exclude(domain="").values_list("domain", flat=True))),
+        Profile.Scope.DOMAIN: sorted(
+            set(published.exclude(domain="").values_list("domain", flat=True)), key=domain_order
+        ),
         Profile.Scope.TAG: sorted(set(published.values_list("tags__name", flat=True)) - {None}),
         Profile.Scope.NOTE: list(published.order_by("note_id").values_list("note_id", flat=True)),
     }

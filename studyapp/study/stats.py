@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from studyapp.noteformat.vocabulary import DOMAINS, Domain, domain_for, domain_name, domain_order
 from studyapp.study.fsrs_bridge import retrievability, scheduler_for
 from studyapp.study.models import CardState, ReviewLog
 
@@ -138,9 +140,11 @@ def due_forecast(rows: list[CardRow], *, profile, now: datetime, days: int = FOR
 @dataclass(frozen=True)
 class DomainMastery:
     domain: str
-    recall: float  # mean predicted recall now, 0..1
+    recall: float  # mean predicted recall now, 0..1 (0 without cards)
     studied: int
     total: int
+    # The SAP-C02 domain (None for a domain the exam does not have, or none).
+    exam_domain: Domain | None = None
 
     @property
     def percent(self) -> float:
@@ -149,17 +153,33 @@ class DomainMastery:
 
 def domain_mastery(rows: list[CardRow], *, profile, now: datetime) -> list[DomainMastery]:
     """Mean predicted recall now per exam domain, over the cards in scope
-    (suspended ones included: they are still exam material; new ones count 0)."""
+    (suspended ones included: they are still exam material; new ones count 0).
+
+    The four exam domains come first, in exam order, each of them even
+    without cards in scope (the exam asks them all); then other domains
+    alphabetically; cards without a domain last."""
     scheduler = scheduler_for(profile, fuzz=False)
     recalls: dict[str, list[float]] = defaultdict(list)
     studied: Counter = Counter()
+    canonical = cache(domain_name)  # a spelling stored before the vocabulary existed
     for row in rows:
         if row.in_scope:
-            recalls[row.domain].append(retrievability(scheduler, row.as_state(), now))
-            studied[row.domain] += row.state != NEW
-    # Named domains alphabetically; cards without a domain last.
-    order = sorted(recalls, key=lambda d: (d == "", d.casefold()))
-    return [DomainMastery(d, sum(recalls[d]) / len(recalls[d]), studied[d], len(recalls[d])) for d in order]
+            domain = canonical(row.domain)
+            recalls[domain].append(retrievability(scheduler, row.as_state(), now))
+            studied[domain] += row.state != NEW
+    if not recalls:
+        return []
+    names = [d.name for d in DOMAINS] + sorted(set(recalls) - {d.name for d in DOMAINS}, key=domain_order)
+    return [
+        DomainMastery(
+            d,
+            sum(recalls[d]) / len(recalls[d]) if recalls[d] else 0.0,
+            studied[d],
+            len(recalls[d]),
+            domain_for(d),
+        )
+        for d in names
+    ]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -11,6 +12,16 @@ from studyapp.study.stats import MATURE_DAYS, learner_stats
 def _recall_bar(fraction: float, name: str):
     label = _("%(name)s: %(percent)s%% predicted recall") % {"name": name, "percent": round(100 * fraction)}
     return charts.bar_svg(fraction, label=label)
+
+
+def _domain_label(item) -> str:
+    """The exam guide's name in the page's language, e.g. "Domain 3:
+    Continuous Improvement for Existing Solutions"."""
+    exam = item.exam_domain
+    if exam is None:
+        return item.domain or _("No exam domain")
+    name = exam.name_ja if (get_language() or "").startswith("ja") else exam.name
+    return _("Domain %(number)s: %(name)s") % {"number": exam.number, "name": name}
 
 
 @require_GET
@@ -29,7 +40,10 @@ def stats(request):
             (_("Mature"), figures.retention.mature),
             (_("Total"), figures.retention.all),
         ],
-        "mastery": [(item, _recall_bar(item.recall, item.domain or _("No exam domain"))) for item in figures.mastery],
+        "mastery": [
+            (item, label, _recall_bar(item.recall, label) if item.total else "")
+            for item, label in ((item, _domain_label(item)) for item in figures.mastery)
+        ],
         "readiness_bar": _recall_bar(readiness.recall, _("Exam readiness"))
         if readiness and readiness.recall is not None
         else "",

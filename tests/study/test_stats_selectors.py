@@ -290,8 +290,16 @@ def test_mastery_is_mean_predicted_recall_per_domain(alice):
 
     mastery = stats.domain_mastery(stats.card_rows(user=alice), profile=profile, now=NOW)
 
-    assert [m.domain for m in mastery] == [OTHER_DOMAIN, "Design for New Solutions"]
-    other, design = mastery
+    # The four exam domains in exam order, each with its weight; TST-2's
+    # "Continuous Improvement" is domain 3 under its exam-guide name.
+    assert [(m.domain, m.exam_domain.weight) for m in mastery] == [
+        ("Design Solutions for Organizational Complexity", 26),
+        ("Design for New Solutions", 29),
+        ("Continuous Improvement for Existing Solutions", 25),
+        ("Accelerate Workload Migration and Modernization", 20),
+    ]
+    organizational, design, other, migration = mastery
+    assert (organizational.total, migration.total) == (0, 0)
     assert other.recall == pytest.approx(0.9)
     assert (other.studied, other.total) == (1, 1)
     expected = (0.9 + fsrs_recall(200.0, NOW - timedelta(days=3), NOW)) / 4

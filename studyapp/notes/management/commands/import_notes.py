@@ -36,7 +36,8 @@ class Command(BaseCommand):
                     f"{counts['options']} options (correct {', '.join(report.correct) or '-'})"
                 )
             repaired = "  [encoding repaired]" if report.repaired else ""
-            self.stdout.write(f"{report.status:<9} {report.id or '-':<12} {report.path}{detail}{repaired}")
+            renamed = f"  [renamed from {report.renamed_from}]" if report.renamed_from else ""
+            self.stdout.write(f"{report.status:<9} {report.id or '-':<12} {report.path}{detail}{repaired}{renamed}")
             for problem in report.errors:
                 self.stdout.write(f"{report.path}:{problem.line}: error: {problem.message}")
             for problem in report.warnings:
