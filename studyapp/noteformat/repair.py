@@ -7,7 +7,10 @@ has no characters for 0x81, 0x8D, 0x8F, 0x90 and 0x9D, and the soft hyphen
 two of their continuation bytes. For such a character every way of putting
 the lost bytes back that gives valid UTF-8 is a candidate, and a character
 language model built from wordfreq's Japanese word list picks among them by
-context. When the choice is close the character is reported as uncertain.
+context, line by line; then the doubtful characters are decided again with
+the character n-grams that the rest of the note shows for certain. When the
+choice is close the character is reported as uncertain. The method and its
+measurement: docs/note-format.md (Encoding repair), docs/benchmarks.md.
 
 No Django here: the importer and its tests use this as plain Python.
 """
@@ -258,10 +261,11 @@ _ORDER = 4
 # word counts once, which is what the Witten-Bell weights expect.
 _COUNT_SCALE = 1e8
 
-# Words rarer than this (about 130,000 of wordfreq's 215,000) cost 60 MB and
-# over a second to count, and changed one choice in 500 in the measurements
-# behind UNCERTAINTY_MARGIN.
-_MIN_WORD_FREQUENCY = 1e-7
+# Every word of the list counts. Leaving out the 130,000 of wordfreq's
+# 215,000 words rarer than 1e-7 saves about a second of building and 60 MB,
+# but made 8 % more wrong choices on the tuning set of
+# bench/encoding_repair.py (14.7 against 13.7 per 1,000).
+_MIN_WORD_FREQUENCY = 0.0
 
 _MEMO_LIMIT = 200_000
 
@@ -398,22 +402,22 @@ class _CharModel:
         for word, frequency in frequencies.items():
             if all(map(_is_word_char, word)):
                 self._count_word(_START + word + _END, frequency * _COUNT_SCALE)
+        for gram in self.counts:
+            if len(gram) > 1:
+                self.types[gram[:-1]] += 1
         symbols = [gram for gram in self.counts if len(gram) == 1 and gram != _START]
         self.total = sum(self.counts[gram] for gram in symbols)
         self.types[""] = len(symbols)
         self._memo: dict[tuple[str, str], tuple[tuple[str, float], ...]] = {}
 
     def _count_word(self, framed: str, weight: float) -> None:
-        counts, types = self.counts, self.types
-        for n in range(1, self.order + 1):
-            for i in range(len(framed) - n + 1):
+        counts = self.counts
+        get = counts.get
+        length = len(framed)
+        for n in range(1, min(self.order, length) + 1):
+            for i in range(length - n + 1):
                 gram = framed[i : i + n]
-                if gram in counts:
-                    counts[gram] += weight
-                else:
-                    counts[gram] = weight
-                    if n > 1:
-                        types[gram[:-1]] += 1
+                counts[gram] = get(gram, 0.0) + weight
 
     def knows(self, ch: str) -> bool:
         return ch in self.counts and _is_word_char(ch)
@@ -495,20 +499,38 @@ _BRACKETS = {
     "“": "”",
 }
 _CLOSERS = {closer: opener for opener, closer in _BRACKETS.items()}
-_UNBALANCED = math.log(1e-3)  # a closer with no opener, or an opener never closed
+_UNBALANCED = math.log(1e-3)  # a closer with no opener, an opener never closed, a quote in a quote
 _SENTENCE_MARKS = "、。"
+
+# Quotation brackets hold a term or a short phrase. In the tuning texts of
+# bench/encoding_repair.py, 60 quoted spans held about 350 characters and
+# not one "、" or "。" (against one character in 300 outside), and half of
+# them were at most 5 characters long. So when a lost byte leaves "」" and
+# "、" to choose from at two places after a "「", the reading that closes the
+# quote early and puts the comma outside is the likely one: a mark inside a
+# quote costs ln 0.1, and every character inside one costs what a span of
+# geometric length with mean 8 costs per character.
+_QUOTES = "「『"
+_MARK_IN_QUOTE = math.log(0.1)
+_INSIDE_QUOTE = math.log(1 - 1 / 8)
 
 
 def _bracket_step(stack: tuple[str, ...], ch: str) -> tuple[tuple[str, ...], float]:
     """Japanese brackets come in pairs within a line: a lost byte turns "」"
-    into a candidate next to "、", and only the open "「" tells them apart."""
+    into a candidate next to "、", and only the open "「" tells them apart.
+    Brackets nest, but not in themselves: a quote inside a quote takes "『",
+    so a second "「" while one is open means a closer was missed."""
+    quoted = bool(stack) and stack[-1] in _QUOTES
     if ch in _BRACKETS:
-        return (stack + (ch,))[-3:], 0.0
+        cost = _UNBALANCED if ch in stack else 0.0
+        return (stack + (ch,))[-3:], cost + (_INSIDE_QUOTE if quoted else 0.0)
     if ch in _CLOSERS:
         if stack and stack[-1] == _CLOSERS[ch]:
             return stack[:-1], 0.0
         return stack, _UNBALANCED
-    return stack, 0.0
+    if not quoted:
+        return stack, 0.0
+    return stack, _INSIDE_QUOTE + (_MARK_IN_QUOTE if ch in _SENTENCE_MARKS else 0.0)
 
 
 def _punctuation_step(previous: str, ch: str) -> float:
@@ -619,22 +641,147 @@ def _context_slots(line: str, runs: list[_Run]) -> list[tuple[str, ...]]:
     return slots
 
 
-def _repair_line(line: str, number: int, runs: list[_Run]) -> tuple[str, list[Uncertain]]:
+@dataclass
+class _Line:
+    """A damaged line being decided: its candidates per character, each
+    candidate's score (the best reading of the line with it there) and the
+    characters chosen so far."""
+
+    number: int
+    slots: list[tuple[str, ...]]
+    scores: list[dict[str, float]]
+    chosen: list[str]
+
+    def margin(self, i: int) -> float:
+        """How far the chosen character is ahead of the runner-up."""
+        score = self.scores[i]
+        if len(score) < 2:
+            return math.inf
+        first, second = sorted(score.values(), reverse=True)[:2]
+        return first - second
+
+    def uncertain(self) -> list[Uncertain]:
+        found = []
+        for column, score in enumerate(self.scores, start=1):
+            if len(score) < 2:
+                continue
+            ranked = sorted(score, key=lambda ch: -score[ch])
+            plausible = [ch for ch in ranked if score[ranked[0]] - score[ch] < UNCERTAINTY_MARGIN]
+            if len(plausible) > 1:
+                found.append(Uncertain(self.number, column, ranked[0], plausible))
+        return found
+
+
+def _first_reading(number: int, line: str, runs: list[_Run]) -> _Line:
+    """The character model's reading of a damaged line."""
     slots = _context_slots(line, runs)
     if all(len(options) == 1 for options in slots):
-        return "".join(options[0] for options in slots), []
+        return _Line(number, slots, [{options[0]: 0.0} for options in slots], [options[0] for options in slots])
     model = _char_model()
     slots = [_prune(options, model) for options in slots]
     scores = _max_marginals(slots, model)
-    chosen = []
-    uncertain = []
-    for column, (options, score) in enumerate(zip(slots, scores, strict=True), start=1):
-        ranked = sorted(options, key=lambda ch: -score[ch])
-        chosen.append(ranked[0])
-        plausible = [ch for ch in ranked if score[ranked[0]] - score[ch] < UNCERTAINTY_MARGIN]
-        if len(plausible) > 1:
-            uncertain.append(Uncertain(number, column, ranked[0], plausible))
-    return "".join(chosen), uncertain
+    chosen = [max(options, key=score.__getitem__) for options, score in zip(slots, scores, strict=True)]
+    return _Line(number, slots, scores, chosen)
+
+
+# --------------------------------------------------------------------------
+# Evidence from the same document
+# --------------------------------------------------------------------------
+
+# The character model reads each line on its own. The doubtful characters
+# are decided again with what the rest of the note shows for certain: the
+# character bigrams and trigrams of its lines without damage, of the
+# characters that lost no byte, and of the choices the model made elsewhere
+# by a wide margin (a cache, as in cache language models). A candidate that
+# reproduces n-grams the note has elsewhere gains log(1 + count) per n-gram:
+# a note that writes "バケット" undamaged in its tags, or where the context
+# left no doubt, reads "バケット" and not the commoner "チケット" where a
+# lost byte leaves the choice open.
+
+# Candidates within this margin of the character model's best are decided
+# again; the others are left behind.
+_RESCORE_MARGIN = math.log(1e4)
+
+# Weight of the document's evidence against the character model's log
+# probabilities; fitted on the tuning set of bench/encoding_repair.py (0.5
+# to 1 did best, 2 and 3 worse).
+_CACHE_WEIGHT = 1.0
+
+# A choice of the character model enters the cache only when it won by this
+# margin (natural log), far above UNCERTAINTY_MARGIN.
+_CONFIDENT_MARGIN = math.log(1000)
+
+
+class _DocumentCache:
+    """Character bigrams and trigrams (with at least one non-ASCII
+    character) that the document shows for certain, counted per line so
+    that a line is never decided with its own choices (leave one line out):
+    a wrong choice cannot vote for itself, only the rest of the note can."""
+
+    def __init__(self) -> None:
+        self.grams: dict[str, int] = defaultdict(int)
+        self.by_line: dict[int, dict[str, int]] = {}
+
+    def add(self, line: int, text: str, trusted: list[bool]) -> None:
+        own: dict[str, int] = defaultdict(int)
+        for n in (2, 3):
+            for i in range(len(text) - n + 1):
+                gram = text[i : i + n]
+                if not gram.isascii() and all(trusted[i : i + n]):
+                    own[gram] += 1
+        for gram, count in own.items():
+            self.grams[gram] += count
+        self.by_line[line] = own
+
+    def count(self, line: int, gram: str) -> int:
+        return self.grams.get(gram, 0) - self.by_line.get(line, {}).get(gram, 0)
+
+    def evidence(self, line: int, text: str, i: int) -> float:
+        """Sum of log(1 + count) over the n-grams of text that contain
+        position i, counted in the rest of the document."""
+        total = 0.0
+        for n in (2, 3):
+            for start in range(max(0, i - n + 1), min(i, len(text) - n) + 1):
+                seen = self.count(line, text[start : start + n])
+                if seen > 0:
+                    total += math.log1p(seen)
+        return total
+
+
+def _document_cache(clean: list[tuple[int, str]], damaged: list[_Line]) -> _DocumentCache:
+    cache = _DocumentCache()
+    for number, text in clean:
+        cache.add(number, text, [True] * len(text))
+    for line in damaged:
+        trusted = [line.margin(i) >= _CONFIDENT_MARGIN for i in range(len(line.slots))]
+        cache.add(line.number, "".join(line.chosen), trusted)
+    return cache
+
+
+def _second_reading(damaged: list[_Line], clean: list[tuple[int, str]]) -> None:
+    """Decide the doubtful characters again, one at a time from the left,
+    each with the characters chosen so far around it, adding the document's
+    evidence to the character model's score."""
+    doubtful = [line for line in damaged if any(line.margin(i) < _RESCORE_MARGIN for i in range(len(line.slots)))]
+    if not doubtful:
+        return
+    cache = _document_cache(clean, damaged)
+    if not cache.grams:
+        return
+    for line in doubtful:
+        for i in range(len(line.slots)):
+            if line.margin(i) >= _RESCORE_MARGIN:
+                continue
+            score = line.scores[i]
+            best = max(score.values())
+            before, after = "".join(line.chosen[max(0, i - 2) : i]), "".join(line.chosen[i + 1 : i + 3])
+            combined = {}
+            for ch, value in score.items():
+                if best - value < _RESCORE_MARGIN:
+                    value += _CACHE_WEIGHT * cache.evidence(line.number, before + ch + after, len(before))
+                combined[ch] = value
+            line.scores[i] = combined
+            line.chosen[i] = max(combined, key=combined.__getitem__)
 
 
 # --------------------------------------------------------------------------
@@ -643,9 +790,9 @@ def _repair_line(line: str, number: int, runs: list[_Run]) -> tuple[str, list[Un
 
 
 def repair_text(text: str) -> RepairResult:
-    """Undo UTF-8-read-as-Windows-1252 damage, line by line. A text without
-    the telltale lead-byte-plus-continuation-byte pair is returned as it is
-    (the same object) without building the language model."""
+    """Undo UTF-8-read-as-Windows-1252 damage. A text without the telltale
+    lead-byte-plus-continuation-byte pair is returned as it is (the same
+    object) without building the language model."""
     unchanged = RepairResult(text, False, [], [])
     _, suspect = _patterns()
     if not suspect.search(text):
@@ -657,16 +804,18 @@ def repair_text(text: str) -> RepairResult:
     # likely accented Latin than Japanese that lost bytes.
     if not any(run.convincing for runs in found for run in runs):
         return unchanged
+    numbered = list(enumerate(zip(lines, found, strict=True), start=1))
+    damaged = [_first_reading(number, line, runs) for number, (line, runs) in numbered if runs]
+    clean = [(number, line) for number, (line, runs) in numbered if not runs and not line.isascii()]
+    _second_reading(damaged, clean)
     repaired_lines: list[int] = []
     uncertain: list[Uncertain] = []
-    for number, (line, runs) in enumerate(zip(lines, found, strict=True), start=1):
-        if not runs:
-            continue
-        new, doubts = _repair_line(line, number, runs)
-        if new != line:
-            lines[number - 1] = new
-            repaired_lines.append(number)
-            uncertain.extend(doubts)
+    for line in damaged:
+        new = "".join(line.chosen)
+        if new != lines[line.number - 1]:
+            lines[line.number - 1] = new
+            repaired_lines.append(line.number)
+            uncertain.extend(line.uncertain())
     if not repaired_lines:
         return unchanged
     return RepairResult("\n".join(lines), True, repaired_lines, uncertain)
