@@ -1,5 +1,5 @@
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from studyapp.htmx import render_page
 from studyapp.noteformat.parser import body_of
@@ -12,7 +12,7 @@ def _filters(request) -> dict[str, str]:
     return {name: request.GET.get(name, "").strip()[:200] for name in FILTERS}
 
 
-@require_GET
+@require_safe
 def note_list(request):
     filters = _filters(request)
     visible = Note.objects.visible_to(request.user)
@@ -32,7 +32,7 @@ def note_list(request):
     return render_page(request, "notes/note_list.html", context, partial="results")
 
 
-@require_GET
+@require_safe
 def note_detail(request, note_id):
     note = get_object_or_404(
         Note.objects.visible_to(request.user).with_card_counts().prefetch_related("tags"),

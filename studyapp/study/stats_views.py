@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from studyapp.study import charts
 from studyapp.study.stats import MATURE_DAYS, learner_stats
@@ -13,7 +13,7 @@ def _recall_bar(fraction: float, name: str):
     return charts.bar_svg(fraction, label=label)
 
 
-@require_GET
+@require_safe
 @login_required
 def stats(request):
     # Always the signed-in learner's own figures: there is no user in the URL.
