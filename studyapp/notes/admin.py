@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -39,6 +40,8 @@ class ComparisonTableInline(admin.TabularInline):
 class ReferenceInline(admin.TabularInline):
     model = Reference
     extra = 0
+    # Django 6 assumes https for a URL typed without a scheme; say so now.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class ExamTipInline(admin.TabularInline):

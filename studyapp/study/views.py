@@ -185,8 +185,8 @@ def undo(request):
     if outcome.state is None:
         return _card_response(request, profile, now=now, notice="cannot-undo" if outcome.refused else "nothing-to-undo")
     notice = f"undone-{outcome.kind}"
-    state = type(outcome.state).objects.select_related("card__note").get(pk=outcome.state.pk)
-    if not state.in_scope:
+    state = type(outcome.state).objects.select_related("card__note").filter(pk=outcome.state.pk).first()
+    if state is None or not state.in_scope:
         # Undone, but the card has left the queue since: show what is next.
         return _card_response(request, profile, now=now, notice=notice)
     today = services.today_for(user=request.user, profile=profile, now=now)

@@ -56,9 +56,7 @@ def follow_by_keyboard(page, selector: str, url_part: str) -> None:
 
 
 @pytest.mark.parametrize("device", DEVICES)
-def test_every_control_of_the_study_page_by_keyboard_without_grading_by_accident(
-    request, live_server, learner, device
-):
+def test_every_control_of_the_study_page_by_keyboard_without_grading_by_accident(request, live_server, learner, device):
     page = request.getfixturevalue(device)
     base = live_server.url
     log_in(page, base)

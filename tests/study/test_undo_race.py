@@ -188,6 +188,19 @@ def test_undo_of_a_log_edited_by_hand_answers_and_changes_nothing(client, alice_
     assert ReviewLog.objects.count() == 1
 
 
+def test_an_answer_logged_before_exam_recall_existed_is_still_undone(alice_deck):
+    state = first_new(alice_deck)
+    untouched = row(state.pk)
+    grade(alice_deck, state.pk)
+    log = ReviewLog.objects.get()
+    ReviewLog.objects.filter(pk=log.pk).update(
+        state_before={k: v for k, v in log.state_before.items() if k != "exam_recall"}
+    )
+    outcome = services.review_undo(user=alice_deck, profile=alice_deck.profile)
+    assert outcome.kind == "answer"
+    assert row(state.pk) == untouched
+
+
 def test_with_nothing_to_undo_undo_says_so(client, alice_deck):
     client.force_login(alice_deck)
     response = client.post(reverse("study_undo"), headers=HTMX)
