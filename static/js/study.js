@@ -2,9 +2,32 @@
 // grade Good), 1-4 grade, U undo, B bury, S suspend. On a scenario question,
 // 1-9 toggle the options and Enter checks the answer. The server does the
 // work through htmx; this file only turns keys into clicks and times answers.
+//
+// The keys never act while the focus is on a link, a button, a summary or a
+// form control: there Enter and Space are the control's own (follow the link,
+// press the button, open the details, tick the box). Esc hands the keys back.
 (() => {
   let shownAt = performance.now();
   let busy = false;
+
+  const CONTROLS = [
+    "a[href]",
+    "button",
+    "summary",
+    "input",
+    "select",
+    "textarea",
+    "[contenteditable]:not([contenteditable='false'])",
+    "[role='button']",
+    "[role='link']",
+    "[role='checkbox']",
+    "[tabindex]:not([tabindex='-1'])",
+  ].join(", ");
+
+  function onControl(target) {
+    if (!(target instanceof Element)) return false;
+    return target.isContentEditable || Boolean(target.closest(CONTROLS));
+  }
 
   const card = () => document.getElementById("study-card");
   const click = (selector) => {
@@ -23,8 +46,9 @@
     const button = document.getElementById("reveal-button");
     if (button) button.hidden = true;
     c.dataset.mode = "back";
-    const good = c.querySelector(".grade.good");
-    if (good) good.focus({ preventScroll: true });
+    // Focus the grades' form itself (not a button, where keys are the
+    // button's): the digits keep working and Tab goes on to Again, Hard...
+    if (grades) grades.focus({ preventScroll: true });
   }
 
   document.addEventListener("click", (event) => {
@@ -32,11 +56,17 @@
   });
 
   document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat) return;
-    const target = event.target;
-    if (target.matches && target.matches("input:not([type=checkbox]), textarea, select, [contenteditable]")) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.repeat || event.defaultPrevented) return;
     const c = card();
     if (!c) return;
+    const target = event.target;
+    if (onControl(target)) {
+      // Esc leaves a control of the study page and gives the keys back.
+      if (event.key === "Escape" && !target.matches("input:not([type=checkbox]):not([type=radio]), select, textarea")) {
+        c.focus({ preventScroll: true });
+      }
+      return;
+    }
     const mode = c.dataset.mode;
     const key = event.key.toLowerCase();
     let handled = true;
@@ -70,9 +100,22 @@
   document.addEventListener("htmx:beforeRequest", () => { busy = true; });
   document.addEventListener("htmx:afterRequest", () => { busy = false; });
   document.addEventListener("htmx:afterSwap", (event) => {
-    if (event.detail.target && event.detail.target.id === "study-card" || card()) {
-      shownAt = performance.now();
-      if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+    const target = event.detail.target;
+    if (!target || target.id !== "study-card") return;
+    const c = card();
+    if (!c) return;
+    shownAt = performance.now();
+    // The new card takes the focus (the button pressed is gone): the keys act
+    // again, and Tab goes on from the card.
+    c.focus({ preventScroll: true });
+    if (c.dataset.mode === "result") {
+      // A scenario's result is long: on a phone the learner was at the bottom
+      // of the question. Show the result from its top, the score first.
+      c.scrollIntoView({ block: "start" });
+      const heading = document.getElementById("result-heading");
+      if (heading) heading.focus({ preventScroll: true });
+    } else if (c.getBoundingClientRect().top < 0) {
+      c.scrollIntoView({ block: "start" });
     }
   });
 

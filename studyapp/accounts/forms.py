@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from studyapp.accounts.models import Profile
+from studyapp.accounts.models import EXAM_HORIZON_YEARS, Profile, latest_exam_date
 from studyapp.accounts.services import PROFILE_EDITABLE_FIELDS
 
 # Where our learners are; the rest of the world follows in alphabetical order.
@@ -88,16 +88,30 @@ class ProfileSettingsForm(forms.ModelForm):
             "reviews_per_day": _("The most reviews to show in one day."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser's date picker offers only what the server accepts.
+        today = self._today()
+        self.fields["exam_date"].widget.attrs.update({"max": latest_exam_date(today).isoformat()})
+
+    def _today(self):
+        """The learner's today: in the zone being chosen now, else the saved one."""
+        zone_name = getattr(self, "cleaned_data", {}).get("time_zone") or self.instance.time_zone
+        try:
+            return timezone.now().astimezone(ZoneInfo(zone_name)).date()
+        except (KeyError, ValueError):
+            return timezone.now().date()
+
     def clean_exam_date(self):
         exam_date = self.cleaned_data.get("exam_date")
         if exam_date is None:
             return None
-        # "Today" is the learner's today: the zone being chosen now, else the saved one.
-        zone_name = self.cleaned_data.get("time_zone") or self.instance.time_zone
-        try:
-            today = timezone.now().astimezone(ZoneInfo(zone_name)).date()
-        except (KeyError, ValueError):
-            today = timezone.now().date()
-        if exam_date < today:
+        today = self._today()
+        if exam_date > latest_exam_date(today):
+            raise forms.ValidationError(
+                _("The exam date must be within %(years)s years."), code="too_far", params={"years": EXAM_HORIZON_YEARS}
+            )
+        # A date saved before that has passed since may stay while other settings change.
+        if exam_date < today and exam_date != self.instance.exam_date:
             raise forms.ValidationError(_("The exam date cannot be in the past."), code="past")
         return exam_date

@@ -16,6 +16,29 @@ from django.utils.translation import gettext_lazy as _
 DAY_STARTS_AT = time(4, 0)
 
 
+# An exam further away than this is no plan (and a date near year 9999 made
+# fsrs overflow): the settings form and the model refuse it, and the study
+# code ignores any such date that reached the database another way.
+EXAM_HORIZON_YEARS = 5
+
+
+def latest_exam_date(today: date) -> date:
+    """The furthest exam date a learner may set on ``today``."""
+    try:
+        return today.replace(year=today.year + EXAM_HORIZON_YEARS)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + EXAM_HORIZON_YEARS, day=28)
+
+
+def validate_exam_date_horizon(value: date) -> None:
+    # A day of slack: "today" differs by a day between time zones; Profile.clean
+    # checks against the learner's own today.
+    if value > latest_exam_date(timezone.now().date()) + timedelta(days=1):
+        raise ValidationError(
+            _("The exam date must be within %(years)s years."), params={"years": EXAM_HORIZON_YEARS}, code="too_far"
+        )
+
+
 def validate_time_zone(value: str) -> None:
     if value not in available_timezones():
         raise ValidationError(_("Unknown time zone: %(value)s"), params={"value": value})
@@ -41,7 +64,7 @@ class Profile(models.Model):
     reviews_per_day = models.PositiveSmallIntegerField(
         _("reviews per day"), default=200, validators=[MinValueValidator(1), MaxValueValidator(5000)]
     )
-    exam_date = models.DateField(_("exam date"), null=True, blank=True)
+    exam_date = models.DateField(_("exam date"), null=True, blank=True, validators=[validate_exam_date_horizon])
     scope_kind = models.CharField(_("study"), max_length=10, choices=Scope.choices, default=Scope.ALL)
     scope_value = models.CharField(max_length=200, blank=True)
     # How long this learner's memories last against FSRS's prediction (<= 1),
@@ -51,6 +74,26 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"profile of {self.user_id}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        profile = super().from_db(db, field_names, values)
+        # An exam date already stored may have passed: saving other settings
+        # must not fail on it. Only a newly chosen date must lie ahead.
+        profile._stored_exam_date = profile.__dict__.get("exam_date")
+        return profile
+
+    def clean(self):
+        super().clean()
+        if self.exam_date is None:
+            return
+        today = timezone.now().astimezone(self.zone).date()
+        if self.exam_date > latest_exam_date(today):
+            raise ValidationError(
+                {"exam_date": _("The exam date must be within %(years)s years.") % {"years": EXAM_HORIZON_YEARS}}
+            )
+        if self.exam_date < today and self.exam_date != getattr(self, "_stored_exam_date", None):
+            raise ValidationError({"exam_date": _("The exam date cannot be in the past.")})
 
     @property
     def zone(self) -> ZoneInfo:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from studyapp.noteformat.cards import CardSpec, answer_changed
 from studyapp.notes.models import Card, Note
+from studyapp.notes.signals import cards_withdrawn
 
 # How alike two cards' texts must be for an edit to keep the card's identity.
 SIMILAR_ENOUGH = 0.6
@@ -87,6 +88,9 @@ def cards_sync(*, note: Note, specs: list[CardSpec], new_note: bool = False) -> 
                 "updated_at",
             ],
         )
+    if spare:
+        # Retired cards leave every learner's queue now, not at their next visit.
+        cards_withdrawn.send(sender=Card, cards=Card.objects.filter(pk__in=[card.pk for card in spare]))
     counts.created = insert_rows(Card, (_new_card_row(note, spec) for spec in to_create))
     return counts
 

@@ -19,6 +19,7 @@ from studyapp.noteformat.parser import normalize_newlines, parse_note
 from studyapp.noteformat.repair import decode_bytes, repair_text
 from studyapp.notes.card_sync import SyncCounts, cards_sync, insert_rows
 from studyapp.notes.models import (
+    Card,
     ComparisonTable,
     ExamTip,
     Note,
@@ -30,6 +31,7 @@ from studyapp.notes.models import (
     TriggerWord,
 )
 from studyapp.notes.renames import note_rename, rename_check, same_path_warning
+from studyapp.notes.signals import cards_withdrawn
 
 # Bump when the parser or card generation changes what a file turns into, so
 # that files whose bytes did not change are still re-read once.
@@ -513,3 +515,21 @@ def note_export(*, note: Note, fmt: str) -> str:
     if fmt == "md":
         return note.source
     return json.dumps(note.parsed, ensure_ascii=False, indent=2) + "\n"
+
+
+def note_publish_set(*, note: Note, published: bool) -> bool:
+    """Publish or unpublish a note (the admin's way too); True when it changed.
+
+    Unpublishing takes the note's cards out of every learner's queue at once,
+    in the same transaction; publishing brings them in the next time each
+    learner opens the study page (their study scope decides)."""
+    with transaction.atomic():
+        changed = (
+            Note.objects.filter(pk=note.pk)
+            .exclude(is_published=published)
+            .update(is_published=published, updated_at=timezone.now())
+        )
+        note.is_published = published
+        if not published:
+            cards_withdrawn.send(sender=Note, cards=Card.objects.filter(note_id=note.pk))
+    return bool(changed)

@@ -1,6 +1,6 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from studyapp.htmx import render_page
 from studyapp.noteformat.parser import body_of
@@ -14,7 +14,7 @@ def _filters(request) -> dict[str, str]:
     return {name: request.GET.get(name, "").strip()[:200] for name in FILTERS}
 
 
-@require_GET
+@require_safe
 def note_list(request):
     filters = _filters(request)
     # "?domain=D3" filters and shows as the canonical name the select offers.
@@ -37,7 +37,7 @@ def note_list(request):
     return render_page(request, "notes/note_list.html", context, partial="results")
 
 
-@require_GET
+@require_safe
 def note_detail(request, note_id):
     try:
         note = get_object_or_404(

@@ -3,10 +3,12 @@ learner's rows. docs/scheduling.md explains the policy and its figures."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
+from django.utils import timezone
 from fsrs import Card, Scheduler, State
 
+from studyapp.accounts.models import latest_exam_date
 from studyapp.scheduling import exam
 from studyapp.study.fsrs_bridge import scheduler_for
 from studyapp.study.models import CardState, ReviewLog, StudyDay
@@ -21,6 +23,24 @@ NEW_PACE_FACTOR = 3
 NEW_HARD_LIMIT = 100
 
 
+def planned_exam_date(profile) -> date | None:
+    """The learner's exam date, when the policy plans for it: None without
+    one, and None for a date beyond the settings' horizon that reached the
+    database some other way (the shell, a restore): fsrs adds intervals to
+    dates, and near year 9999 that overflows. Such a date is ignored, so the
+    learner studies with plain FSRS instead of meeting an error page."""
+    exam_date = profile.exam_date
+    # A day of slack: the learner's today may be a day ahead of UTC's.
+    if exam_date is None or exam_date > latest_exam_date(timezone.now().date()) + timedelta(days=1):
+        return None
+    return exam_date
+
+
+def exam_moment(profile) -> datetime | None:
+    """When the exam is (noon on the exam day, see Profile.exam_moment), or None."""
+    return profile.exam_moment() if planned_exam_date(profile) else None
+
+
 def target_recall(profile) -> float:
     """Recall aimed at on the exam day: the policy's default, or the learner's
     desired retention when that is higher."""
@@ -30,7 +50,7 @@ def target_recall(profile) -> float:
 def exam_due(*, profile, scheduler: Scheduler, card: Card, now: datetime) -> datetime:
     """The due date after an answer: plain FSRS without an exam date, the exam
     policy's plan with one."""
-    exam_at = profile.exam_moment()
+    exam_at = exam_moment(profile)
     if exam_at is None or exam_at <= now:
         return card.due
     return exam.plan_next_review(
@@ -44,7 +64,7 @@ def exam_due(*, profile, scheduler: Scheduler, card: Card, now: datetime) -> dat
 
 
 def exam_recall(*, profile, scheduler: Scheduler, card: Card) -> float | None:
-    exam_at = profile.exam_moment()
+    exam_at = exam_moment(profile)
     if exam_at is None:
         return None
     return exam.predicted_recall(scheduler=scheduler, card=card, at=exam_at, stability_scale=profile.stability_scale)
@@ -52,7 +72,7 @@ def exam_recall(*, profile, scheduler: Scheduler, card: Card) -> float | None:
 
 def in_final_phase(profile, now: datetime) -> bool:
     """The last weeks before the exam, when reviews go lowest recall first."""
-    exam_at = profile.exam_moment()
+    exam_at = exam_moment(profile)
     return exam_at is not None and now < exam_at and (exam_at - now).days <= exam.DEFAULT_TUNING.final_phase_days
 
 
@@ -60,7 +80,7 @@ def exam_day_plan(*, user, profile, now: datetime) -> None:
     """Once a study day, with an exam date: re-estimate how fast the learner
     forgets, and raise today's new-card limit when the remaining new cards
     would otherwise not all be introduced two weeks before the exam."""
-    exam_at = profile.exam_moment()
+    exam_at = exam_moment(profile)
     day = profile.study_day(now)
     if exam_at is None or exam_at <= now or profile.calibrated_on == day:
         return

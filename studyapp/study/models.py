@@ -44,6 +44,9 @@ class CardState(models.Model):
     version = models.PositiveIntegerField(default=0)
     # The card's answer changed since the learner last saw it: show a notice.
     changed_notice = models.BooleanField(default=False)
+    # When a changed answer last sent this card back to learning: each change
+    # of the answer resets the schedule once, not on every page load.
+    answer_reset_at = models.DateTimeField(null=True, blank=True)
     # Predicted recall on the learner's exam day after the last answer: in the
     # last weeks before the exam, the lowest come first.
     exam_recall = models.FloatField(null=True, blank=True)
@@ -112,3 +115,34 @@ class StudyDay(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.day}"
+
+
+class HideAction(models.Model):
+    """A bury or a suspend, kept so that U can take it back like an answer.
+
+    Not a ReviewLog row: statistics and calibration read the log, and hiding a
+    card is no answer. ``after_log`` orders it among the learner's answers
+    without a shared sequence: it is the id of the learner's latest log row
+    when the card was hidden, so an answer logged later has a higher id."""
+
+    class Kind(models.TextChoices):
+        BURY = "bury", _("Bury")
+        SUSPEND = "suspend", _("Suspend")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hide_actions")
+    state = models.ForeignKey(CardState, on_delete=models.CASCADE, related_name="hide_actions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created_at = models.DateTimeField()
+    after_log = models.PositiveBigIntegerField(default=0)
+    # What the action changed, as it was before, and the version it left:
+    # undo restores these only while the state is still at version_after.
+    suspended_before = models.BooleanField(default=False)
+    buried_until_before = models.DateTimeField(null=True, blank=True)
+    version_before = models.PositiveIntegerField()
+    version_after = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-id"], name="hide_user_latest")]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.state_id} {self.kind}"

@@ -3,7 +3,8 @@ scenario question, undoing, burying, suspending, choosing what to study.
 
 Answers are idempotent: each names the CardState version it answers, and the
 update only applies while that version is current, so a double click, a second
-tab or a retried request is recorded once."""
+tab or a retried request is recorded once. Undo restores a state only while it
+is still at the version the undone action left (docs/study.md, "Undo")."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from fsrs import Rating
 
@@ -22,7 +24,7 @@ from studyapp.notes.models import Card
 from studyapp.study import questions
 from studyapp.study.exam_bridge import exam_due, exam_recall, in_final_phase
 from studyapp.study.fsrs_bridge import apply_fsrs, scheduler_for, to_fsrs
-from studyapp.study.models import CardState, ReviewLog, StudyDay
+from studyapp.study.models import CardState, HideAction, ReviewLog, StudyDay
 from studyapp.study.queue import Today, next_state
 from studyapp.study.scope import cards_in_scope
 
@@ -63,6 +65,12 @@ class NotFound(Exception):
     """No such card state for this learner (an outsider's id, or a stale one)."""
 
 
+class Unavailable(Exception):
+    """The card left the learner's queue (its note was unpublished, the card
+    retired by a re-import, or it is no longer in what they study): an answer
+    to it is not recorded."""
+
+
 @dataclass
 class AnswerOutcome:
     state: CardState
@@ -84,11 +92,39 @@ def snapshot(state: CardState) -> dict:
 
 
 def _restore(state: CardState, data: dict) -> None:
-    for name in RESTORED:
-        value = data.get(name)
-        if name in DATETIMES and value is not None:
-            value = datetime.fromisoformat(value)
+    """Set the state's fields from a snapshot. Every value is checked first
+    (a log row may have been edited by hand): on a bad one this raises
+    ValueError and leaves the state untouched."""
+    if not isinstance(data, dict):
+        raise ValueError("a snapshot is a dict")
+    values = {name: _snapshot_value(name, data.get(name, _MISSING)) for name in RESTORED}
+    for name, value in values.items():
         setattr(state, name, value)
+
+
+_MISSING = object()
+
+
+def _snapshot_value(name: str, value):
+    field = CardState._meta.get_field(name)
+    if value is _MISSING:
+        # Snapshots written before a nullable field existed (exam_recall) lack it.
+        if field.null:
+            return None
+        raise ValueError(f"{name} missing")
+    if value is None:
+        if not field.null:
+            raise ValueError(f"{name} must not be null")
+        return None
+    if name in DATETIMES:
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            raise ValueError(f"{name} has no time zone")
+        return parsed
+    try:
+        return field.clean(value, None)
+    except ValidationError as exc:
+        raise ValueError(f"{name}: {exc.messages}") from None
 
 
 def today_for(*, user, profile: Profile, now: datetime, counts: DayCounts | None = None) -> Today:
@@ -173,6 +209,8 @@ def card_grade(
     if state is None:
         raise NotFound(state_id)
     counts = DayCounts(state.day_new or 0, state.day_reviews or 0, state.day_new_limit)
+    if not state.in_scope:
+        raise Unavailable(state_id)
     if state.version != version:
         return AnswerOutcome(state=state, duplicate=True, counts=counts)
     before = snapshot(state)
@@ -194,29 +232,36 @@ def card_grade(
     state.version = version + 1
     elapsed = (now - state_last_review(before)).total_seconds() / 86400 if before["last_review"] else None
     # savepoint=False: a request is never inside another transaction here, and
-    # a savepoint would cost two more statements on the hot path.
+    # a savepoint would cost two more statements on the hot path. Nothing may
+    # raise inside it (without a savepoint an error would spoil an outer one).
     with transaction.atomic(savepoint=False):
-        updated = CardState.objects.filter(pk=state.pk, version=version).update(
+        # in_scope in the WHERE: a card withdrawn since it was read is not answered.
+        updated = CardState.objects.filter(pk=state.pk, version=version, in_scope=True).update(
             **{name: getattr(state, name) for name in RESTORED}
         )
-        if not updated:
-            return AnswerOutcome(state=state, duplicate=True, counts=counts)
-        log = ReviewLog.objects.create(
-            user=user,
-            card_id=state.card_id,
-            state=state,
-            rating=rating,
-            reviewed_at=now,
-            study_day=day,
-            duration_ms=duration_ms,
-            previous_state=previous,
-            elapsed_days=elapsed,
-            interval_days=(due - now).total_seconds() / 86400,
-            state_before=before,
-            state_after=snapshot(state),
-            chosen=chosen,
-            score=score,
-        )
+        log = None
+        if updated:
+            log = ReviewLog.objects.create(
+                user=user,
+                card_id=state.card_id,
+                state=state,
+                rating=rating,
+                reviewed_at=now,
+                study_day=day,
+                duration_ms=duration_ms,
+                previous_state=previous,
+                elapsed_days=elapsed,
+                interval_days=(due - now).total_seconds() / 86400,
+                state_before=before,
+                state_after=snapshot(state),
+                chosen=chosen,
+                score=score,
+            )
+    if log is None:
+        # Rare: only a repeated or stale answer gets here, so it may ask why.
+        if not CardState.objects.filter(pk=state.pk, in_scope=True).exists():
+            raise Unavailable(state_id)
+        return AnswerOutcome(state=state, duplicate=True, counts=counts)
     after = DayCounts(
         counts.new_done + (previous == S.NEW), counts.reviews_done + (previous == S.REVIEW), counts.new_limit
     )
@@ -244,6 +289,8 @@ def question_answer(
     state = CardState.objects.filter(pk=state_id, user=user).select_related("card__note").first()
     if state is None or state.card.kind != Card.Kind.QUESTION:
         raise NotFound(state_id)
+    if not state.in_scope:
+        raise Unavailable(state_id)
     parsed = state.card.note.parsed
     correct = {c.letter for c in questions.options(parsed) if c.correct}
     picked = sorted({letter for letter in chosen if letter in {c.letter for c in questions.options(parsed)}})
@@ -285,41 +332,189 @@ def traps_pull_forward(*, user, card: Card, wrong: set[str], now: datetime) -> i
     return pulled
 
 
-def review_undo(*, user, profile: Profile) -> CardState | None:
-    """Take back the learner's latest answer: the card's state as it was, the
-    log row gone, today's counters as they were."""
-    with transaction.atomic():
-        log = ReviewLog.objects.filter(user=user).select_for_update().order_by("-id").first()
-        if log is None:
+@dataclass
+class UndoOutcome:
+    """What U did: ``kind`` is "answer", "bury" or "suspend" when something
+    was undone (``state`` as it is now); empty when nothing was, and then
+    ``refused`` tells a latest action that can no longer be undone from there
+    being none."""
+
+    kind: str = ""
+    state: CardState | None = None
+    refused: bool = False
+
+
+@dataclass(frozen=True)
+class _Undoable:
+    """The learner's latest action, an answer (ReviewLog) or a hiding (HideAction)."""
+
+    kind: str
+    row: ReviewLog | HideAction
+    state_id: int | None
+    version_after: object  # what the action left; None when a log row does not say
+
+    @classmethod
+    def of_log(cls, log: ReviewLog) -> _Undoable:
+        after = log.state_after if isinstance(log.state_after, dict) else {}
+        return cls("answer", log, log.state_id, after.get("version"))
+
+    @classmethod
+    def of_hiding(cls, action: HideAction) -> _Undoable:
+        return cls(action.kind, action, action.state_id, action.version_after)
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (type(self.row).__name__, self.row.pk)
+
+    def restore(self, state: CardState) -> list[str] | None:
+        """Put back what the action changed; the fields to save, or None when
+        the row cannot say what the state was (a log edited by hand)."""
+        if isinstance(self.row, HideAction):
+            state.suspended = self.row.suspended_before
+            state.buried_until = self.row.buried_until_before
+            state.version = self.row.version_before
+            return ["suspended", "buried_until", "version"]
+        try:
+            _restore(state, self.row.state_before)
+        except (AttributeError, KeyError, TypeError, ValueError):
             return None
-        state = CardState.objects.select_for_update().get(pk=log.state_id, user=user)
-        _restore(state, log.state_before)
-        state.save(update_fields=RESTORED)
-        log.delete()
-    return state
+        return RESTORED
+
+
+# Undo re-reads the latest action when an answer was recorded between reading
+# it and locking its card; a few rounds are plenty (each needs a new answer).
+UNDO_ROUNDS = 5
+
+
+def review_undo(*, user, profile: Profile | None = None) -> UndoOutcome:
+    """Take back the learner's latest action: an answer (the card's state as
+    it was, the log row gone, today's counters as they were), a bury or a
+    suspend (the card back as it was).
+
+    The card's state is locked and must still be at the version the action
+    left. If an answer was recorded meanwhile (another tab, a request racing
+    this one), that newer answer is the latest action and is undone instead;
+    if the card changed since in a way undo cannot take back (its answer was
+    edited, a trap pulled it forward, its state was deleted), the undo is
+    refused and nothing changes. A stale bury or suspend record (the card was
+    unhidden since) is dropped and the action before it is undone."""
+    for _round in range(UNDO_ROUNDS):
+        with transaction.atomic():
+            action = _latest_undoable(user, lock=True)
+            if action is None:
+                return UndoOutcome()
+            state = _state_locked(user, action.state_id)
+            fields = None
+            if state is not None and state.version == action.version_after:
+                fields = action.restore(state)
+            if fields is not None:
+                state.save(update_fields=fields)
+                action.row.delete()
+                return UndoOutcome(kind=action.kind, state=state)
+            latest = _latest_undoable(user, lock=False)
+            if latest is not None and latest.key != action.key:
+                continue  # an answer was recorded meanwhile: undo that one
+            if isinstance(action.row, HideAction):
+                action.row.delete()  # not history, only a way back that no longer leads anywhere
+                continue
+            return UndoOutcome(refused=True)
+    return UndoOutcome(refused=True)
+
+
+def _latest_undoable(user, *, lock: bool) -> _Undoable | None:
+    logs = ReviewLog.objects.filter(user=user).order_by("-id")
+    hidings = HideAction.objects.filter(user=user).order_by("-id")
+    if lock:
+        logs, hidings = logs.select_for_update(), hidings.select_for_update()
+    log, hiding = logs.first(), hidings.first()
+    if hiding is not None and (log is None or hiding.after_log >= log.pk):
+        return _Undoable.of_hiding(hiding)
+    return _Undoable.of_log(log) if log is not None else None
+
+
+def _state_locked(user, state_id: int | None) -> CardState | None:
+    if state_id is None:
+        return None
+    return CardState.objects.select_for_update().filter(pk=state_id, user=user).first()
+
+
+# Bury and suspend records kept per learner for undo: far more than anyone
+# takes back, and the table stays bounded.
+HIDE_ACTIONS_KEPT = 100
 
 
 def card_bury(*, user, profile: Profile, state_id: int, version: int, now: datetime | None = None) -> bool:
     """Hide the card until tomorrow's study day begins."""
     now = now or timezone.now()
     until = profile.day_end(profile.study_day(now))
-    return _update_versioned(user, state_id, version, buried_until=until)
+    return _hide(user, state_id, version, HideAction.Kind.BURY, now, buried_until=until)
 
 
-def card_suspend(*, user, profile: Profile, state_id: int, version: int) -> bool:
-    return _update_versioned(user, state_id, version, suspended=True)
+def card_suspend(*, user, profile: Profile, state_id: int, version: int, now: datetime | None = None) -> bool:
+    """Hide the card until the learner unsuspends it."""
+    return _hide(user, state_id, version, HideAction.Kind.SUSPEND, now or timezone.now(), suspended=True)
+
+
+def _hide(user, state_id: int, version: int, kind: str, now: datetime, **changes) -> bool:
+    """Apply a bury or suspend to the version the learner saw, and keep a
+    record of it for undo. False when that version is no longer current."""
+    with transaction.atomic():
+        state = _state_locked(user, state_id)
+        if state is None:
+            raise NotFound(state_id)
+        if state.version != version:
+            return False
+        CardState.objects.filter(pk=state.pk).update(version=version + 1, **changes)
+        HideAction.objects.create(
+            user=user,
+            state=state,
+            kind=kind,
+            created_at=now,
+            after_log=ReviewLog.objects.filter(user=user).order_by("-id").values_list("id", flat=True).first() or 0,
+            suspended_before=state.suspended,
+            buried_until_before=state.buried_until,
+            version_before=version,
+            version_after=version + 1,
+        )
+        mine = HideAction.objects.filter(user=user)
+        oldest_kept = mine.order_by("-id").values("id")[HIDE_ACTIONS_KEPT - 1 : HIDE_ACTIONS_KEPT]
+        mine.filter(id__lt=Subquery(oldest_kept)).delete()
+    return True
 
 
 def card_unsuspend(*, user, state_id: int) -> bool:
-    return bool(CardState.objects.filter(pk=state_id, user=user).update(suspended=False, version=F("version") + 1))
+    """Bring a suspended card back into the queue; False if it was not suspended."""
+    return _unhide(user, state_id, HideAction.Kind.SUSPEND, suspended=False)
 
 
-def _update_versioned(user, state_id: int, version: int, **changes) -> bool:
-    if not CardState.objects.filter(pk=state_id, user=user).exists():
-        raise NotFound(state_id)
-    return bool(
-        CardState.objects.filter(pk=state_id, user=user, version=version).update(version=F("version") + 1, **changes)
-    )
+def card_unbury(*, user, state_id: int) -> bool:
+    """Bring a buried card back today; False if it was not buried."""
+    return _unhide(user, state_id, HideAction.Kind.BURY, buried_until=None)
+
+
+def _unhide(user, state_id: int, kind: str, **changes) -> bool:
+    """When nothing changed the card since the learner hid it, showing it again
+    is exactly the undo of that hiding (the version goes back too, so the
+    answer before it stays undoable); otherwise the flag is cleared and the
+    version moves on. Either way the card's hide records are spent."""
+    with transaction.atomic():
+        state = _state_locked(user, state_id)
+        if state is None:
+            raise NotFound(state_id)
+        if kind == HideAction.Kind.SUSPEND:
+            hidden = state.suspended
+        else:
+            hidden = state.buried_until is not None and state.buried_until > timezone.now()
+        if not hidden:
+            return False
+        hiding = HideAction.objects.filter(user=user, state=state, kind=kind).order_by("-id").first()
+        if hiding is not None and hiding.version_after == state.version:
+            _Undoable.of_hiding(hiding).restore(state)
+            state.save(update_fields=["suspended", "buried_until", "version"])
+        else:
+            CardState.objects.filter(pk=state.pk).update(version=F("version") + 1, **changes)
+        HideAction.objects.filter(state=state).delete()
+    return True
 
 
 def study_scope_set(*, user, profile: Profile, kind: str, value: str) -> None:
@@ -350,9 +545,21 @@ def study_queue_sync(*, user, profile: Profile, now: datetime | None = None) -> 
     leaving = [cid for cid in mine.filter(in_scope=True).values_list("card_id", flat=True) if cid not in in_scope]
     for chunk in _chunks(leaving, 500):
         mine.filter(card_id__in=chunk).update(in_scope=False)
-    mine.filter(card__answer_changed_at__gt=F("last_review")).exclude(state=S.NEW).update(
-        state=S.LEARNING, step=0, due=now, changed_notice=True, version=F("version") + 1
+    # Once per change of the answer: answer_reset_at remembers the reset, so
+    # the next page load neither resets again nor moves the version on (which
+    # would drop a grade sent from a page loaded before).
+    not_reset_yet = Q(answer_reset_at__isnull=True) | Q(card__answer_changed_at__gt=F("answer_reset_at"))
+    mine.filter(not_reset_yet, card__answer_changed_at__gt=F("last_review")).exclude(state=S.NEW).update(
+        state=S.LEARNING, step=0, due=now, changed_notice=True, answer_reset_at=now, version=F("version") + 1
     )
+
+
+def cards_withdraw(*, cards) -> int:
+    """Take ``cards`` (a queryset) out of every learner's queue at once: their
+    note was unpublished, or a re-import retired them. Maintaining in_scope
+    here keeps the next-card query free of joins to cards and notes; the next
+    opening of the study page brings back whatever is in scope again."""
+    return CardState.objects.filter(card__in=cards, in_scope=True).update(in_scope=False)
 
 
 def _chunks(items: list, size: int):

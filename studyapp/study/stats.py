@@ -19,6 +19,7 @@ from functools import cache
 from django.db.models import Count, Exists, OuterRef, Q
 
 from studyapp.noteformat.vocabulary import DOMAINS, Domain, domain_for, domain_name, domain_order
+from studyapp.study.exam_bridge import exam_moment, planned_exam_date
 from studyapp.study.fsrs_bridge import retrievability, scheduler_for
 from studyapp.study.models import CardState, ReviewLog
 
@@ -210,21 +211,22 @@ class Readiness:
 
 def exam_readiness(rows: list[CardRow], *, profile, now: datetime) -> Readiness | None:
     """Predicted recall at the exam over every card in scope; None without an exam date."""
-    if not profile.exam_date:
+    exam_date = planned_exam_date(profile)
+    if not exam_date:
         return None
-    days_left = (profile.exam_date - profile.study_day(now)).days
+    days_left = (exam_date - profile.study_day(now)).days
     in_scope = [r for r in rows if r.in_scope]
     readiness = Readiness(
-        exam_date=profile.exam_date, days_left=days_left, cards=len(in_scope), target=profile.desired_retention
+        exam_date=exam_date, days_left=days_left, cards=len(in_scope), target=profile.desired_retention
     )
     if days_left < 0 or not in_scope:
         return readiness
     # On the exam day itself its start is already behind us: predict for now.
-    moment = max(profile.exam_moment(), now)
+    moment = max(exam_moment(profile), now)
     scheduler = scheduler_for(profile, fuzz=False)
     recalls = [retrievability(scheduler, r.as_state(), moment) for r in in_scope]
     return Readiness(
-        exam_date=profile.exam_date,
+        exam_date=exam_date,
         days_left=days_left,
         cards=len(in_scope),
         recall=sum(recalls) / len(recalls),

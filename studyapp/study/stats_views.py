@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from studyapp.study import charts
 from studyapp.study.stats import MATURE_DAYS, learner_stats
@@ -24,7 +24,7 @@ def _domain_label(item) -> str:
     return _("Domain %(number)s: %(name)s") % {"number": exam.number, "name": name}
 
 
-@require_GET
+@require_safe
 @login_required
 def stats(request):
     # Always the signed-in learner's own figures: there is no user in the URL.

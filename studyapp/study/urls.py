@@ -11,5 +11,8 @@ urlpatterns = [
     path("study/bury/<int:state_id>/", views.bury, name="study_bury"),
     path("study/suspend/<int:state_id>/", views.suspend, name="study_suspend"),
     path("study/scope/", views.choose_scope, name="study_scope"),
+    path("study/hidden/", views.hidden, name="study_hidden"),
+    path("study/unsuspend/<int:state_id>/", views.unsuspend, name="study_unsuspend"),
+    path("study/unbury/<int:state_id>/", views.unbury, name="study_unbury"),
     path("stats/", stats_views.stats, name="stats"),
 ]

@@ -5,22 +5,29 @@ someone else is simply not found (404)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from studyapp.accounts.models import Profile
 from studyapp.htmx import render_page
 from studyapp.study import services
-from studyapp.study.exam_bridge import exam_day_plan
+from studyapp.study.exam_bridge import exam_day_plan, planned_exam_date
+from studyapp.study.forms import ScopeForm
+from studyapp.study.hidden import LISTS, hidden_cards, hidden_counts
 from studyapp.study.presenters import scenario_for, showing_for
 from studyapp.study.queue import left_after, next_state
 from studyapp.study.scope import scope_choices
 
 TEMPLATE = "study/study.html"
 MAX_DURATION_MS = 30 * 60 * 1000
+HIDDEN_PER_PAGE = 50
 
 
 def _int(value, low: int, high: int) -> int | None:
@@ -64,21 +71,22 @@ def _card_response(request, profile, *, now, counts=None, left=None, answered=No
     return render_page(request, TEMPLATE, context, partial="card", status=status)
 
 
-@require_GET
+@require_safe
 def home(request):
     # Learners land on today's session; visitors on the catalogue of notes.
     return redirect("study" if request.user.is_authenticated else "note_list")
 
 
-@require_GET
-@login_required
-def study(request):
+def _study_page(request, *, scope_form: ScopeForm | None = None, status: int = 200):
     profile = request.user.profile
     now = timezone.now()
     services.study_queue_sync(user=request.user, profile=profile, now=now)
     exam_day_plan(user=request.user, profile=profile, now=now)
     today = services.today_for(user=request.user, profile=profile, now=now)
     state, left = next_state(request.user, today)
+    exam_date = planned_exam_date(profile)
+    # After a refused choice the form shows what the learner chose, with the error.
+    chosen = scope_form.data if scope_form is not None else {"kind": profile.scope_kind, "value": profile.scope_value}
     context = {
         "showing": showing_for(state, profile, now) if state else None,
         "left": left,
@@ -86,12 +94,21 @@ def study(request):
         "profile": profile,
         "scopes": scope_choices(),
         "scope_kinds": Profile.Scope.choices,
-        "days_to_exam": (profile.exam_date - profile.study_day(now)).days if profile.exam_date else None,
+        "scope_form": scope_form,
+        "selected_kind": chosen.get("kind", ""),
+        "selected_value": chosen.get("value", ""),
+        "days_to_exam": (exam_date - profile.study_day(now)).days if exam_date else None,
     }
-    return render_page(request, TEMPLATE, context)
+    return render_page(request, TEMPLATE, context, status=status)
 
 
-@require_GET
+@require_safe
+@login_required
+def study(request):
+    return _study_page(request)
+
+
+@require_safe
 @login_required
 def study_card(request):
     """The card to show now, as a fragment (after a question's result)."""
@@ -118,6 +135,8 @@ def grade(request, state_id: int):
         )
     except services.NotFound:
         raise Http404("no such card") from None
+    except services.Unavailable:
+        return _card_response(request, profile, now=now, notice="unavailable")
     return _card_response(
         request, profile, now=now, counts=outcome.counts, left=_left(request.POST), answered=outcome.state
     )
@@ -143,6 +162,8 @@ def answer(request, state_id: int):
         )
     except services.NotFound:
         raise Http404("no such question") from None
+    except services.Unavailable:
+        return _card_response(request, profile, now=now, notice="unavailable")
     state = outcome.state
     # Show the options in the order the learner saw them (the version they answered).
     state.version = version
@@ -160,10 +181,14 @@ def answer(request, state_id: int):
 @login_required
 def undo(request):
     profile, now = request.user.profile, timezone.now()
-    state = services.review_undo(user=request.user, profile=profile)
-    if state is None:
-        return _card_response(request, profile, now=now, notice="nothing-to-undo")
-    state = type(state).objects.select_related("card__note").get(pk=state.pk)
+    outcome = services.review_undo(user=request.user, profile=profile)
+    if outcome.state is None:
+        return _card_response(request, profile, now=now, notice="cannot-undo" if outcome.refused else "nothing-to-undo")
+    notice = f"undone-{outcome.kind}"
+    state = type(outcome.state).objects.select_related("card__note").filter(pk=outcome.state.pk).first()
+    if state is None or not state.in_scope:
+        # Undone, but the card has left the queue since: show what is next.
+        return _card_response(request, profile, now=now, notice=notice)
     today = services.today_for(user=request.user, profile=profile, now=now)
     _next, left = next_state(request.user, today)
     context = {
@@ -171,43 +196,98 @@ def undo(request):
         "left": left,
         "done_today": today.done,
         "oob": True,
-        "notice": "undone",
+        "notice": notice,
     }
     return render_page(request, TEMPLATE, context, partial="card")
 
 
-def _hide(request, state_id: int, action) -> object:
+def _hide(request, state_id: int, action, notice: str) -> object:
     version = _int(request.POST.get("version"), 0, 2**31)
     if version is None:
         return HttpResponseBadRequest("version must be a number")
     profile = request.user.profile
     try:
-        action(user=request.user, profile=profile, state_id=state_id, version=version)
+        hidden = action(user=request.user, profile=profile, state_id=state_id, version=version)
     except services.NotFound:
         raise Http404("no such card") from None
-    return _card_response(request, profile, now=timezone.now())
+    # A stale version (a second click) hid nothing: no notice then.
+    return _card_response(request, profile, now=timezone.now(), notice=notice if hidden else "")
 
 
 @require_POST
 @login_required
 def bury(request, state_id: int):
-    return _hide(request, state_id, services.card_bury)
+    return _hide(request, state_id, services.card_bury, "buried")
 
 
 @require_POST
 @login_required
 def suspend(request, state_id: int):
-    return _hide(request, state_id, services.card_suspend)
+    return _hide(request, state_id, services.card_suspend, "suspended")
 
 
 @require_POST
 @login_required
 def choose_scope(request):
-    kind = request.POST.get("kind", "")
-    value = request.POST.get("value", "").strip()[:200]
-    if kind not in Profile.Scope.values:
-        return HttpResponseBadRequest("unknown kind of scope")
-    if kind != Profile.Scope.ALL and value not in scope_choices().get(kind, []):
-        return HttpResponseBadRequest("unknown value for this kind of scope")
-    services.study_scope_set(user=request.user, profile=request.user.profile, kind=kind, value=value)
+    form = ScopeForm(request.POST, choices=scope_choices())
+    if not form.is_valid():
+        # The study page again, its scope form open with the error: no dead end.
+        return _study_page(request, scope_form=form, status=400)
+    services.study_scope_set(
+        user=request.user,
+        profile=request.user.profile,
+        kind=form.cleaned_data["kind"],
+        value=form.cleaned_data["value"],
+    )
     return redirect("study")
+
+
+@require_safe
+@login_required
+def hidden(request):
+    """The learner's suspended and buried cards, and leeches, one list at a time."""
+    which = request.GET.get("show", "")
+    which = which if which in LISTS else LISTS[0]
+    now = timezone.now()
+    page = Paginator(hidden_cards(user=request.user, which=which, now=now), HIDDEN_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {"which": which, "page": page, "counts": hidden_counts(user=request.user, now=now), "lists": LISTS}
+    return render_page(request, "study/hidden.html", context)
+
+
+def _unhide(request, state_id: int, action, done: str, not_hidden: str):
+    try:
+        changed = action(user=request.user, state_id=state_id)
+    except services.NotFound:
+        raise Http404("no such card") from None
+    if changed:
+        messages.success(request, done)
+    else:
+        messages.info(request, not_hidden)
+    which = request.POST.get("show", "")
+    return redirect(f"{reverse('study_hidden')}?show={which if which in LISTS else LISTS[0]}")
+
+
+@require_POST
+@login_required
+def unsuspend(request, state_id: int):
+    return _unhide(
+        request,
+        state_id,
+        services.card_unsuspend,
+        _("Card unsuspended: it is back in your study queue."),
+        _("That card was not suspended."),
+    )
+
+
+@require_POST
+@login_required
+def unbury(request, state_id: int):
+    return _unhide(
+        request,
+        state_id,
+        services.card_unbury,
+        _("Card unburied: it can come up again today."),
+        _("That card was not buried."),
+    )

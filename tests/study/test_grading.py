@@ -61,7 +61,7 @@ def test_undo_restores_the_state_and_removes_the_log_exactly(alice_deck):
     grade(alice_deck, state, Rating.Again, now=start + timedelta(minutes=11), duration_ms=1500)
     assert row(state) != before
     restored = services.review_undo(user=alice_deck, profile=alice_deck.profile)
-    assert restored.pk == state.pk
+    assert restored.kind == "answer" and restored.state.pk == state.pk
     assert row(state) == before
     assert list(ReviewLog.objects.values_list("id", flat=True)) == logs_before
     assert services.today_for(user=alice_deck, profile=alice_deck.profile, now=start) == counts_before
@@ -77,7 +77,8 @@ def test_undo_steps_back_through_several_answers(alice_deck):
     services.review_undo(user=alice_deck, profile=alice_deck.profile)
     assert row(first) == untouched
     assert ReviewLog.objects.count() == 0
-    assert services.review_undo(user=alice_deck, profile=alice_deck.profile) is None
+    nothing = services.review_undo(user=alice_deck, profile=alice_deck.profile)
+    assert nothing.state is None and not nothing.refused
 
 
 def test_the_same_answer_submitted_twice_is_recorded_once(alice_deck):
