@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "studyapp.accounts.middleware.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -95,17 +96,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# One backend: it loads the user and their profile in one query per request.
+# One backend: it throttles every password check (ours and the admin's) and
+# loads the user and their profile in one query per request.
 AUTHENTICATION_BACKENDS = ["studyapp.accounts.backends.ProfileBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "note_list"
 LOGOUT_REDIRECT_URL = "note_list"
-# Login and signup throttles (token buckets): (attempts allowed at once,
-# seconds until one more is allowed). A classroom behind one NAT address shares
-# the per-IP buckets; raise them there rather than drop them.
+# Throttles (token buckets in the database, docs/accounts.md): (attempts allowed
+# at once, seconds until one more is allowed). Logins spend only on wrong
+# passwords. A classroom behind one NAT address shares the per-IP buckets; raise
+# them there rather than drop them.
 LOGIN_THROTTLE_PER_IP = (10, 30)
-LOGIN_THROTTLE_PER_USERNAME = (5, 60)
+LOGIN_THROTTLE_PER_USERNAME_AND_IP = (5, 300)
+# The brake on distributed guessing: once a username has had this many wrong
+# passwords from anywhere, only addresses with no failures for it are heard.
+LOGIN_BRAKE_PER_USERNAME = (20, 600)
 SIGNUP_THROTTLE_PER_IP = (10, 60)
+PASSWORD_RESET_THROTTLE_PER_IP = (5, 300)
+PASSWORD_RESET_THROTTLE_PER_EMAIL = (3, 1200)
 # Behind a proxy every request comes from the proxy's address: the throttles
 # then key on the address the proxy appends to X-Forwarded-For.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)

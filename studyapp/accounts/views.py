@@ -17,7 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from studyapp.accounts.forms import ProfileSettingsForm, SignupForm
-from studyapp.accounts.ratelimit import login_attempt_authorize, signup_attempt_authorize
+from studyapp.accounts.middleware import login_throttled_response
+from studyapp.accounts.ratelimit import signup_attempt_authorize
 from studyapp.accounts.services import profile_get, profile_update, user_signup
 
 # A URL name, not a setting: where a new learner starts. The study page is
@@ -61,7 +62,7 @@ def _language_apply(request, response, language: str) -> None:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
@@ -69,14 +70,15 @@ def login(request):
     next_url = _safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
     context = {"next": next_url if "next" in request.GET or "next" in request.POST else ""}
     if request.method == "POST":
-        username = request.POST.get("username", "")
-        if not login_attempt_authorize(request=request, username=username):
-            # Refused before authenticate(): a throttled guess is not even checked.
-            form = AuthenticationForm(request, initial={"username": username[:150]})
-            context |= {"form": form, "throttled": True}
-            return render(request, "registration/login.html", context, status=429)
+        # The throttle runs inside authenticate() (ProfileBackend), for every login form.
         form = AuthenticationForm(request, data=request.POST)
-        if form.is_valid():
+        valid = form.is_valid()
+        refusal = getattr(request, "login_refusal", None)
+        if refusal is not None:
+            # Refused before the password was checked: say so, and nothing else.
+            form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")[:150]})
+            return login_throttled_response(request, refusal, "registration/login.html", context | {"form": form})
+        if valid:
             user = form.get_user()
             auth_login(request, user)
             response = redirect(next_url)
