@@ -100,7 +100,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # loads the user and their profile in one query per request.
 AUTHENTICATION_BACKENDS = ["studyapp.accounts.backends.ProfileBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "note_list"
+# Learners land on today's session unless `next` says otherwise.
+LOGIN_REDIRECT_URL = "study"
 LOGOUT_REDIRECT_URL = "note_list"
 # Throttles (token buckets in the database, docs/accounts.md): (attempts allowed
 # at once, seconds until one more is allowed). Logins spend only on wrong
@@ -153,6 +154,10 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_SAMESITE = "Lax"
+# The language cookie goes where the session cookie goes.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = SESSION_COOKIE_SAMESITE
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -174,6 +179,28 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# E-mail (password resets): printed to the console under DEBUG; in production
+# sent through the SMTP server the environment names (a local MTA by default).
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+if not 0 < EMAIL_PORT < 65536:
+    raise ImproperlyConfigured(f"EMAIL_PORT must be a port number (1-65535), not {EMAIL_PORT}")
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true: STARTTLS or implicit TLS, not both")
+# A mail server that does not answer must not hold a worker (or a mail thread) for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "studyapp <noreply@localhost>")
+# Reset mails leave from a thread, so the answer does not wait for the mail
+# server and takes as long whether or not the address has an account.
+PASSWORD_RESET_MAIL_IN_BACKGROUND = True
 
 LOGGING = {
     "version": 1,

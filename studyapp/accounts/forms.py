@@ -1,5 +1,4 @@
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from studyapp.accounts.models import Profile
 from studyapp.accounts.services import PROFILE_EDITABLE_FIELDS
+from studyapp.accounts.timezones import time_zone_is_offered, time_zone_names
 
 # Where our learners are; the rest of the world follows in alphabetical order.
 COMMON_TIME_ZONES = (
@@ -29,17 +29,10 @@ COMMON_TIME_ZONES = (
 )
 
 
-@cache
-def _zone_names() -> tuple[str, ...]:
-    # available_timezones() walks the tz database on disk: once per process.
-    return tuple(sorted(available_timezones()))
-
-
 def time_zone_choices():
-    known = set(_zone_names())
     return [
-        (_("Common"), [(name, name) for name in COMMON_TIME_ZONES if name in known]),
-        (_("All time zones"), [(name, name) for name in _zone_names()]),
+        (_("Common"), [(name, name) for name in COMMON_TIME_ZONES if time_zone_is_offered(name)]),
+        (_("All time zones"), [(name, name) for name in time_zone_names()]),
     ]
 
 

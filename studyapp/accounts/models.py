@@ -3,7 +3,7 @@ token buckets that throttle logins and signups."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,13 +12,16 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from studyapp.accounts.timezones import time_zone_is_offered
+
 # Anki's convention: a study day ends at 4 a.m. local time, so a late-night
 # session still counts for the evening it started in.
 DAY_STARTS_AT = time(4, 0)
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in available_timezones():
+    # The same list the settings form offers.
+    if not time_zone_is_offered(value):
         raise ValidationError(_("Unknown time zone: %(value)s"), params={"value": value})
 
 

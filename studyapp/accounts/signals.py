@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from studyapp.accounts.models import Profile
+from studyapp.accounts.services import language_choice_adopt
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
@@ -10,3 +12,10 @@ def create_profile(sender, instance, created, raw=False, **kwargs):
     # Every user has a profile, whoever created the user (signup, admin, shell).
     if created and not raw:
         Profile.objects.get_or_create(user=instance)
+
+
+@receiver(user_logged_in)
+def keep_the_language_chosen_before_login(sender, request, user, **kwargs):
+    # A receiver, so the admin's login keeps it too.
+    if request is not None:
+        language_choice_adopt(request=request, user=user)

@@ -19,7 +19,7 @@ from django.views.i18n import set_language
 from studyapp.accounts.forms import ProfileSettingsForm, SignupForm
 from studyapp.accounts.middleware import login_throttled_response
 from studyapp.accounts.ratelimit import signup_attempt_authorize
-from studyapp.accounts.services import profile_get, profile_update, user_signup
+from studyapp.accounts.services import language_choice_remember, profile_get, profile_update, user_signup
 
 # A URL name, not a setting: where a new learner starts. The study page is
 # being built; until its URL exists the notes list stands in.
@@ -82,7 +82,8 @@ def login(request):
             user = form.get_user()
             auth_login(request, user)
             response = redirect(next_url)
-            # The learner's language follows them to every device they log in on.
+            # The learner's language follows them to every device they log in on
+            # (a language chosen just before logging in became theirs at auth_login).
             _language_apply(request, response, profile_get(user=user).language)
             return response
     else:
@@ -96,7 +97,7 @@ def logout(request):
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters("password1", "password2")
 @csrf_protect
 @never_cache
@@ -123,7 +124,7 @@ def signup(request):
     return render(request, "accounts/signup.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def account_settings(request):
     # No user id in the URL: a learner can only ever reach their own profile.
@@ -142,7 +143,7 @@ def account_settings(request):
     return render(request, "accounts/settings.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @csrf_protect
 @never_cache
@@ -164,4 +165,6 @@ def language_switch(request):
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         profile_update(profile=profile_get(user=request.user), data={"language": language})
+    elif not request.user.is_authenticated:
+        language_choice_remember(request=request, language=language)
     return set_language(request)

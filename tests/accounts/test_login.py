@@ -23,7 +23,7 @@ def test_it_shows_the_form(client):
 def test_it_logs_in(client, alice, logged_in_as):
     response = _attempt(client, "alice", "alice-password-1")
     assert response.status_code == 302
-    assert response.url == "/notes/"
+    assert response.url == "/study/"  # today's session
     assert logged_in_as(client) == alice.id
 
 
@@ -41,7 +41,7 @@ def test_it_redirects_to_a_safe_next(client, alice):
 
 def test_it_ignores_an_offsite_next(client, alice):
     response = client.post(URL, {"username": "alice", "password": "alice-password-1", "next": "https://evil.example/"})
-    assert response.url == "/notes/"
+    assert response.url == "/study/"
 
 
 def test_it_carries_next_from_the_query_string_into_the_form(client):
@@ -80,6 +80,16 @@ def test_it_starts_a_new_session_on_login(client, alice):
 
 def test_wrong_methods_get_405(client):
     assert client.put(URL).status_code == 405
+
+
+def test_head_is_answered_like_get(client):
+    response = client.head(URL)
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+def test_it_links_to_the_password_reset(client):
+    assert 'href="/accounts/password/reset/"' in client.get(URL).content.decode()
 
 
 def test_it_rate_limits_login_attempts(client, alice, settings, logged_in_as):
