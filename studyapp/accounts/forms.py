@@ -1,12 +1,17 @@
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.core.mail import EmailMultiAlternatives
+from django.template import loader
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from studyapp.accounts.mail import mail_send
 from studyapp.accounts.models import Profile
+from studyapp.accounts.ratelimit import password_reset_authorize_email
 from studyapp.accounts.services import PROFILE_EDITABLE_FIELDS
 from studyapp.accounts.timezones import time_zone_is_offered, time_zone_names
 
@@ -48,6 +53,29 @@ class SignupForm(UserCreationForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = False
         self.fields["email"].help_text = _("Optional.")
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with at most a few mails per address, sent without
+    making the answer wait for the mail server.
+
+    Both happen whether or not an account has the address, so neither the
+    answer nor its duration tells whether one does.
+    """
+
+    def get_users(self, email):
+        if not password_reset_authorize_email(email=email):
+            return iter(())
+        return super().get_users(email)
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        # Rendered here, in the request's language; only the sending waits.
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        mail_send(message=message, in_background=settings.PASSWORD_RESET_MAIL_IN_BACKGROUND)
 
 
 class ProfileSettingsForm(forms.ModelForm):
