@@ -14,6 +14,7 @@ from studyapp.accounts.models import Profile
 from studyapp.accounts.ratelimit import password_reset_authorize_email
 from studyapp.accounts.services import PROFILE_EDITABLE_FIELDS
 from studyapp.accounts.timezones import time_zone_is_offered, time_zone_names
+from studyapp.accounts.usernames import username_skeleton, validate_username_one_script, validate_username_visible
 
 # Where our learners are; the rest of the world follows in alphabetical order.
 COMMON_TIME_ZONES = (
@@ -53,6 +54,17 @@ class SignupForm(UserCreationForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = False
         self.fields["email"].help_text = _("Optional.")
+        # A username must not pass for someone else's (docs/accounts.md).
+        self.fields["username"].validators += [validate_username_visible, validate_username_one_script]
+
+    def clean_username(self):
+        username = super().clean_username()  # Django's case-insensitive "already exists"
+        if username and Profile.objects.filter(username_skeleton=username_skeleton(username)).exists():
+            raise forms.ValidationError(
+                _("This username looks too much like an existing username. Please choose another."),
+                code="lookalike",
+            )
+        return username
 
 
 class ThrottledPasswordResetForm(PasswordResetForm):

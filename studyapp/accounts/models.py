@@ -52,6 +52,9 @@ class Profile(models.Model):
     # estimated from their own reviews once a study day; the exam policy uses it.
     stability_scale = models.FloatField(default=1.0)
     calibrated_on = models.DateField(null=True, blank=True)
+    # What the username looks like (studyapp.accounts.usernames), kept in step
+    # with it on every save, so sign-up finds a look-alike with one indexed query.
+    username_skeleton = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
 
     def __str__(self):
         return f"profile of {self.user_id}"

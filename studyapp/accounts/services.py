@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
 from studyapp.accounts.models import Profile
+from studyapp.accounts.usernames import username_skeleton
 
 INSTRUCTORS = "Instructors"
 DEMO_ACCOUNTS = {
@@ -51,7 +52,8 @@ def profile_get(*, user) -> Profile:
     try:
         return user.profile
     except Profile.DoesNotExist:
-        profile, _ = Profile.objects.get_or_create(user=user)
+        skeleton = username_skeleton(user.get_username())
+        profile, _ = Profile.objects.get_or_create(user=user, defaults={"username_skeleton": skeleton})
         return profile
 
 
