@@ -1,6 +1,7 @@
 """The login throttle: a stranger's guesses never lock the owner out, and every
 login form (ours and the admin's) is throttled the same way."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -165,3 +166,39 @@ def test_the_table_of_buckets_stays_bounded(client, db):
     _pass_time(86_400)
     _attempt(client, "user-x", "guess", ip="10.3.0.1")
     assert TokenBucket.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_attempts_cannot_overspend():
+    # Twenty guesses at once from one address for one username: the decision and
+    # the reservation share one locked transaction, so exactly five get through,
+    # however the threads interleave.
+    from django.db import connection
+    from django.test import RequestFactory
+
+    from studyapp.accounts.ratelimit import LoginAttempt, login_attempt_begin
+
+    if connection.vendor == "sqlite":
+        # The in-memory test database shares one cache between threads and answers
+        # "table is locked" instead of waiting; production SQLite (a file, WAL,
+        # IMMEDIATE transactions) serialises writers. The race runs on PostgreSQL.
+        pytest.skip("threads need a server database (the PostgreSQL run covers this)")
+
+    barrier = threading.Barrier(20)
+    results = []
+
+    def guess():
+        request = RequestFactory().post(URL, REMOTE_ADDR=STRANGER_IP)
+        try:
+            barrier.wait(timeout=60)
+            results.append(login_attempt_begin(request=request, username="alice"))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(results) == 20
+    assert sum(isinstance(result, LoginAttempt) for result in results) == 5
