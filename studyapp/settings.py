@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "studyapp.accounts.middleware.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -95,17 +96,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# One backend: it loads the user and their profile in one query per request.
+# One backend: it throttles every password check (ours and the admin's) and
+# loads the user and their profile in one query per request.
 AUTHENTICATION_BACKENDS = ["studyapp.accounts.backends.ProfileBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "note_list"
+# Learners land on today's session unless `next` says otherwise.
+LOGIN_REDIRECT_URL = "study"
 LOGOUT_REDIRECT_URL = "note_list"
-# Login and signup throttles (token buckets): (attempts allowed at once,
-# seconds until one more is allowed). A classroom behind one NAT address shares
-# the per-IP buckets; raise them there rather than drop them.
+# Throttles (token buckets in the database, docs/accounts.md): (attempts allowed
+# at once, seconds until one more is allowed). Logins spend only on wrong
+# passwords. A classroom behind one NAT address shares the per-IP buckets; raise
+# them there rather than drop them.
 LOGIN_THROTTLE_PER_IP = (10, 30)
-LOGIN_THROTTLE_PER_USERNAME = (5, 60)
+LOGIN_THROTTLE_PER_USERNAME_AND_IP = (5, 300)
+# The brake on distributed guessing: once a username has had this many wrong
+# passwords from anywhere, only addresses with no failures for it are heard.
+LOGIN_BRAKE_PER_USERNAME = (20, 600)
 SIGNUP_THROTTLE_PER_IP = (10, 60)
+PASSWORD_RESET_THROTTLE_PER_IP = (5, 300)
+PASSWORD_RESET_THROTTLE_PER_EMAIL = (3, 1200)
 # Behind a proxy every request comes from the proxy's address: the throttles
 # then key on the address the proxy appends to X-Forwarded-For.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
@@ -145,6 +154,10 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_SAMESITE = "Lax"
+# The language cookie goes where the session cookie goes.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = SESSION_COOKIE_SAMESITE
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -166,6 +179,30 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# E-mail (password resets): printed to the console under DEBUG; in production
+# sent through the SMTP server the environment names (a local MTA by default).
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+if not 0 < EMAIL_PORT < 65536:
+    raise ImproperlyConfigured(f"EMAIL_PORT must be a port number (1-65535), not {EMAIL_PORT}")
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true: STARTTLS or implicit TLS, not both"
+    )
+# A mail server that does not answer must not hold a worker (or a mail thread) for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "studyapp <noreply@localhost>")
+# Reset mails leave from a thread, so the answer does not wait for the mail
+# server and takes as long whether or not the address has an account.
+PASSWORD_RESET_MAIL_IN_BACKGROUND = True
 
 LOGGING = {
     "version": 1,

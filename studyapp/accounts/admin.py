@@ -16,8 +16,8 @@ class ProfileAdmin(admin.ModelAdmin):
 class TokenBucketAdmin(admin.ModelAdmin):
     # Keys are hashes by design, so no one can be looked up here; deleting the
     # most recent buckets lifts a throttle at once instead of waiting it out.
-    list_display = ("value", "tokens", "updated")
-    readonly_fields = ("value", "tokens", "updated")
+    list_display = ("value", "tokens", "updated", "full_at")
+    readonly_fields = ("value", "tokens", "updated", "full_at")
     ordering = ("-updated",)
 
     def has_add_permission(self, request):

@@ -1,14 +1,20 @@
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm, UserCreationForm
+from django.core.mail import EmailMultiAlternatives
+from django.template import loader
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from studyapp.accounts.mail import mail_send
 from studyapp.accounts.models import EXAM_HORIZON_YEARS, Profile, latest_exam_date
+from studyapp.accounts.ratelimit import password_reset_authorize_email
 from studyapp.accounts.services import PROFILE_EDITABLE_FIELDS
+from studyapp.accounts.timezones import time_zone_is_offered, time_zone_names
+from studyapp.accounts.usernames import username_skeleton, validate_username_one_script, validate_username_visible
 
 # Where our learners are; the rest of the world follows in alphabetical order.
 COMMON_TIME_ZONES = (
@@ -29,17 +35,10 @@ COMMON_TIME_ZONES = (
 )
 
 
-@cache
-def _zone_names() -> tuple[str, ...]:
-    # available_timezones() walks the tz database on disk: once per process.
-    return tuple(sorted(available_timezones()))
-
-
 def time_zone_choices():
-    known = set(_zone_names())
     return [
-        (_("Common"), [(name, name) for name in COMMON_TIME_ZONES if name in known]),
-        (_("All time zones"), [(name, name) for name in _zone_names()]),
+        (_("Common"), [(name, name) for name in COMMON_TIME_ZONES if time_zone_is_offered(name)]),
+        (_("All time zones"), [(name, name) for name in time_zone_names()]),
     ]
 
 
@@ -55,6 +54,40 @@ class SignupForm(UserCreationForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = False
         self.fields["email"].help_text = _("Optional.")
+        # A username must not pass for someone else's (docs/accounts.md).
+        self.fields["username"].validators += [validate_username_visible, validate_username_one_script]
+
+    def clean_username(self):
+        username = super().clean_username()  # Django's case-insensitive "already exists"
+        if username and Profile.objects.filter(username_skeleton=username_skeleton(username)).exists():
+            raise forms.ValidationError(
+                _("This username looks too much like an existing username. Please choose another."),
+                code="lookalike",
+            )
+        return username
+
+
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Django's reset form, with at most a few mails per address, sent without
+    making the answer wait for the mail server.
+
+    Both happen whether or not an account has the address, so neither the
+    answer nor its duration tells whether one does.
+    """
+
+    def get_users(self, email):
+        if not password_reset_authorize_email(email=email):
+            return iter(())
+        return super().get_users(email)
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        # Rendered here, in the request's language; only the sending waits.
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+        mail_send(message=message, in_background=settings.PASSWORD_RESET_MAIL_IN_BACKGROUND)
 
 
 class ProfileSettingsForm(forms.ModelForm):

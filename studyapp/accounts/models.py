@@ -1,15 +1,18 @@
 """Per-learner settings (one row per user, created with the user) and the
 token buckets that throttle logins and signups."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from studyapp.accounts.timezones import time_zone_is_offered
 
 # Anki's convention: a study day ends at 4 a.m. local time, so a late-night
 # session still counts for the evening it started in.
@@ -40,7 +43,8 @@ def validate_exam_date_horizon(value: date) -> None:
 
 
 def validate_time_zone(value: str) -> None:
-    if value not in available_timezones():
+    # The same list the settings form offers.
+    if not time_zone_is_offered(value):
         raise ValidationError(_("Unknown time zone: %(value)s"), params={"value": value})
 
 
@@ -71,6 +75,9 @@ class Profile(models.Model):
     # estimated from their own reviews once a study day; the exam policy uses it.
     stability_scale = models.FloatField(default=1.0)
     calibrated_on = models.DateField(null=True, blank=True)
+    # What the username looks like (studyapp.accounts.usernames), kept in step
+    # with it on every save, so sign-up finds a look-alike with one indexed query.
+    username_skeleton = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
 
     def __str__(self):
         return f"profile of {self.user_id}"
@@ -122,16 +129,32 @@ class Profile(models.Model):
         return datetime.combine(self.exam_date, time(12, 0), tzinfo=self.zone) if self.exam_date else None
 
 
+@dataclass(frozen=True)
+class Rate:
+    """A bucket's shape: ``capacity`` tokens at once, one more every ``seconds_per_token``."""
+
+    capacity: float
+    seconds_per_token: float
+
+    @classmethod
+    def of(cls, setting) -> "Rate":
+        capacity, seconds_per_token = setting
+        return cls(float(capacity), float(seconds_per_token))
+
+
 class TokenBucket(models.Model):
     """A throttle: ``capacity`` attempts at once, then one more per refill period.
 
     Rows are keyed by an opaque ``value`` (a hashed IP address or username), so
-    the table holds no personal data in the clear.
+    the table holds no personal data in the clear. A missing row is a full
+    bucket; a row is written only when a token is taken, and ``full_at`` says
+    when it is full again, after which it can go (see ``prune``).
     """
 
     value = models.CharField(max_length=100, unique=True)
     tokens = models.FloatField()
     updated = models.DateTimeField()
+    full_at = models.DateTimeField(db_index=True)
 
     class Meta:
         verbose_name = _("token bucket")
@@ -140,32 +163,77 @@ class TokenBucket(models.Model):
     def __str__(self):
         return self.value
 
-    @staticmethod
-    def authorize(value: str, capacity: float, refill_per_second: float) -> bool:
+    def level(self, rate: Rate, now: datetime) -> float:
+        """The tokens in the bucket at ``now``, refill included."""
+        elapsed = max(0.0, (now - self.updated).total_seconds())
+        return min(rate.capacity, self.tokens + elapsed / rate.seconds_per_token)
+
+    def set_level(self, tokens: float, rate: Rate, now: datetime) -> None:
+        self.tokens = min(rate.capacity, max(0.0, tokens))
+        self.updated = now
+        self.full_at = now + timedelta(seconds=(rate.capacity - self.tokens) * rate.seconds_per_token)
+
+    def seconds_until(self, tokens: float, rate: Rate, now: datetime) -> float:
+        """How long until the bucket holds ``tokens``."""
+        return max(0.0, (tokens - self.level(rate, now)) * rate.seconds_per_token)
+
+    @classmethod
+    def locked(cls, rates: dict[str, Rate], now: datetime) -> dict[str, "TokenBucket"]:
+        """The buckets ``rates`` names, locked for this transaction (missing ones
+        are made full first).
+
+        Rows are locked in the order of their values, whoever asks, so two
+        requests that need overlapping buckets cannot deadlock.
+        """
+        cls.objects.bulk_create(
+            [cls(value=value, tokens=rates[value].capacity, updated=now, full_at=now) for value in sorted(rates)],
+            ignore_conflicts=True,
+        )
+        rows = cls.objects.select_for_update().filter(value__in=list(rates)).order_by("value")
+        return {row.value: row for row in rows}
+
+    @classmethod
+    def save_levels(cls, buckets) -> None:
+        cls.objects.bulk_update(buckets, ["tokens", "updated", "full_at"])
+
+    @classmethod
+    def prune(cls, *, now: datetime | None = None, batch: int = 500) -> int:
+        """Delete up to ``batch`` buckets that are full again; returns how many.
+
+        Called before each throttle decision, so the table holds only buckets
+        that are still refilling: its size follows the recent rate of attempts,
+        not the history. Rows another request has locked are skipped, never
+        waited for.
+        """
+        now = now or timezone.now()
+        with transaction.atomic():
+            ids = list(
+                cls.objects.filter(full_at__lte=now)
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)[:batch]
+            )
+            if ids:
+                cls.objects.filter(pk__in=ids).delete()
+        return len(ids)
+
+    @classmethod
+    def authorize(cls, value: str, capacity: float, refill_per_second: float) -> bool:
         """Take one token from the bucket ``value``; False when it is empty.
 
         The read-modify-write runs under a row lock (SELECT … FOR UPDATE on
         PostgreSQL; on SQLite our IMMEDIATE transactions serialise writers), so
         two gunicorn workers cannot both spend the last token.
         """
+        cls.prune()
+        rate = Rate(float(capacity), 1 / refill_per_second)
         with transaction.atomic():
             now = timezone.now()
-            bucket = TokenBucket.objects.select_for_update().filter(value=value).first()
-            if bucket is None:
-                try:
-                    # A savepoint: a concurrent first attempt may win the insert.
-                    with transaction.atomic():
-                        TokenBucket.objects.create(value=value, tokens=capacity - 1, updated=now)
-                    return True
-                except IntegrityError:
-                    bucket = TokenBucket.objects.select_for_update().get(value=value)
-            elapsed = max(0.0, (now - bucket.updated).total_seconds())
-            tokens = min(float(capacity), bucket.tokens + elapsed * refill_per_second)
+            bucket = cls.locked({value: rate}, now)[value]
+            tokens = bucket.level(rate, now)
             if tokens < 1:
                 # Refused attempts are not written: the refill keeps counting from
                 # the last allowed one, and a flood costs reads only.
                 return False
-            bucket.tokens = tokens - 1
-            bucket.updated = now
-            bucket.save(update_fields=["tokens", "updated"])
+            bucket.set_level(tokens - 1, rate, now)
+            cls.save_levels([bucket])
             return True

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
 from studyapp.accounts.models import Profile
+from studyapp.accounts.usernames import username_skeleton
 
 INSTRUCTORS = "Instructors"
 DEMO_ACCOUNTS = {
@@ -51,7 +52,8 @@ def profile_get(*, user) -> Profile:
     try:
         return user.profile
     except Profile.DoesNotExist:
-        profile, _ = Profile.objects.get_or_create(user=user)
+        skeleton = username_skeleton(user.get_username())
+        profile, _ = Profile.objects.get_or_create(user=user, defaults={"username_skeleton": skeleton})
         return profile
 
 
@@ -79,3 +81,25 @@ def user_signup(*, username: str, password: str, email: str = "", language: str 
     if language in dict(settings.LANGUAGES):
         profile_update(profile=profile, data={"language": language})
     return user
+
+
+# A language chosen with the switch while logged out, kept in the session (which
+# login keeps and logout flushes) until someone logs in.
+CHOSEN_LANGUAGE_SESSION_KEY = "accounts.chosen_language"
+
+
+def language_choice_remember(*, request, language: str) -> None:
+    if language in dict(settings.LANGUAGES):
+        request.session[CHOSEN_LANGUAGE_SESSION_KEY] = language
+
+
+def language_choice_adopt(*, request, user) -> None:
+    """At login: a language chosen just before it is the learner's from now on.
+
+    A language cookie alone is not a choice: it may be left on a shared
+    computer by the previous user, so without one the profile's language wins.
+    """
+    session = getattr(request, "session", None)
+    language = session.pop(CHOSEN_LANGUAGE_SESSION_KEY, None) if session is not None else None
+    if language in dict(settings.LANGUAGES):
+        profile_update(profile=profile_get(user=user), data={"language": language})

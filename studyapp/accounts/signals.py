@@ -1,12 +1,28 @@
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from studyapp.accounts.models import Profile
+from studyapp.accounts.services import language_choice_adopt
+from studyapp.accounts.usernames import username_skeleton
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
-def create_profile(sender, instance, created, raw=False, **kwargs):
-    # Every user has a profile, whoever created the user (signup, admin, shell).
-    if created and not raw:
-        Profile.objects.get_or_create(user=instance)
+def create_profile(sender, instance, created, raw=False, update_fields=None, **kwargs):
+    # Every user has a profile, whoever created the user (signup, admin, shell),
+    # and its username skeleton follows every rename.
+    if raw:
+        return
+    skeleton = username_skeleton(instance.get_username())
+    if created:
+        Profile.objects.get_or_create(user=instance, defaults={"username_skeleton": skeleton})
+    elif update_fields is None or "username" in update_fields:
+        Profile.objects.filter(user=instance).exclude(username_skeleton=skeleton).update(username_skeleton=skeleton)
+
+
+@receiver(user_logged_in)
+def keep_the_language_chosen_before_login(sender, request, user, **kwargs):
+    # A receiver, so the admin's login keeps it too.
+    if request is not None:
+        language_choice_adopt(request=request, user=user)

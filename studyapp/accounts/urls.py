@@ -9,4 +9,8 @@ urlpatterns = [
     path("settings/", views.account_settings, name="account_settings"),
     path("password/", views.password_change, name="password_change"),
     path("language/", views.language_switch, name="language_switch"),
+    path("password/reset/", views.password_reset, name="password_reset"),
+    path("password/reset/done/", views.password_reset_done, name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
+    path("reset/done/", views.password_reset_complete, name="password_reset_complete"),
 ]

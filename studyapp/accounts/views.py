@@ -3,22 +3,24 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.i18n import set_language
 
-from studyapp.accounts.forms import ProfileSettingsForm, SignupForm
-from studyapp.accounts.ratelimit import login_attempt_authorize, signup_attempt_authorize
-from studyapp.accounts.services import profile_get, profile_update, user_signup
+from studyapp.accounts.forms import ProfileSettingsForm, SignupForm, ThrottledPasswordResetForm
+from studyapp.accounts.middleware import login_throttled_response
+from studyapp.accounts.ratelimit import password_reset_authorize_address, signup_attempt_authorize
+from studyapp.accounts.services import language_choice_remember, profile_get, profile_update, user_signup
 
 # A URL name, not a setting: where a new learner starts. The study page is
 # being built; until its URL exists the notes list stands in.
@@ -61,7 +63,7 @@ def _language_apply(request, response, language: str) -> None:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters("password")
 @csrf_protect
 @never_cache
@@ -69,18 +71,20 @@ def login(request):
     next_url = _safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
     context = {"next": next_url if "next" in request.GET or "next" in request.POST else ""}
     if request.method == "POST":
-        username = request.POST.get("username", "")
-        if not login_attempt_authorize(request=request, username=username):
-            # Refused before authenticate(): a throttled guess is not even checked.
-            form = AuthenticationForm(request, initial={"username": username[:150]})
-            context |= {"form": form, "throttled": True}
-            return render(request, "registration/login.html", context, status=429)
+        # The throttle runs inside authenticate() (ProfileBackend), for every login form.
         form = AuthenticationForm(request, data=request.POST)
-        if form.is_valid():
+        valid = form.is_valid()
+        refusal = getattr(request, "login_refusal", None)
+        if refusal is not None:
+            # Refused before the password was checked: say so, and nothing else.
+            form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")[:150]})
+            return login_throttled_response(request, refusal, "registration/login.html", context | {"form": form})
+        if valid:
             user = form.get_user()
             auth_login(request, user)
             response = redirect(next_url)
-            # The learner's language follows them to every device they log in on.
+            # The learner's language follows them to every device they log in on
+            # (a language chosen just before logging in became theirs at auth_login).
             _language_apply(request, response, profile_get(user=user).language)
             return response
     else:
@@ -94,7 +98,7 @@ def logout(request):
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters("password1", "password2")
 @csrf_protect
 @never_cache
@@ -121,7 +125,7 @@ def signup(request):
     return render(request, "accounts/signup.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def account_settings(request):
     # No user id in the URL: a learner can only ever reach their own profile.
@@ -140,7 +144,7 @@ def account_settings(request):
     return render(request, "accounts/settings.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @csrf_protect
 @never_cache
@@ -162,4 +166,47 @@ def language_switch(request):
     language = request.POST.get("language", "")
     if request.user.is_authenticated and language in dict(settings.LANGUAGES):
         profile_update(profile=profile_get(user=request.user), data={"language": language})
+    elif not request.user.is_authenticated:
+        language_choice_remember(request=request, language=language)
     return set_language(request)
+
+
+# Password reset: Django's views (one-use links signed with SECRET_KEY, valid for
+# PASSWORD_RESET_TIMEOUT), in our templates, behind our method checks.
+_password_reset = auth_views.PasswordResetView.as_view(
+    form_class=ThrottledPasswordResetForm,
+    email_template_name="registration/password_reset_email.txt",
+    subject_template_name="registration/password_reset_subject.txt",
+    success_url=reverse_lazy("password_reset_done"),
+)
+_password_reset_done = auth_views.PasswordResetDoneView.as_view()
+_password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    success_url=reverse_lazy("password_reset_complete")
+)
+_password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def password_reset(request):
+    # Every request spends from its address, valid or not, known address or
+    # not; the form spends per e-mail address (see ThrottledPasswordResetForm).
+    if request.method == "POST" and not password_reset_authorize_address(request=request):
+        form = ThrottledPasswordResetForm(initial={"email": request.POST.get("email", "")[:254]})
+        context = {"form": form, "throttled": True}
+        return render(request, "registration/password_reset_form.html", context, status=429)
+    return _password_reset(request)
+
+
+@require_safe
+def password_reset_done(request):
+    return _password_reset_done(request)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def password_reset_confirm(request, uidb64, token):
+    return _password_reset_confirm(request, uidb64=uidb64, token=token)
+
+
+@require_safe
+def password_reset_complete(request):
+    return _password_reset_complete(request)

@@ -1,6 +1,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from studyapp.accounts.forms import ProfileSettingsForm
@@ -156,6 +157,36 @@ def test_saving_the_language_switches_the_interface_at_once(client, alice):
 def test_wrong_methods_get_405(client, alice):
     client.force_login(alice)
     assert client.put(URL).status_code == 405
+
+
+def test_head_is_answered_like_get(client, alice):
+    client.force_login(alice)
+    assert client.head(URL).status_code == 200
+
+
+JUNK_ZONES = ["Factory", "localtime", "Etc/GMT+5", "Etc/UTC", "GMT", "US/Eastern", "EST5EDT", "Japan", "posixrules"]
+
+
+def test_the_time_zone_list_offers_no_junk_zones(client, alice):
+    client.force_login(alice)
+    body = client.get(URL).content.decode()
+    select = body[body.index('name="time_zone"') :]
+    for zone in JUNK_ZONES:
+        assert f'value="{zone}"' not in select
+    for zone in ("UTC", "Asia/Tokyo", "America/Argentina/Buenos_Aires", "Antarctica/Troll", "Pacific/Chatham"):
+        assert f'value="{zone}"' in select
+
+
+@pytest.mark.parametrize("zone", JUNK_ZONES)
+def test_a_junk_zone_is_refused_by_the_form_and_the_model(client, alice, zone):
+    client.force_login(alice)
+    response = client.post(URL, _form_data(time_zone=zone))
+    assert response.status_code == 200
+    assert "Select a valid choice." in response.content.decode()
+    profile = _profile(alice)
+    profile.time_zone = zone
+    with pytest.raises(ValidationError):
+        profile.full_clean()
 
 
 def test_the_page_loads_user_and_profile_in_one_query(client, alice, django_assert_num_queries):

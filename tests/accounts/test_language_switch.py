@@ -71,3 +71,41 @@ def test_it_requires_a_csrf_token(alice):
 def test_the_header_switcher_posts_here(client):
     body = client.get("/notes/").content.decode()
     assert f'action="{URL}"' in body
+
+
+@pytest.mark.parametrize(("chosen", "saved"), [("ja", "en"), ("en", "ja")])
+def test_a_language_chosen_before_logging_in_is_kept_and_saved(client, alice, chosen, saved):
+    Profile.objects.filter(user=alice).update(language=saved)
+    client.post(URL, {"language": chosen, "next": "/accounts/login/"})
+    response = client.post("/accounts/login/", {"username": "alice", "password": "alice-password-1"})
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == chosen
+    assert _language(alice) == chosen
+    assert f'<html lang="{chosen}">' in client.get("/notes/").content.decode()
+
+
+def test_a_language_chosen_before_an_admin_login_is_saved_too(client, instructor):
+    client.post(URL, {"language": "ja", "next": "/admin/login/"})
+    response = client.post("/admin/login/", {"username": "ines", "password": "ines-password-1", "next": "/admin/"})
+    assert response.status_code == 302
+    assert _language(instructor) == "ja"
+
+
+def test_a_choice_is_kept_for_one_login_only(client, alice, bob):
+    # Made while logged out, it belongs to whoever logs in next, not to everyone after.
+    client.post(URL, {"language": "ja", "next": "/"})
+    client.post("/accounts/login/", {"username": "alice", "password": "alice-password-1"})
+    client.post("/accounts/logout/")
+    client.post("/accounts/login/", {"username": "bob", "password": "bob-password-1"})
+    assert _language(alice) == "ja"
+    assert _language(bob) == "en"
+
+
+def test_the_cookie_is_same_site_lax(client):
+    response = client.post(URL, {"language": "ja", "next": "/notes/"})
+    assert response.cookies["django_language"]["samesite"] == "Lax"
+
+
+def test_the_login_sets_the_cookie_same_site_lax_too(client, alice):
+    response = client.post("/accounts/login/", {"username": "alice", "password": "alice-password-1"})
+    assert response.cookies["django_language"]["samesite"] == "Lax"

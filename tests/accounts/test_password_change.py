@@ -77,3 +77,8 @@ def test_another_user_changes_only_their_own(client, alice, bob):
 def test_wrong_methods_get_405(client, alice):
     client.force_login(alice)
     assert client.put(URL).status_code == 405
+
+
+def test_head_is_answered_like_get(client, alice):
+    client.force_login(alice)
+    assert client.head(URL).status_code == 200

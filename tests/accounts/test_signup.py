@@ -100,3 +100,7 @@ def test_it_rate_limits_signups(client, settings):
 
 def test_wrong_methods_get_405(client):
     assert client.put(URL).status_code == 405
+
+
+def test_head_is_answered_like_get(client):
+    assert client.head(URL).status_code == 200

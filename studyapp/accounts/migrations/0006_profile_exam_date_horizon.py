@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_profile_calibrated_on_profile_stability_scale'),
+        ('accounts', '0005_profile_username_skeleton'),
     ]
 
     operations = [
