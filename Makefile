@@ -21,9 +21,14 @@ db: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	-$(DEV_ENV) $(PY) manage.py import_notes notes/
 	$(DEV_ENV) $(PY) manage.py create_demo_accounts
+	$(DEV_ENV) $(PY) manage.py study_tasks_start
 
+# The background worker (day plans, memory-model fits) runs beside the web
+# server and stops with it.
 run: db
-	@echo "studyapp on http://127.0.0.1:8000  (Ctrl-C stops it)"
+	@echo "studyapp on http://127.0.0.1:8000  (Ctrl-C stops it and its task worker)"
+	@$(DEV_ENV) $(PY) manage.py db_worker --no-reload -v0 & worker=$$! ; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM ; \
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: test-sqlite test-postgres

@@ -49,8 +49,8 @@ from fsrs import Card, Rating, Scheduler, State  # noqa: E402
 
 from studyapp.scheduling.exam import (  # noqa: E402
     StabilityCalibration,
-    choose_reviews,
     new_cards_for_today,
+    plan_day,
     plan_next_review,
 )
 
@@ -169,7 +169,7 @@ def simulate(*, policy: str, stability_factor: float, seed: int, card_count: int
 def _review_due_cards(deck: _Deck, learner: _Learner, today: datetime) -> int:
     day_ends = today + timedelta(days=1)
     introduced = deck.cards[: deck.introduced]
-    chosen = choose_reviews(
+    chosen = plan_day(
         scheduler=deck.scheduler,
         due_cards=[card for card in introduced if card.due < day_ends],
         not_due_cards=[card for card in introduced if card.due >= day_ends] if deck.exam_at else (),
@@ -178,7 +178,8 @@ def _review_due_cards(deck: _Deck, learner: _Learner, today: datetime) -> int:
         exam_at=deck.exam_at,
         past_daily_reviews=deck.daily_reviews,
         stability_scale=deck.scale,
-    )
+        target_recall=TARGET_RECALL,
+    ).reviews
     for card in chosen:
         grade = learner.grade(card, today)
         deck.calibration.observe(card_before=card, reviewed_at=today, recalled=grade != Rating.Again)

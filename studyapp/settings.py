@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "studyapp.accounts",
     "studyapp.notes",
     "studyapp.study",
@@ -118,6 +120,18 @@ PASSWORD_RESET_THROTTLE_PER_EMAIL = (3, 1200)
 # Behind a proxy every request comes from the proxy's address: the throttles
 # then key on the address the proxy appends to X-Forwarded-For.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+
+# Background tasks (django-tasks): the database backend by default, so the
+# embedded SQLite set-up needs no other server; "immediate" runs each task
+# inline (tests).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]

@@ -55,3 +55,16 @@ def write_note(tmp_path):
         return path
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """Every test starts and ends in the default language: a request in
+    Japanese activates it for the thread, and a pure test that renders text
+    after it would otherwise read Japanese."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    if settings.configured:  # not in the pure tests run with -p no:django
+        translation.deactivate()

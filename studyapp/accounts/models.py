@@ -13,11 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from studyapp.accounts.timezones import time_zone_is_offered
-
-# Anki's convention: a study day ends at 4 a.m. local time, so a late-night
-# session still counts for the evening it started in.
-DAY_STARTS_AT = time(4, 0)
-
+from studyapp.scheduling.clock import StudyClock
 
 # An exam further away than this is no plan (and a date near year 9999 made
 # fsrs overflow): the settings form and the model refuse it, and the study
@@ -69,12 +65,22 @@ class Profile(models.Model):
         _("reviews per day"), default=200, validators=[MinValueValidator(1), MaxValueValidator(5000)]
     )
     exam_date = models.DateField(_("exam date"), null=True, blank=True, validators=[validate_exam_date_horizon])
+    # When the exam starts, in the learner's time zone: readiness is predicted
+    # for this moment.
+    exam_time = models.TimeField(_("exam start time"), default=time(9, 0))
     scope_kind = models.CharField(_("study"), max_length=10, choices=Scope.choices, default=Scope.ALL)
     scope_value = models.CharField(max_length=200, blank=True)
     # How long this learner's memories last against FSRS's prediction (<= 1),
     # estimated from their own reviews once a study day; the exam policy uses it.
     stability_scale = models.FloatField(default=1.0)
     calibrated_on = models.DateField(null=True, blank=True)
+    # The FSRS parameters this learner is scheduled with (None: FSRS's
+    # defaults), where they came from and how many reviews they rest on. Kept
+    # here, on the row every request loads anyway; each fit is also recorded
+    # in study.MemoryModel.
+    fsrs_parameters = models.JSONField(null=True, blank=True, editable=False)
+    parameters_source = models.CharField(max_length=10, default="default", editable=False)
+    parameters_reviews = models.PositiveIntegerField(default=0, editable=False)
     # What the username looks like (studyapp.accounts.usernames), kept in step
     # with it on every save, so sign-up finds a look-alike with one indexed query.
     username_skeleton = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
@@ -109,24 +115,25 @@ class Profile(models.Model):
         except (KeyError, ValueError):
             return ZoneInfo("UTC")
 
+    @property
+    def clock(self) -> StudyClock:
+        """The learner's study days (they start at 4 a.m. in their time zone)."""
+        return StudyClock(self.zone)
+
     def study_day(self, when: datetime) -> date:
         """The learner's study day that ``when`` (aware) falls in."""
-        local = when.astimezone(self.zone)
-        day = local.date()
-        return day - timedelta(days=1) if local.time() < DAY_STARTS_AT else day
+        return self.clock.study_day(when)
 
     def day_start(self, day: date) -> datetime:
         """The aware moment the study day ``day`` begins."""
-        return datetime.combine(day, DAY_STARTS_AT, tzinfo=self.zone)
+        return self.clock.day_start(day)
 
     def day_end(self, day: date) -> datetime:
-        return self.day_start(day + timedelta(days=1))
+        return self.clock.day_end(day)
 
     def exam_moment(self) -> datetime | None:
-        """Recall is aimed at noon of the exam day, when exams are typically
-        taken. (At 4 a.m., a review on the eve would be less than a day before
-        it, and fsrs, which counts whole days, would predict 100 %.)"""
-        return datetime.combine(self.exam_date, time(12, 0), tzinfo=self.zone) if self.exam_date else None
+        """When the exam starts: its date at ``exam_time``, local time."""
+        return datetime.combine(self.exam_date, self.exam_time, tzinfo=self.zone) if self.exam_date else None
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,15 @@ describes the policy and the simulation that tunes it."""
 from studyapp.scheduling.exam import (
     DEFAULT_TARGET_RECALL,
     DEFAULT_TUNING,
+    DayPlan,
     ExamTuning,
     StabilityCalibration,
-    choose_reviews,
+    day_cap,
     new_cards_for_today,
+    plan_day,
     plan_next_review,
     predicted_recall,
+    typical_day,
 )
 
 __all__ = [
@@ -19,7 +22,10 @@ __all__ = [
     "DEFAULT_TUNING",
     "ExamTuning",
     "StabilityCalibration",
-    "choose_reviews",
+    "DayPlan",
+    "day_cap",
+    "plan_day",
+    "typical_day",
     "new_cards_for_today",
     "plan_next_review",
     "predicted_recall",

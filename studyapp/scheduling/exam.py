@@ -48,7 +48,7 @@ ONE_DAY = timedelta(days=1)
 
 
 # The recall on the exam day a learner aims at when they have not said.
-DEFAULT_TARGET_RECALL = 0.97
+DEFAULT_TARGET_RECALL = 0.975
 
 
 @dataclass(frozen=True)
@@ -63,19 +63,24 @@ class ExamTuning:
     planning_share: float = 0.5
     # Before its final review a card waits until its recall falls to this
     # (plain FSRS: 0.9): fewer reviews, each building more stability.
-    interim_retention: float = 0.85
+    interim_retention: float = 0.875
     # A final review may wait until the learner's recall falls to this rather
     # than be preceded by one more interim review.
     final_review_floor: float = 0.85
     # The final phase: its days are capped at load_factor x the learner's
-    # average day, and room under the cap goes to reviews that add at least
-    # min_gain expected exam-day recall.
+    # typical day (or the mean load left before the exam, when larger), and
+    # room under the cap goes to reviews that add at least min_gain expected
+    # exam-day recall.
     final_phase_days: int = 21
     load_factor: float = 1.45
     min_gain: float = 0.05
-    # Below this many study days the average day says too little to cap one
-    # (a learner who starts a week before the exam would be capped at ~0).
-    min_history_days: int = 14
+    # A typical day leaves out the first days of a learner's history (new
+    # cards only, few reviews) and needs this many studied days after them.
+    warmup_days: int = 7
+    min_typical_days: int = 5
+    # An interim review may come this share of its interval early, when the
+    # day plan evens out the days.
+    interim_advance: float = 0.2
 
     def planning_recall(self, target_recall: float) -> float:
         """What final reviews aim at for a learner's ``target_recall``: above
@@ -143,43 +148,125 @@ def plan_next_review(
     ``planning_recall`` is ``tuning.planning_recall(target_recall)``, above
     the target so that the cards a plan cannot foresee (Hard grades, lapses)
     still leave the day's mean at or above it."""
+    window = review_window(
+        scheduler=scheduler,
+        card=card,
+        reviewed_at=reviewed_at,
+        exam_at=exam_at,
+        target_recall=target_recall,
+        stability_scale=stability_scale,
+        tuning=tuning,
+    )
+    return card.due if window is None else reviewed_at + window.preferred * ONE_DAY
+
+
+@dataclass(frozen=True)
+class ReviewWindow:
+    """When a card's next review keeps the plan, in whole days after its last
+    review: ``preferred`` is what ``plan_next_review`` picks; any day from
+    ``earliest`` to ``latest`` keeps the same promise (a final review that
+    still lifts exam-day recall to the planning recall at a recall the learner
+    is likely to manage, or an interim review not much earlier than it would
+    be), so the day plan may move the review there to even out the days."""
+
+    preferred: int
+    earliest: int
+    latest: int
+    final: bool
+
+
+def review_window(
+    *,
+    scheduler: Scheduler,
+    card: Card,
+    reviewed_at: datetime,
+    exam_at: datetime | None,
+    target_recall: float = DEFAULT_TARGET_RECALL,
+    stability_scale: float = 1.0,
+    tuning: ExamTuning = DEFAULT_TUNING,
+) -> ReviewWindow | None:
+    """The window of ``card``'s next review (see ``plan_next_review``), or
+    None when it needs none before the exam: no exam, a same-day step, no
+    whole day left, or an exam-day recall already at the target."""
     if exam_at is None or card.state != State.Review:
-        return card.due
+        return None
     last_day = (exam_at - ONE_DAY - reviewed_at).days
     if last_day < 1:
-        return card.due
+        return None
     exam_recall = predicted_recall(scheduler=scheduler, card=card, at=exam_at, stability_scale=stability_scale)
     if exam_recall >= target_recall:
-        return card.due
+        return None
     planning_recall = tuning.planning_recall(target_recall)
 
     def recall_on(day: int, scale: float) -> float:
         return predicted_recall(scheduler=scheduler, card=card, at=reviewed_at + day * ONE_DAY, stability_scale=scale)
 
+    def exam_recall_after_review_on(day: int) -> float:
+        return _exam_recall_after_good_review(
+            scheduler=scheduler,
+            card=card,
+            reviewed_at=reviewed_at + day * ONE_DAY,
+            exam_at=exam_at,
+            scale=stability_scale,
+        )
+
     interim = max(1, _last_day_where(lambda day: recall_on(day, 1.0) >= tuning.interim_retention, last_day))
-    final = _first_day_where(
-        lambda day: (
-            _exam_recall_after_good_review(
-                scheduler=scheduler,
-                card=card,
-                reviewed_at=reviewed_at + day * ONE_DAY,
-                exam_at=exam_at,
-                scale=stability_scale,
-            )
-            >= planning_recall
-        ),
-        last_day,
-    )
+    final = _first_day_where(lambda day: exam_recall_after_review_on(day) >= planning_recall, last_day)
     if final is not None:
         reachable = _last_day_where(lambda day: recall_on(day, stability_scale) >= tuning.final_review_floor, last_day)
-        if final <= max(interim, reachable):
+        if final <= reachable:
+            # A final review on an evening-out day may come as early as it
+            # still reaches the target itself (the planning margin is for
+            # grades the plan cannot foresee).
+            earliest = _first_day_where(lambda day: exam_recall_after_review_on(day) >= target_recall, final) or final
+            return ReviewWindow(final, earliest, reachable, True)
+        if final <= interim:
             # Not at a recall this learner would likely fail: if only the
             # model would wait until ``final``, come back on ``reachable``.
-            return reviewed_at + min(final, max(1, reachable)) * ONE_DAY
-    return reviewed_at + interim * ONE_DAY
+            day = max(1, reachable)
+            return ReviewWindow(day, _advanced(day, tuning), day, False)
+    return ReviewWindow(interim, _advanced(interim, tuning), interim, False)
 
 
-def choose_reviews(
+def _advanced(day: int, tuning: ExamTuning) -> int:
+    """The earliest an interim review may come to even out the days: a little
+    before its day (an earlier review builds a little less stability)."""
+    return max(1, math.ceil(day * (1 - tuning.interim_advance)))
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """One study day's reviews: what to show, in order; the due cards left for
+    a later day; the cards not yet due brought to today."""
+
+    reviews: list[Card]
+    postponed: list[Card] = field(default_factory=list)
+    pulled: list[Card] = field(default_factory=list)
+    cap: int | None = None
+
+
+def typical_day(past_daily_reviews: Sequence[int], tuning: ExamTuning = DEFAULT_TUNING) -> float | None:
+    """The learner's usual number of reviews on a day they study: the mean of
+    the days with reviews, after the first ``warmup_days`` of their history.
+    Skipped days (zeros) and the light first days, when only new cards are
+    learned, say nothing about what a day can hold. None with too little
+    history to say."""
+    studied = [n for n in past_daily_reviews[tuning.warmup_days :] if n > 0]
+    return mean(studied) if len(studied) >= tuning.min_typical_days else None
+
+
+def day_cap(*, typical: float | None, upcoming: float | None, budget: int, tuning: ExamTuning = DEFAULT_TUNING) -> int:
+    """Reviews a day of the final phase may hold for cards that do not need
+    one: ``load_factor`` times the larger of the learner's typical day and the
+    mean load the days left before the exam must carry anyway (``upcoming``),
+    within the budget. Without either, the budget."""
+    known = [load for load in (typical, upcoming) if load is not None]
+    if not known:
+        return budget
+    return max(1, min(budget, math.ceil(tuning.load_factor * max(known))))
+
+
+def plan_day(
     *,
     scheduler: Scheduler,
     due_cards: Sequence[Card],
@@ -189,8 +276,9 @@ def choose_reviews(
     not_due_cards: Sequence[Card] = (),
     past_daily_reviews: Sequence[int] = (),
     stability_scale: float = 1.0,
+    target_recall: float = DEFAULT_TARGET_RECALL,
     tuning: ExamTuning = DEFAULT_TUNING,
-) -> list[Card]:
+) -> DayPlan:
     """Today's reviews, in the order to show them; never more than ``budget``.
 
     Without an exam (or once it is past), plain FSRS: the oldest due date first,
@@ -198,41 +286,96 @@ def choose_reviews(
 
     With an exam, due cards go lowest predicted exam-day recall first: when the
     day cannot take them all, the cards left for tomorrow are those that need
-    it least. In the final phase (``tuning.final_phase_days``) the day is also
-    capped at ``load_factor`` times the learner's average day so far
-    (``past_daily_reviews``, one count per study day, zeros included; with
-    fewer than ``min_history_days`` of them there is no cap), which
-    keeps the last weeks from becoming a cram; room left under that cap goes to
-    ``not_due_cards`` whose review today adds at least ``min_gain`` expected
-    exam-day recall, biggest gain first. Those are mostly cards whose final
-    review was planned for the last days: doing it now, on a lighter day,
-    flattens the last week. Ties go to the lower ``card_id`` so the order is
-    reproducible."""
+    it least. In the final phase (``tuning.final_phase_days``) the days up to
+    the exam are evened out (``_balance``), which keeps the last days from
+    becoming a cram:
+
+    * every card that needs a review before the exam has a window
+      (``review_window``) in which that review keeps the plan's promise. Cards
+      not yet due may move within theirs: to today (brought forward, "pulled"),
+      or to whichever day ahead has the least to do;
+    * a due card that needs its review is never postponed: only the budget can
+      leave it for tomorrow;
+    * due cards that need no review before the exam (their exam-day recall is
+      already at the target) fill today only up to ``day_cap``; the rest wait
+      for a lighter day.
+
+    ``past_daily_reviews``: reviews per past study day, oldest first, skipped
+    days as 0. ``not_due_cards``: the learner's other cards in review. Ties go
+    to the lower ``card_id`` so the plan is reproducible."""
     if budget <= 0:
-        return []
+        return DayPlan([], list(due_cards))
     if exam_at is None or exam_at <= today:
-        return sorted(due_cards, key=lambda card: (card.due, card.card_id))[:budget]
+        ordered = sorted(due_cards, key=lambda card: (card.due, card.card_id))
+        return DayPlan(ordered[:budget], ordered[budget:])
 
     def exam_recall(card: Card) -> float:
         return predicted_recall(scheduler=scheduler, card=card, at=exam_at, stability_scale=stability_scale)
 
-    ordered = sorted(due_cards, key=lambda card: (exam_recall(card), card.due, card.card_id))
-    if (exam_at - today).days > tuning.final_phase_days or len(past_daily_reviews) < tuning.min_history_days:
-        return ordered[:budget]
-    limit = min(budget, math.floor(tuning.load_factor * mean(past_daily_reviews)))
-    chosen = ordered[:limit]
-    room = limit - len(chosen)
-    if room > 0:
-        chosen += _biggest_gains(
+    recalls = {card.card_id: exam_recall(card) for card in due_cards}
+    ordered = sorted(due_cards, key=lambda card: (recalls[card.card_id], card.due, card.card_id))
+    days_left = (exam_at - today).days
+    if days_left > tuning.final_phase_days:
+        return DayPlan(ordered[:budget], ordered[budget:])
+
+    def window(card: Card) -> ReviewWindow | None:
+        return review_window(
             scheduler=scheduler,
-            cards=not_due_cards,
-            today=today,
+            card=card,
+            reviewed_at=card.last_review,
             exam_at=exam_at,
-            scale=stability_scale,
-            min_gain=tuning.min_gain,
-            count=room,
+            target_recall=target_recall,
+            stability_scale=stability_scale,
+            tuning=tuning,
         )
-    return chosen
+
+    due_ids = {card.card_id for card in due_cards}
+    needed = [card for card in ordered if recalls[card.card_id] < target_recall]
+    optional = [card for card in ordered if recalls[card.card_id] >= target_recall]
+    movable = []
+    for card in not_due_cards:
+        if card.card_id in due_ids or card.due is None or card.due >= exam_at or card.last_review is None:
+            continue
+        spans = window(card)
+        if spans is not None:
+            offset = (today - card.last_review).days
+            earliest, latest = max(0, spans.earliest - offset), min(days_left - 1, spans.latest - offset)
+            current = (card.due - today).days
+            movable.append((card, min(earliest, current), max(latest, current), current))
+    placed = _level(needed=len(needed), movable=movable, days=days_left, budget=budget)
+    pulled = sorted(
+        (card for card, *_ in movable if placed[card.card_id] == 0), key=lambda c: (exam_recall(c), c.card_id)
+    )
+    upcoming = (len(needed) + len(movable)) / max(1, days_left)
+    cap = day_cap(typical=typical_day(past_daily_reviews, tuning), upcoming=upcoming, budget=budget, tuning=tuning)
+    reviews = needed[:budget]
+    reviews += pulled[: max(0, budget - len(reviews))]
+    reviews += optional[: max(0, min(cap, budget) - len(reviews))]
+    chosen = {card.card_id for card in reviews}
+    postponed = [card for card in ordered if card.card_id not in chosen]
+    return DayPlan(reviews, postponed, [c for c in pulled if c.card_id in chosen], cap)
+
+
+def _level(*, needed: int, movable: list[tuple[Card, int, int, int]], days: int, budget: int) -> dict[int, int]:
+    """Level the reviews of days 0 (today) .. days - 1 (the eve): the level
+    is the mean load those days must carry (today's needed reviews and every
+    card that needs a review before the exam); the cards with the earliest
+    deadline first, each goes to the earliest day of its window still below
+    the level, or, when none is, to the least loaded day of its window.
+    Work thus moves forward into days with room, never back. Returns
+    card_id -> day (0: today)."""
+    level = min(budget, max(1, math.ceil((needed + len(movable)) / max(1, days))))
+    loads = [0] * max(1, days)
+    loads[0] = needed
+    placed: dict[int, int] = {}
+    for card, earliest, latest, _current in sorted(movable, key=lambda m: (m[2], m[1], m[0].card_id)):
+        span = range(max(0, min(earliest, days - 1)), max(0, min(latest, days - 1)) + 1)
+        day = next((d for d in span if loads[d] < level), None)
+        if day is None:
+            day = min(span, key=lambda d: (loads[d], -d))
+        loads[day] += 1
+        placed[card.card_id] = day
+    return placed
 
 
 def new_cards_for_today(

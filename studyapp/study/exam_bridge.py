@@ -11,7 +11,7 @@ from fsrs import Card, Scheduler, State
 from studyapp.accounts.models import latest_exam_date
 from studyapp.scheduling import exam
 from studyapp.study.fsrs_bridge import scheduler_for
-from studyapp.study.models import CardState, ReviewLog, StudyDay
+from studyapp.study.models import CardState, ReviewLog
 
 # The calibration reads at most this many of the learner's latest review
 # answers: enough to see how they forget, bounded so that opening the study
@@ -37,8 +37,15 @@ def planned_exam_date(profile) -> date | None:
 
 
 def exam_moment(profile) -> datetime | None:
-    """When the exam is (noon on the exam day, see Profile.exam_moment), or None."""
+    """When the exam starts (its date at the learner's exam time), or None."""
     return profile.exam_moment() if planned_exam_date(profile) else None
+
+
+def exam_fsrs_time(profile) -> datetime | None:
+    """The exam in fsrs time: its study day (studyapp.scheduling.clock). The
+    policy plans in whole study days, as fsrs counts them."""
+    moment = exam_moment(profile)
+    return profile.clock.fsrs_time(moment) if moment else None
 
 
 def target_recall(profile) -> float:
@@ -47,16 +54,16 @@ def target_recall(profile) -> float:
     return max(exam.DEFAULT_TARGET_RECALL, profile.desired_retention)
 
 
-def exam_due(*, profile, scheduler: Scheduler, card: Card, now: datetime) -> datetime:
-    """The due date after an answer: plain FSRS without an exam date, the exam
-    policy's plan with one."""
-    exam_at = exam_moment(profile)
-    if exam_at is None or exam_at <= now:
+def exam_due(*, profile, scheduler: Scheduler, card: Card, fsrs_now: datetime) -> datetime:
+    """The due date after an answer, in fsrs time: plain FSRS without an exam
+    date, the exam policy's plan with one. ``card`` is fsrs's answer."""
+    exam_at = exam_fsrs_time(profile)
+    if exam_at is None or exam_at <= fsrs_now:
         return card.due
     return exam.plan_next_review(
         scheduler=scheduler,
         card=card,
-        reviewed_at=now,
+        reviewed_at=fsrs_now,
         exam_at=exam_at,
         target_recall=target_recall(profile),
         stability_scale=profile.stability_scale,
@@ -64,7 +71,8 @@ def exam_due(*, profile, scheduler: Scheduler, card: Card, now: datetime) -> dat
 
 
 def exam_recall(*, profile, scheduler: Scheduler, card: Card) -> float | None:
-    exam_at = exam_moment(profile)
+    """Predicted recall on the exam's study day (fsrs time), for ordering."""
+    exam_at = exam_fsrs_time(profile)
     if exam_at is None:
         return None
     return exam.predicted_recall(scheduler=scheduler, card=card, at=exam_at, stability_scale=profile.stability_scale)
@@ -73,58 +81,40 @@ def exam_recall(*, profile, scheduler: Scheduler, card: Card) -> float | None:
 def in_final_phase(profile, now: datetime) -> bool:
     """The last weeks before the exam, when reviews go lowest recall first."""
     exam_at = exam_moment(profile)
-    return exam_at is not None and now < exam_at and (exam_at - now).days <= exam.DEFAULT_TUNING.final_phase_days
+    if exam_at is None or now >= exam_at:
+        return False
+    days_left = (profile.study_day(exam_at) - profile.study_day(now)).days
+    return days_left <= exam.DEFAULT_TUNING.final_phase_days
 
 
-def exam_day_plan(*, user, profile, now: datetime) -> None:
-    """Once a study day, with an exam date: re-estimate how fast the learner
-    forgets, and raise today's new-card limit when the remaining new cards
-    would otherwise not all be introduced two weeks before the exam."""
-    exam_at = exam_moment(profile)
-    day = profile.study_day(now)
-    if exam_at is None or exam_at <= now or profile.calibrated_on == day:
-        return
-    profile.stability_scale = _calibrated_scale(user, profile)
-    profile.calibrated_on = day
-    profile.save(update_fields=["stability_scale", "calibrated_on"])
-    remaining = CardState.objects.filter(user=user, in_scope=True, suspended=False, state=CardState.State.NEW).count()
-    limit = exam.new_cards_for_today(
-        remaining=remaining,
-        new_per_day=profile.new_per_day,
-        max_new_per_day=max(profile.new_per_day, min(profile.new_per_day * NEW_PACE_FACTOR, NEW_HARD_LIMIT)),
-        today=now,
-        exam_at=exam_at,
-    )
-    # What was already introduced today counts against the raised limit too.
-    limit = max(limit, profile.new_per_day)
-    updated = StudyDay.objects.filter(user=user, day=day).update(new_limit=limit)
-    if not updated:
-        StudyDay.objects.get_or_create(user=user, day=day, defaults={"new_limit": limit})
-
-
-def _calibrated_scale(user, profile) -> float:
+def calibrated_scale(user, profile) -> float:
+    """How long the learner's memories last against the parameters they are
+    scheduled with, from their latest review answers (StabilityCalibration)."""
     calibration = exam.StabilityCalibration(scheduler_for(profile, fuzz=False))
     logs = (
         ReviewLog.objects.filter(user=user, previous_state=CardState.State.REVIEW)
         .order_by("-id")
         .values_list("state_before", "reviewed_at", "rating")[:CALIBRATION_REVIEWS]
     )
+    clock = profile.clock
     for before, reviewed_at, rating in reversed(list(logs)):
-        card = _card_from_snapshot(before)
+        card = _card_from_snapshot(before, clock)
         if card is not None:
-            calibration.observe(card_before=card, reviewed_at=reviewed_at, recalled=rating > 1)
+            calibration.observe(card_before=card, reviewed_at=clock.fsrs_time(reviewed_at), recalled=rating > 1)
     return calibration.scale
 
 
-def _card_from_snapshot(before: dict) -> Card | None:
+def _card_from_snapshot(before: dict, clock) -> Card | None:
+    """The card before an answer, in fsrs time, from the log's snapshot."""
     if before.get("stability") is None or not before.get("last_review"):
         return None
+    due = datetime.fromisoformat(before["due"]) if before.get("due") else None
     return Card(
         card_id=1,
         state=State(before["state"]),
         step=before.get("step"),
         stability=before["stability"],
         difficulty=before["difficulty"],
-        due=datetime.fromisoformat(before["due"]) if before.get("due") else None,
-        last_review=datetime.fromisoformat(before["last_review"]),
+        due=clock.fsrs_time(due) if due else None,
+        last_review=clock.fsrs_time(datetime.fromisoformat(before["last_review"])),
     )

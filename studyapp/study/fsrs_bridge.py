@@ -1,13 +1,18 @@
 """Between our CardState rows and the ``fsrs`` library's objects.
 
-All scheduling formulas are the library's; this module only translates."""
+All scheduling formulas are the library's; this module only translates: the
+rows, and the time. fsrs is given study days, never the clock (see
+studyapp.scheduling.clock): a state's ``last_review`` and ``due`` are real
+moments, its fsrs card has them as ``fsrs_time``, and what fsrs returns comes
+back to the clock with ``StudyClock.to_clock``."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from fsrs import Card, Scheduler, State
+from fsrs import Card, Rating, Scheduler, State
 
+from studyapp.scheduling.clock import StudyClock, fractional_recall
 from studyapp.study.models import CardState
 
 MAXIMUM_INTERVAL_DAYS = 36500
@@ -15,42 +20,79 @@ LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
 
 
+def parameters_for(profile) -> tuple[float, ...] | None:
+    """The learner's FSRS parameters (fitted, pooled), or None for the defaults."""
+    parameters = profile.fsrs_parameters
+    return tuple(parameters) if parameters else None
+
+
 def scheduler_for(profile, *, fuzz: bool = True) -> Scheduler:
-    return Scheduler(
-        desired_retention=profile.desired_retention,
-        learning_steps=LEARNING_STEPS,
-        relearning_steps=RELEARNING_STEPS,
-        maximum_interval=MAXIMUM_INTERVAL_DAYS,
-        enable_fuzzing=fuzz,
-    )
+    options = {
+        "desired_retention": profile.desired_retention,
+        "learning_steps": LEARNING_STEPS,
+        "relearning_steps": RELEARNING_STEPS,
+        "maximum_interval": MAXIMUM_INTERVAL_DAYS,
+        "enable_fuzzing": fuzz,
+    }
+    parameters = parameters_for(profile)
+    if parameters:
+        options["parameters"] = parameters
+    return Scheduler(**options)
 
 
-def to_fsrs(state: CardState, now: datetime) -> Card:
-    """A new card (state NEW) becomes a fresh fsrs card, due now, step 0."""
+def to_fsrs(state: CardState, *, clock: StudyClock, now: datetime) -> Card:
+    """The state as an fsrs card, in fsrs time. A new card (state NEW) becomes
+    a fresh fsrs card, due now, step 0."""
     if state.state == CardState.State.NEW:
-        return Card(card_id=state.card_id, state=State.Learning, step=0, due=now)
+        return Card(card_id=state.card_id, state=State.Learning, step=0, due=clock.fsrs_time(now))
     return Card(
         card_id=state.card_id,
         state=State(state.state),
         step=state.step,
         stability=state.stability,
         difficulty=state.difficulty,
-        due=state.due,
-        last_review=state.last_review,
+        due=clock.fsrs_time(state.due) if state.due else clock.fsrs_time(now),
+        last_review=clock.fsrs_time(state.last_review) if state.last_review else None,
     )
 
 
-def apply_fsrs(state: CardState, card: Card) -> None:
+def fsrs_review(
+    *, scheduler: Scheduler, state: CardState, rating: int, clock: StudyClock, now: datetime, duration_ms=None
+) -> Card:
+    """fsrs's answer to ``rating`` given at ``now``, in fsrs time."""
+    card = to_fsrs(state, clock=clock, now=now)
+    after, _log = scheduler.review_card(
+        card, Rating(rating), review_datetime=clock.fsrs_time(now), review_duration=duration_ms
+    )
+    return after
+
+
+def apply_fsrs(state: CardState, card: Card, *, clock: StudyClock, now: datetime, due_fsrs: datetime) -> None:
+    """Copy fsrs's card onto the state, for an answer given at ``now``: the
+    memory state as it is, the times back on the clock (``due_fsrs`` is the
+    due date chosen, fsrs's own or the exam policy's)."""
     state.state = int(card.state)
     state.step = card.step
     state.stability = card.stability
     state.difficulty = card.difficulty
-    state.due = card.due
-    state.last_review = card.last_review
+    state.due = clock.to_clock(due_fsrs, now=now)
+    state.last_review = now
 
 
-def retrievability(scheduler: Scheduler, state: CardState, when: datetime) -> float:
-    """Predicted recall of a card at ``when``; 0 for a card never studied."""
-    if state.state == CardState.State.NEW or state.stability is None:
+def retrievability(scheduler: Scheduler, state: CardState, when: datetime, *, clock: StudyClock) -> float:
+    """Predicted recall of a card at ``when``, in study days since its last
+    review (as fsrs schedules it); 0 for a card never studied."""
+    if state.state == CardState.State.NEW or state.stability is None or state.last_review is None:
         return 0.0
-    return scheduler.get_card_retrievability(to_fsrs(state, when), current_datetime=when)
+    return scheduler.get_card_retrievability(to_fsrs(state, clock=clock, now=when), clock.fsrs_time(when))
+
+
+def recall_at(scheduler: Scheduler, state: CardState, when: datetime, *, stability_scale: float = 1.0) -> float:
+    """Predicted recall at ``when`` in fractional days of real time since the
+    last review: for a moment that is not an answer (the exam's start)."""
+    if state.state == CardState.State.NEW or state.stability is None or state.last_review is None:
+        return 0.0
+    elapsed = (when - state.last_review).total_seconds() / 86400
+    return fractional_recall(
+        parameters=scheduler.parameters, stability=state.stability * stability_scale, elapsed_days=elapsed
+    )

@@ -109,6 +109,14 @@ class StudyDay(models.Model):
     # New cards allowed today when the exam policy raised the learner's pace
     # (set when the study page opens); None: the learner's own limit.
     new_limit = models.PositiveIntegerField(null=True, blank=True)
+    # When the exam policy planned the day (studyapp.study.planning), and what
+    # it decided: reviews due, due cards its cap left for later, cards brought
+    # forward, the cap. None: not planned (no exam date, or not yet).
+    planned_at = models.DateTimeField(null=True, blank=True)
+    reviews_planned = models.PositiveIntegerField(default=0)
+    postponed = models.PositiveIntegerField(default=0)
+    pulled = models.PositiveIntegerField(default=0)
+    cap = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_study_day")]
@@ -146,3 +154,50 @@ class HideAction(models.Model):
 
     def __str__(self):
         return f"{self.user_id}:{self.state_id} {self.kind}"
+
+
+class MemoryModel(models.Model):
+    """One fit of FSRS parameters (studyapp.scheduling.fitting): a learner's
+    own (``user`` set) or pooled over every learner (``user`` None, the prior
+    for newcomers). Every fit is kept, accepted or not, with how well it and
+    the parameters in use predicted the later reviews; the parameters a
+    learner is scheduled with are copied onto their profile."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="memory_models"
+    )
+    fitted_at = models.DateTimeField()
+    parameters = models.JSONField()
+    reviews = models.PositiveIntegerField()
+    accepted = models.BooleanField()
+    reason = models.CharField(max_length=300)
+    log_loss = models.FloatField(null=True, blank=True)
+    rmse_bins = models.FloatField(null=True, blank=True)
+    # The same figures for the parameters that were in use, on the same reviews.
+    previous_log_loss = models.FloatField(null=True, blank=True)
+    previous_rmse_bins = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-fitted_at"], name="memory_model_latest")]
+
+    def __str__(self):
+        return f"{self.user_id or 'pooled'} {self.fitted_at:%Y-%m-%d} {'accepted' if self.accepted else 'kept'}"
+
+
+class CramReview(models.Model):
+    """An answer in the "review before the exam" session (studyapp.study.cram):
+    kept for the learner's own record, never read by the scheduler. The
+    card's schedule (CardState) and the review log stay as they were, as in
+    one of Anki's filtered decks that does not reschedule."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cram_reviews")
+    card = models.ForeignKey("notes.Card", on_delete=models.PROTECT, related_name="cram_reviews")
+    study_day = models.DateField()
+    reviewed_at = models.DateTimeField()
+    remembered = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "study_day"], name="cram_user_day")]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.card_id} {'remembered' if self.remembered else 'forgot'}"

@@ -74,9 +74,10 @@ def scenario_for(state: CardState, chosen: list[str] | None = None) -> Scenario:
 
 def showing_for(state: CardState, profile: Profile, now: datetime) -> Showing:
     card = state.card
-    scheduler = scheduler_for(profile, fuzz=False)
-    adjust = lambda after, at: exam_due(profile=profile, scheduler=scheduler, card=after, now=at)  # noqa: E731
-    intervals = {r: humanize(d) for r, d in preview(scheduler, to_fsrs(state, now), now, adjust).items()}
+    scheduler, clock = scheduler_for(profile, fuzz=False), profile.clock
+    adjust = lambda after, at: exam_due(profile=profile, scheduler=scheduler, card=after, fsrs_now=at)  # noqa: E731
+    card_now = to_fsrs(state, clock=clock, now=now)
+    intervals = {r: humanize(d) for r, d in preview(scheduler, card_now, clock.fsrs_time(now), adjust).items()}
     if card.kind != Card.Kind.QUESTION:
         return Showing(state, card, "flash", intervals)
     scenario = scenario_for(state)

@@ -23,8 +23,9 @@ from studyapp.noteformat.cards import slug
 from studyapp.notes.models import Card
 from studyapp.study import questions
 from studyapp.study.exam_bridge import exam_due, exam_recall, in_final_phase
-from studyapp.study.fsrs_bridge import apply_fsrs, scheduler_for, to_fsrs
+from studyapp.study.fsrs_bridge import apply_fsrs, fsrs_review, scheduler_for
 from studyapp.study.models import CardState, HideAction, ReviewLog, StudyDay
+from studyapp.study.planning import study_day_plan
 from studyapp.study.queue import Today, next_state
 from studyapp.study.scope import cards_in_scope
 
@@ -215,13 +216,11 @@ def card_grade(
         return AnswerOutcome(state=state, duplicate=True, counts=counts)
     before = snapshot(state)
     previous = state.state
-    scheduler = scheduler_for(profile)
-    card, _log = scheduler.review_card(
-        to_fsrs(state, now), Rating(rating), review_datetime=now, review_duration=duration_ms
-    )
-    due = exam_due(profile=profile, scheduler=scheduler, card=card, now=now)
-    apply_fsrs(state, card)
-    state.due = due
+    scheduler, clock = scheduler_for(profile), profile.clock
+    card = fsrs_review(scheduler=scheduler, state=state, rating=rating, clock=clock, now=now, duration_ms=duration_ms)
+    due_fsrs = exam_due(profile=profile, scheduler=scheduler, card=card, fsrs_now=clock.fsrs_time(now))
+    apply_fsrs(state, card, clock=clock, now=now, due_fsrs=due_fsrs)
+    due = state.due
     state.exam_recall = exam_recall(profile=profile, scheduler=scheduler, card=card)
     state.reps += 1
     if rating == Rating.Again and previous == S.REVIEW:
@@ -230,7 +229,8 @@ def card_grade(
     state.buried_until = None
     state.changed_notice = False
     state.version = version + 1
-    elapsed = (now - state_last_review(before)).total_seconds() / 86400 if before["last_review"] else None
+    # In study days, as fsrs counted them (and as fitting reads them).
+    elapsed = (day - clock.study_day(state_last_review(before))).days if before["last_review"] else None
     # savepoint=False: a request is never inside another transaction here, and
     # a savepoint would cost two more statements on the hot path. Nothing may
     # raise inside it (without a savepoint an error would spoil an outer one).
@@ -522,6 +522,15 @@ def study_scope_set(*, user, profile: Profile, kind: str, value: str) -> None:
     profile.scope_value = value if kind != Profile.Scope.ALL else ""
     profile.save(update_fields=["scope_kind", "scope_value"])
     study_queue_sync(user=user, profile=profile)
+
+
+def study_session_open(*, user, profile: Profile, now: datetime | None = None) -> None:
+    """What opening the study page does before the first card: the learner's
+    cards in line with what they study, and (with an exam date) the day
+    planned once by the exam policy (studyapp.study.planning)."""
+    now = now or timezone.now()
+    study_queue_sync(user=user, profile=profile, now=now)
+    study_day_plan(user=user, profile=profile, now=now)
 
 
 def study_queue_sync(*, user, profile: Profile, now: datetime | None = None) -> None:

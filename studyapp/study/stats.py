@@ -12,15 +12,15 @@ card-based is computed from that one list."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 
 from django.db.models import Count, Exists, OuterRef, Q
 
 from studyapp.noteformat.vocabulary import DOMAINS, Domain, domain_for, domain_name, domain_order
-from studyapp.study.exam_bridge import exam_moment, planned_exam_date
-from studyapp.study.fsrs_bridge import retrievability, scheduler_for
+from studyapp.study.exam_bridge import exam_moment, planned_exam_date, target_recall
+from studyapp.study.fsrs_bridge import recall_at, retrievability, scheduler_for
 from studyapp.study.models import CardState, ReviewLog
 
 NEW = CardState.State.NEW
@@ -159,14 +159,14 @@ def domain_mastery(rows: list[CardRow], *, profile, now: datetime) -> list[Domai
     The four exam domains come first, in exam order, each of them even
     without cards in scope (the exam asks them all); then other domains
     alphabetically; cards without a domain last."""
-    scheduler = scheduler_for(profile, fuzz=False)
+    scheduler, clock = scheduler_for(profile, fuzz=False), profile.clock
     recalls: dict[str, list[float]] = defaultdict(list)
     studied: Counter = Counter()
     canonical = cache(domain_name)  # a spelling stored before the vocabulary existed
     for row in rows:
         if row.in_scope:
             domain = canonical(row.domain)
-            recalls[domain].append(retrievability(scheduler, row.as_state(), now))
+            recalls[domain].append(retrievability(scheduler, row.as_state(), now, clock=clock))
             studied[domain] += row.state != NEW
     if not recalls:
         return []
@@ -184,13 +184,32 @@ def domain_mastery(rows: list[CardRow], *, profile, now: datetime) -> list[Domai
 
 
 @dataclass(frozen=True)
+class ModelBasis:
+    """What a prediction rests on: which FSRS parameters (the learner's own
+    fit, the pooled prior, or FSRS's defaults) and on how many reviews they
+    were fitted, the calibration factor, and the learner's own review answers."""
+
+    source: str  # "own", "pooled" or "default"
+    fitted_reviews: int
+    stability_scale: float
+    reviews: int
+
+
+@dataclass(frozen=True)
 class Readiness:
     exam_date: date
     days_left: int
     cards: int
-    recall: float | None = None  # mean predicted recall at the exam, 0..1
-    at_target: int = 0  # cards predicted at or above the desired retention
-    target: float = 0.9
+    exam_at: datetime | None = None  # the exam's start, when the prediction is made for
+    recall: float | None = None  # mean predicted recall at the exam's start, 0..1
+    at_target: int = 0  # cards predicted at or above the exam policy's target
+    target: float = 0.97  # the policy's target recall
+    at_desired: int = 0  # cards predicted at or above the learner's desired retention
+    desired: float = 0.9
+    # Studied cards whose next review falls on or after the exam: what they
+    # have now is what they bring to it.
+    not_coming_back: int = 0
+    basis: ModelBasis | None = None
 
     @property
     def passed(self) -> bool:
@@ -205,34 +224,65 @@ class Readiness:
         return 100 * self.at_target / self.cards if self.cards else None
 
     @property
+    def at_desired_percent(self) -> float | None:
+        return 100 * self.at_desired / self.cards if self.cards else None
+
+    @property
     def target_percent(self) -> float:
         return 100 * self.target
 
+    @property
+    def desired_percent(self) -> float:
+        return 100 * self.desired
 
-def exam_readiness(rows: list[CardRow], *, profile, now: datetime) -> Readiness | None:
-    """Predicted recall at the exam over every card in scope; None without an exam date."""
+
+def exam_readiness(rows: list[CardRow], *, profile, now: datetime, reviews: int = 0) -> Readiness | None:
+    """The predicted recall of every card in scope at the exam's start (the
+    exam date at the learner's exam time), and how many cards reach the exam
+    policy's target and the learner's desired retention; None without an exam
+    date.
+
+    Each card's prediction is FSRS's forgetting curve at the time from its last
+    review to the exam's start, in fractional days, with the stability the
+    learner's parameters gave it times their calibration factor. A card never
+    studied counts 0. ``reviews``: the learner's answers, for the basis."""
     exam_date = planned_exam_date(profile)
     if not exam_date:
         return None
     days_left = (exam_date - profile.study_day(now)).days
     in_scope = [r for r in rows if r.in_scope]
+    target, desired = target_recall(profile), profile.desired_retention
+    basis = ModelBasis(profile.parameters_source, profile.parameters_reviews, profile.stability_scale, reviews)
+    exam_at = exam_moment(profile)
     readiness = Readiness(
-        exam_date=exam_date, days_left=days_left, cards=len(in_scope), target=profile.desired_retention
-    )
-    if days_left < 0 or not in_scope:
-        return readiness
-    # On the exam day itself its start is already behind us: predict for now.
-    moment = max(exam_moment(profile), now)
-    scheduler = scheduler_for(profile, fuzz=False)
-    recalls = [retrievability(scheduler, r.as_state(), moment) for r in in_scope]
-    return Readiness(
         exam_date=exam_date,
         days_left=days_left,
         cards=len(in_scope),
-        recall=sum(recalls) / len(recalls),
-        at_target=sum(1 for r in recalls if r >= profile.desired_retention),
-        target=profile.desired_retention,
+        exam_at=exam_at,
+        target=target,
+        desired=desired,
+        basis=basis,
     )
+    if days_left < 0 or not in_scope:
+        return readiness
+    # On the exam day itself, after its start, predict for now.
+    moment = max(exam_at, now)
+    scheduler = scheduler_for(profile, fuzz=False)
+    scale = profile.stability_scale
+    recalls = [recall_at(scheduler, r.as_state(), moment, stability_scale=scale) for r in in_scope]
+    return replace(
+        readiness,
+        recall=sum(recalls) / len(recalls),
+        at_target=sum(1 for r in recalls if r >= target),
+        at_desired=sum(1 for r in recalls if r >= desired),
+        not_coming_back=len(not_coming_back(rows, exam_at=exam_at, now=now)),
+    )
+
+
+def not_coming_back(rows: list[CardRow], *, exam_at: datetime, now: datetime) -> list[CardRow]:
+    """Studied cards in scope that will not be shown again before the exam
+    (due, or buried until, on or after its start)."""
+    return [r for r in rows if _is_queued_review(r) and _available_at(r, now) >= exam_at]
 
 
 @dataclass(frozen=True)
@@ -381,6 +431,7 @@ def learner_stats(*, user, profile, now: datetime) -> LearnerStats:
     rows = card_rows(user=user)
     counts = card_counts(rows, profile=profile, now=now)
     per_day = answers_per_day(user=user)
+    reviews = sum(per_day.values())
     return LearnerStats(
         today=today,
         counts=counts,
@@ -390,6 +441,6 @@ def learner_stats(*, user, profile, now: datetime) -> LearnerStats:
         forecast=due_forecast(rows, profile=profile, now=now),
         retention=true_retention(user=user, profile=profile, now=now),
         mastery=domain_mastery(rows, profile=profile, now=now),
-        readiness=exam_readiness(rows, profile=profile, now=now),
+        readiness=exam_readiness(rows, profile=profile, now=now, reviews=reviews),
         leeches=leech_cards(user=user),
     )

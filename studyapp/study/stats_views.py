@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from studyapp.study import charts
+from studyapp.study.cram import cram_open
 from studyapp.study.stats import MATURE_DAYS, learner_stats
 
 
@@ -48,5 +49,6 @@ def stats(request):
         if readiness and readiness.recall is not None
         else "",
         "mature_days": MATURE_DAYS,
+        "cram_open": cram_open(profile, timezone.now()),
     }
     return render(request, "study/stats.html", context)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studyapp.study import stats_views, views
+from studyapp.study import cram_views, stats_views, views
 
 urlpatterns = [
     path("study/", views.study, name="study"),
@@ -14,5 +14,7 @@ urlpatterns = [
     path("study/hidden/", views.hidden, name="study_hidden"),
     path("study/unsuspend/<int:state_id>/", views.unsuspend, name="study_unsuspend"),
     path("study/unbury/<int:state_id>/", views.unbury, name="study_unbury"),
+    path("study/cram/", cram_views.cram, name="study_cram"),
+    path("study/cram/<int:card_id>/", cram_views.cram_answer_view, name="study_cram_answer"),
     path("stats/", stats_views.stats, name="stats"),
 ]

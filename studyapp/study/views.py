@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from studyapp.accounts.models import Profile
 from studyapp.htmx import render_page
 from studyapp.study import services
-from studyapp.study.exam_bridge import exam_day_plan, planned_exam_date
+from studyapp.study.exam_bridge import planned_exam_date
 from studyapp.study.forms import ScopeForm
 from studyapp.study.hidden import LISTS, hidden_cards, hidden_counts
 from studyapp.study.presenters import scenario_for, showing_for
@@ -80,8 +80,7 @@ def home(request):
 def _study_page(request, *, scope_form: ScopeForm | None = None, status: int = 200):
     profile = request.user.profile
     now = timezone.now()
-    services.study_queue_sync(user=request.user, profile=profile, now=now)
-    exam_day_plan(user=request.user, profile=profile, now=now)
+    services.study_session_open(user=request.user, profile=profile, now=now)
     today = services.today_for(user=request.user, profile=profile, now=now)
     state, left = next_state(request.user, today)
     exam_date = planned_exam_date(profile)

@@ -14,12 +14,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studyapp.scheduling.exam import (
+    DEFAULT_TARGET_RECALL,
     DEFAULT_TUNING,
     StabilityCalibration,
-    choose_reviews,
+    day_cap,
     new_cards_for_today,
+    plan_day,
     plan_next_review,
     predicted_recall,
+    review_window,
+    typical_day,
 )
 
 NOW = datetime(2025, 3, 3, 8, 0, tzinfo=UTC)
@@ -102,7 +106,7 @@ def test_a_card_below_target_on_exam_day_is_reviewed_before_the_exam(history, da
 def test_the_final_review_is_the_earliest_day_one_good_review_reaches_the_plan():
     card = with_stability(25.0)
     exam_at = NOW + 30 * DAY + timedelta(hours=1)
-    planning = DEFAULT_TUNING.planning_recall(0.97)
+    planning = DEFAULT_TUNING.planning_recall(DEFAULT_TARGET_RECALL)
     due = plan_next_review(scheduler=SCHEDULER, card=card, reviewed_at=NOW, exam_at=exam_at)
 
     def after_good(at: datetime) -> float:
@@ -117,7 +121,7 @@ def test_final_reviews_spread_over_the_weeks_before_the_exam():
     exam_at = NOW + 40 * DAY + timedelta(hours=1)
     cards = [with_stability(s, card_id=i) for i, s in enumerate([25, 40, 60, 90, 130], start=1)]
     dues = [plan_next_review(scheduler=SCHEDULER, card=card, reviewed_at=NOW, exam_at=exam_at) for card in cards]
-    assert all(exam_recall(card, exam_at) < 0.97 for card in cards)
+    assert all(exam_recall(card, exam_at) < DEFAULT_TARGET_RECALL for card in cards)
     # The steadier the card, the earlier its final review can be: one day each, over more than a week.
     assert dues == sorted(dues, reverse=True)
     assert len(set(dues)) == len(dues)
@@ -133,27 +137,30 @@ def test_a_fast_forgetting_learner_gets_an_earlier_review():
     assert faster <= fitted
 
 
-# --- choose_reviews ---------------------------------------------------------------------------------------------
+# --- plan_day ---------------------------------------------------------------------------------------------------
+
+
+def reviews(plan) -> list[int]:
+    return [card.card_id for card in plan.reviews]
 
 
 def test_due_reviews_go_lowest_exam_recall_first():
     exam_at = NOW + 30 * DAY
     stabilities = [40, 3, 120, 12, 0.8, 25, 7]
     due = [with_stability(s, card_id=i, last_review=NOW - 5 * DAY) for i, s in enumerate(stabilities, start=1)]
-    chosen = choose_reviews(scheduler=SCHEDULER, due_cards=due, today=NOW, budget=5, exam_at=exam_at)
-    recalls = [exam_recall(card, exam_at) for card in chosen]
+    plan = plan_day(scheduler=SCHEDULER, due_cards=due, today=NOW, budget=5, exam_at=exam_at)
+    recalls = [exam_recall(card, exam_at) for card in plan.reviews]
     assert recalls == sorted(recalls)
-    assert len(chosen) == 5
-    left_out = [card for card in due if card not in chosen]
-    assert min(exam_recall(card, exam_at) for card in left_out) >= max(recalls)
+    assert len(plan.reviews) == 5
+    assert min(exam_recall(card, exam_at) for card in plan.postponed) >= max(recalls)
 
 
 def test_without_an_exam_the_oldest_due_date_goes_first():
     due = [with_stability(10, card_id=i, last_review=NOW - (i + 3) * DAY) for i in range(1, 6)]
     for card, days_ago in zip(due, [3, 9, 1, 7, 5], strict=True):
         card.due = NOW - days_ago * DAY
-    chosen = choose_reviews(scheduler=SCHEDULER, due_cards=due, today=NOW, budget=3)
-    assert [card.card_id for card in chosen] == [2, 4, 5]
+    plan = plan_day(scheduler=SCHEDULER, due_cards=due, today=NOW, budget=3)
+    assert reviews(plan) == [2, 4, 5]
 
 
 @given(
@@ -165,59 +172,100 @@ def test_without_an_exam_the_oldest_due_date_goes_first():
     seed=st.integers(0, 10_000),
 )
 @settings(max_examples=80, deadline=None)
-def test_the_daily_budget_is_never_exceeded(due_count, not_due_count, budget, days_to_exam, past, seed):
+def test_the_daily_budget_is_never_exceeded_and_a_needed_due_card_is_never_postponed_below_it(
+    due_count, not_due_count, budget, days_to_exam, past, seed
+):
     rng = random.Random(seed)
     cards = [
         with_stability(rng.uniform(0.5, 150), card_id=i, last_review=NOW - rng.randint(1, 30) * DAY)
         for i in range(due_count + not_due_count)
     ]
     due, not_due = cards[:due_count], cards[due_count:]
-    chosen = choose_reviews(
+    for card in not_due:
+        card.due = NOW + rng.randint(1, 40) * DAY
+    exam_at = NOW + days_to_exam * DAY
+    plan = plan_day(
         scheduler=SCHEDULER,
         due_cards=due,
         not_due_cards=not_due,
         today=NOW,
         budget=budget,
-        exam_at=NOW + days_to_exam * DAY + timedelta(hours=1),
+        exam_at=exam_at,
         past_daily_reviews=past,
     )
+    chosen = reviews(plan)
     assert len(chosen) <= budget
-    assert len({card.card_id for card in chosen}) == len(chosen)
-    if len(past) >= DEFAULT_TUNING.min_history_days and 0 <= days_to_exam <= DEFAULT_TUNING.final_phase_days:
-        assert len(chosen) <= math.floor(DEFAULT_TUNING.load_factor * sum(past) / len(past))
+    assert len(set(chosen)) == len(chosen)
+    assert set(chosen) | {c.card_id for c in plan.postponed} >= {c.card_id for c in due}
+    assert {c.card_id for c in plan.pulled} <= {c.card_id for c in not_due}
+    if days_to_exam > 0:
+        needed = [c for c in due if exam_recall(c, exam_at) < DEFAULT_TARGET_RECALL]
+        # The cap postpones none of them: only the budget can.
+        assert len([c for c in needed if c.card_id in chosen]) == min(len(needed), budget)
 
 
-def test_the_final_phase_caps_the_day_and_fills_it_with_the_biggest_gains():
-    exam_at = NOW + 5 * DAY + timedelta(hours=1)
-    due = [with_stability(5, card_id=i, last_review=NOW - 4 * DAY) for i in range(1, 4)]
-    # Not due: a weak card (large gain), a steady one (no gain), one seen today (nothing to gain today).
-    weak = with_stability(6, card_id=10, last_review=NOW - 3 * DAY)
+def test_a_typical_day_leaves_out_skipped_days_and_the_light_first_days():
+    past = [0, 2, 4, 5, 8, 9, 10] + [40, 0, 44, 0, 36, 40, 0, 40]
+    assert typical_day(past) == pytest.approx(40)
+    assert typical_day([0, 2, 4, 5, 8, 9, 10, 40, 0, 44]) is None  # two studied days after the first week
+    assert day_cap(typical=40, upcoming=20, budget=200) == math.ceil(DEFAULT_TUNING.load_factor * 40)
+    assert day_cap(typical=None, upcoming=30, budget=200) == math.ceil(DEFAULT_TUNING.load_factor * 30)
+    assert day_cap(typical=100, upcoming=None, budget=120) == 120
+    assert day_cap(typical=None, upcoming=None, budget=120) == 120
+
+
+def test_the_final_phase_brings_forward_reviews_whose_window_has_opened_on_a_light_day():
+    exam_at = NOW + 10 * DAY
+    # Nothing due today. Not due: a weak card whose interim review may come a
+    # little early (its window opens today), one whose window opens in a few
+    # days, and a steady one that needs no review before the exam.
+    weak = with_stability(6, card_id=10, last_review=NOW - 9 * DAY)
+    weak.due = NOW + 2 * DAY
+    later = with_stability(6, card_id=12, last_review=NOW - 2 * DAY)
+    later.due = NOW + 9 * DAY
     steady = with_stability(400, card_id=11, last_review=NOW - 2 * DAY)
-    seen_today = with_stability(3, card_id=12, last_review=NOW)
-    chosen = choose_reviews(
+    steady.due = NOW + 300 * DAY
+    assert review_window(scheduler=SCHEDULER, card=weak, reviewed_at=weak.last_review, exam_at=exam_at).earliest <= 9
+    plan = plan_day(
+        scheduler=SCHEDULER, due_cards=[], not_due_cards=[steady, later, weak], today=NOW, budget=120, exam_at=exam_at
+    )
+    assert [c.card_id for c in plan.pulled] == [10]
+    assert reviews(plan) == [10]
+
+
+def test_the_final_phase_postpones_only_due_cards_that_already_reach_the_target():
+    exam_at = NOW + 3 * DAY
+    stabilities = [2, 5000, 4, 6000, 8]
+    due = [with_stability(s, card_id=i, last_review=NOW - 6 * DAY) for i, s in enumerate(stabilities, start=1)]
+    plan = plan_day(
         scheduler=SCHEDULER,
         due_cards=due,
-        not_due_cards=[steady, seen_today, weak],
         today=NOW,
         budget=120,
         exam_at=exam_at,
-        past_daily_reviews=[4] * 20,  # average day 4: cap floor(1.45 * 4) = 5
+        past_daily_reviews=[0] * 7 + [1] * 10,  # a typical day of 1 review: cap 2
     )
-    assert [card.card_id for card in chosen] == [1, 2, 3, 10]
+    assert reviews(plan) == [1, 3, 5]  # every card below the target, whatever the cap
+    assert {c.card_id for c in plan.postponed} == {2, 4}
 
 
-def test_the_final_phase_postpones_the_due_cards_that_need_it_least():
-    exam_at = NOW + 3 * DAY + timedelta(hours=1)
-    due = [with_stability(s, card_id=i, last_review=NOW - 6 * DAY) for i, s in enumerate([2, 50, 4, 30, 8], start=1)]
-    busy = choose_reviews(
-        scheduler=SCHEDULER, due_cards=due, today=NOW, budget=120, exam_at=exam_at, past_daily_reviews=[2] * 20
+# --- review_window --------------------------------------------------------------------------------------------
+
+
+def test_the_window_of_a_final_review_opens_where_it_reaches_the_target_and_closes_where_the_learner_would_fail():
+    card = reviewed([(0, Rating.Good), (3, Rating.Good), (8, Rating.Good)])
+    exam_at = NOW + 40 * DAY
+    window = review_window(scheduler=SCHEDULER, card=card, reviewed_at=NOW, exam_at=exam_at)
+    assert window is not None
+    assert plan_next_review(scheduler=SCHEDULER, card=card, reviewed_at=NOW, exam_at=exam_at) == (
+        NOW + window.preferred * DAY
     )
-    assert [card.card_id for card in busy] == [1, 3]
-    # A learner with a week of history: too little to judge an average day, so no cap.
-    new = choose_reviews(
-        scheduler=SCHEDULER, due_cards=due, today=NOW, budget=120, exam_at=exam_at, past_daily_reviews=[0] * 7
-    )
-    assert len(new) == len(due)
+    assert window.earliest <= window.preferred <= window.latest
+    if window.final:
+        after = SCHEDULER.review_card(card, Rating.Good, review_datetime=NOW + window.earliest * DAY)[0]
+        assert exam_recall(after, exam_at) >= DEFAULT_TARGET_RECALL
+        assert exam_recall(card, NOW + window.latest * DAY) >= DEFAULT_TUNING.final_review_floor
+    assert review_window(scheduler=SCHEDULER, card=with_stability(9000), reviewed_at=NOW, exam_at=exam_at) is None
 
 
 # --- new_cards_for_today ----------------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ from django.utils import timezone
 from fsrs import Rating
 
 from studyapp.study import services
-from studyapp.study.exam_bridge import exam_day_plan, target_recall
+from studyapp.study.exam_bridge import target_recall
 from studyapp.study.fsrs_bridge import scheduler_for, to_fsrs
 from studyapp.study.models import CardState, StudyDay
+from studyapp.study.planning import study_day_plan
 from studyapp.study.queue import next_state
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +37,11 @@ def test_a_card_that_would_fall_below_target_is_reviewed_before_the_exam(alice_d
     )
     state.refresh_from_db()
     exam_at = profile.exam_moment()
-    scheduler = scheduler_for(profile, fuzz=False)
-    card = to_fsrs(state, now)
-    card.due = None
-    if scheduler.get_card_retrievability(card, exam_at) < target_recall(profile):
-        assert state.due < exam_at
+    scheduler, clock = scheduler_for(profile, fuzz=False), profile.clock
+    card = to_fsrs(state, clock=clock, now=now)
+    # Below the target on the exam's study day without another review: one comes before.
+    assert scheduler.get_card_retrievability(card, clock.fsrs_time(exam_at)) < target_recall(profile)
+    assert state.due < exam_at
     assert state.exam_recall is not None
 
 
@@ -93,7 +94,7 @@ def test_a_near_exam_raises_the_new_card_pace_once_a_day(alice_deck):
     profile.new_per_day = 1
     profile.exam_date = profile.study_day(now) + timedelta(days=16)
     profile.save()
-    exam_day_plan(user=alice_deck, profile=profile, now=now)
+    study_day_plan(user=alice_deck, profile=profile, now=now)
     day = StudyDay.objects.get(user=alice_deck)
     remaining = CardState.objects.filter(user=alice_deck, state=S.NEW).count()
     assert day.new_limit > 1

@@ -22,6 +22,7 @@ NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)  # 21:00 in Tokyo
 TODAY = date(2026, 3, 10)
 END_OF_TODAY = datetime(2026, 3, 10, 19, 0, tzinfo=UTC)  # 04:00 on the 11th in Tokyo
 OTHER_DOMAIN = "Continuous Improvement"
+DAY = timedelta(days=1)
 
 
 # ---------------------------------------------------------------- builders (used by test_stats_view too)
@@ -307,28 +308,42 @@ def test_mastery_is_mean_predicted_recall_per_domain(alice):
     assert (design.studied, design.total) == (2, 4)
 
 
-def test_readiness_predicts_recall_at_noon_of_the_exam_day(alice):
+def independent_recall(stability: float, elapsed_days: float, scale: float = 1.0) -> float:
+    """FSRS-6's published forgetting curve with the default w20, written out
+    here, not taken from the app: R = (1 + f t / S) ^ -w20, f = 0.9 ^ (-1 / w20) - 1."""
+    w20 = 0.1542
+    factor = 0.9 ** (-1 / w20) - 1
+    return (1 + factor * elapsed_days / (stability * scale)) ** -w20
+
+
+def test_readiness_is_recall_at_the_exams_start_in_fractional_days_with_the_learners_calibration(alice):
     first, _ = import_notes()
     exam = TODAY + timedelta(days=20)
-    profile = set_zone(alice, exam_date=exam, desired_retention=0.9)
-    exam_moment = datetime(2026, 3, 30, 3, 0, tzinfo=UTC)  # noon on 30 March in Tokyo
-    assert profile.exam_moment() == exam_moment
-    # Whole days from NOW to the exam moment: 19 (19 days and 15 hours).
-    review_state(alice, first[0], due=NOW, stability=19.0, last_review=NOW)  # exactly 90 % at the exam
-    review_state(alice, first[1], due=NOW, stability=400.0, last_review=NOW)  # well above
-    review_state(alice, first[2], due=NOW, stability=2.0, last_review=NOW)  # below
+    profile = set_zone(alice, exam_date=exam, desired_retention=0.9, stability_scale=0.8)
+    exam_at = datetime(2026, 3, 30, 0, 0, tzinfo=UTC)  # 09:00 on 30 March in Tokyo, the default exam time
+    assert profile.exam_moment() == exam_at
+    evening = NOW + timedelta(hours=1)  # 22:00 in Tokyo: 19 days and 11 hours before the exam
+    review_state(alice, first[0], due=NOW + 40 * DAY, stability=300.0, last_review=evening)
+    review_state(alice, first[1], due=NOW + 40 * DAY, stability=30.0, last_review=NOW)
+    review_state(alice, first[2], due=NOW, stability=2.0, last_review=NOW)
     new_state(alice, first[3])  # 0
     review_state(alice, first[4], due=NOW, stability=400.0, last_review=NOW, in_scope=False)  # not counted
 
-    readiness = stats.exam_readiness(stats.card_rows(user=alice), profile=profile, now=NOW)
+    readiness = stats.exam_readiness(stats.card_rows(user=alice), profile=profile, now=NOW, reviews=7)
 
-    assert readiness.days_left == 20
-    assert readiness.cards == 4
-    expected = [fsrs_recall(s, NOW, exam_moment) for s in (19.0, 400.0, 2.0)] + [0.0]
-    assert expected[0] == pytest.approx(0.9)
+    assert (readiness.days_left, readiness.cards, readiness.exam_at) == (20, 4, exam_at)
+    elapsed = [(exam_at - evening).total_seconds() / 86400, 19.5, 19.5]
+    assert elapsed[0] == pytest.approx(19 + 11 / 24)
+    expected = [independent_recall(s, t, 0.8) for s, t in zip((300.0, 30.0, 2.0), elapsed, strict=True)] + [0.0]
     assert readiness.recall == pytest.approx(sum(expected) / 4)
-    assert readiness.at_target == 2
-    assert readiness.at_target_percent == 50
+    # The policy's target (at least 97 %) and the desired retention, separately.
+    assert readiness.target >= 0.97 and readiness.desired == 0.9
+    assert readiness.at_target == sum(1 for r in expected if r >= readiness.target)
+    assert readiness.at_desired == sum(1 for r in expected if r >= 0.9)
+    assert readiness.at_desired >= readiness.at_target
+    # Two studied cards are not due before the exam: they will not come back.
+    assert readiness.not_coming_back == 2
+    assert readiness.basis == stats.ModelBasis("default", 0, 0.8, 7)
 
 
 def test_no_readiness_without_an_exam_date(alice):

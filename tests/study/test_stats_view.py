@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from studyapp.notes.models import Card, Note
 from studyapp.notes.services import NoteReport, note_import
+from studyapp.study.exam_bridge import target_recall
 from studyapp.study.models import CardState, ReviewLog
 from tests import samples
 from tests.study.test_stats_selectors import import_notes, log, new_state, review_state, set_zone
@@ -126,10 +127,13 @@ def test_readiness_appears_only_with_an_exam_date(client, alice):
     set_zone(alice, exam_date=study_day(alice) + timedelta(days=12))
     body = page(client)
 
-    assert "12 days left" in body
-    assert tile(body, "Predicted recall at the exam").endswith("%")
-    assert "Cards at 90% or more" in body
-    assert "Computed as the mean of each card" in body
+    assert "12 days left" in body and "at 09:00" in body
+    assert re.search(r'id="readiness-recall">[\d.]+%<', body)
+    target = round(100 * target_recall(alice.profile))
+    assert f"Cards at the plan's target ({target}%) or more" in body
+    assert "Cards at your desired retention (90%) or more" in body
+    assert "How this is computed" in body and "in days and hours" in body
+    assert "Memory model: FSRS's default parameters" in body
 
 
 def test_the_charts_are_inline_svg_without_scripts_or_styles(client, alice):

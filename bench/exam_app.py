@@ -1,0 +1,521 @@
+"""Exam-date scheduling as the app runs it: simulated learners that drive the
+app's own services with a fake clock.
+
+Run from the repository root:
+
+    .venv/bin/python bench/exam_app.py [--seeds 5] [--scenarios fits,cards_800] [--json]
+    (or: make bench, which runs every benchmark; bench/exam_sim.py --mode app)
+
+Each simulated learner is a user of a real (SQLite) database with the app's
+migrations and notes imported by the importer. Every study day they open the
+study page and answer what it shows, through the very functions the study
+views call: ``study_session_open`` (the queue in line with their scope and,
+with an exam date, the day planned by the exam policy), ``today_for`` and
+``next_state`` (the next card), ``card_grade`` (fsrs, the policy's due date,
+the log). The background task that plans study days runs every night, and the
+one that fits FSRS parameters every week, as the worker does in production.
+
+* **Session times vary.** A learner starts at a random time between 08:00 and
+  20:00 (Asia/Tokyo) each day and answers every 10 seconds until the page
+  says "done for today". Learning steps are answered when the queue shows them.
+* **Ground truth independent of the app's model.** Each card has a true memory:
+  an fsrs card with the default parameters, reviewed with the same grades,
+  whose stability is multiplied by the learner's factor (``truth``: 1.0 fits
+  the defaults, 0.6 and 0.4 forget faster, 1.4 slower) and by a per-card
+  factor (log-normal, ``spread``). Recall is drawn from that memory at the
+  answer's real time (fractional days); the exam-day figure is the true
+  recall at the exam's start (09:00), not a draw. A card never introduced
+  counts 0. The app never sees any of this: it fits its own parameters from
+  the answers.
+* **Grades**: Again on a failure; on a success Hard, Good or Easy with the FSRS
+  simulator's default shares (22.4 / 63.1 / 14.5 %); a new card's first grade
+  with its first-rating shares (24 / 9.4 / 49.5 / 17.1 %); same-day learning
+  steps Good.
+* **Policies**: ``fsrs90`` (the same app, no exam date: plain FSRS at 90 %)
+  and ``exam`` (the exam date set). Fuzz is on, as in the app, seeded per run.
+
+Figures (keys ``exam_app_*`` in bench/results.json): per scenario and policy,
+the mean true exam-day recall over seeds, the worst seed, the share of cards
+at 0.9 or more, total reviews, the busiest day, the last week's busiest day
+over the mean daily load; and the exam policy's reviews over plain FSRS's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import multiprocessing
+import os
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from statistics import mean
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # run as a script, only bench/ is on the path
+
+ZONE = ZoneInfo("Asia/Tokyo")
+START_DAY = date(2026, 1, 5)
+SESSION_FROM_HOUR, SESSION_TO_HOUR = 8, 20
+ANSWER_EVERY = timedelta(seconds=10)
+EXAM_HOUR = 9
+LAST_WEEK = 7
+CARDS_PER_NOTE = 20
+DEFAULT_SEEDS = 5
+POLICIES = ("fsrs90", "exam")
+# Tasks run at night, as the worker would: the day plan at the day's start, the fit weekly.
+PLAN_TASK_AT = timedelta(hours=4, minutes=30)
+FIT_EVERY_DAYS = 7
+
+FIRST_GRADE_SHARES = ((1, 0.24), (2, 0.094), (3, 0.495), (4, 0.171))
+SUCCESS_GRADE_SHARES = ((2, 0.224), (3, 0.631), (4, 0.145))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    truth: float = 1.0  # the learner's true stability over the default model's
+    spread: float = 0.0  # sigma of the per-card log-normal factor
+    cards: int = 400
+    budget: int = 120  # reviews per day
+    new_per_day: int = 30
+    exam_day: int = 45  # the exam is on the morning of this day (day 0 is the first)
+    skip_every: int = 0  # skip every n-th day (0: never)
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "fits": Scenario(),
+    "forgets_faster_0.6": Scenario(truth=0.6),
+    "forgets_faster_0.4": Scenario(truth=0.4),
+    "remembers_longer_1.4": Scenario(truth=1.4),
+    "card_spread_0.5": Scenario(spread=0.5),
+    "cards_800": Scenario(cards=800),
+    "budget_60": Scenario(budget=60),
+    "exam_day_30": Scenario(exam_day=30),
+    "exam_day_90": Scenario(exam_day=90),
+    "skips_one_day_in_five": Scenario(skip_every=5),
+}
+TARGETS = {
+    "fits": 0.985,
+    "forgets_faster_0.6": 0.975,
+    "forgets_faster_0.4": 0.965,
+    "cards_800": 0.975,
+    "budget_60": 0.975,
+    "skips_one_day_in_five": 0.985,
+    "exam_day_30": 0.985,
+    "exam_day_90": 0.99,
+}
+MAX_REVIEW_RATIO = 1.25
+MAX_LAST_WEEK_PEAK = 1.5
+
+
+@dataclass
+class RunResult:
+    scenario: str
+    policy: str
+    seed: int
+    exam_recalls: list[float]
+    daily_reviews: list[int]  # answers to review cards per study day, day 0 first
+    answers: int
+    parameters_source: str
+    seconds: float
+
+    @property
+    def mean_recall(self) -> float:
+        return mean(self.exam_recalls)
+
+    @property
+    def share_at_90(self) -> float:
+        return sum(r >= 0.9 for r in self.exam_recalls) / len(self.exam_recalls)
+
+    @property
+    def total_reviews(self) -> int:
+        return sum(self.daily_reviews)
+
+    @property
+    def last_week_peak_to_mean(self) -> float:
+        studied = [n for n in self.daily_reviews]
+        return max(self.daily_reviews[-LAST_WEEK:]) / max(1e-9, mean(studied))
+
+
+# -----------------------------------------------------------------------------
+# The app, set up in a worker process
+# -----------------------------------------------------------------------------
+
+
+class FakeClock:
+    """What ``django.utils.timezone.now`` returns inside the simulation."""
+
+    now = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+CLOCK = FakeClock()
+
+
+def _app_setup(database: Path) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "bench-exam-app-not-a-secret-3c7f1b9e5d2a4c6e8f0a1b3c5d7e9f1a")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "studyapp.settings"
+    os.environ.setdefault("ALLOWED_HOSTS", "localhost")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("migrate", interactive=False, verbosity=0)
+    # The app reads the time through timezone.now() wherever it is not given one.
+    timezone.now = lambda: CLOCK.now
+    _import_deck()
+
+
+def _note_text(number: int) -> str:
+    """bench/review_loop's 20-card note, tagged by which decks it belongs to."""
+    from bench.review_loop import note_text
+
+    tags = "deck800" if number > 20 else "deck400\n  - deck800"
+    text = note_text(number)
+    return text.replace('tags:\n  - "S3"\n  - "Replication"\n  - "KMS"\n', f"tags:\n  - {tags}\n")
+
+
+def _import_deck() -> None:
+    from studyapp.notes.services import notes_import
+
+    with tempfile.TemporaryDirectory(prefix="exam-app-notes-") as folder:
+        for number in range(1, 41):
+            (Path(folder) / f"SIM-{number:03d}.md").write_text(_note_text(number), encoding="utf-8")
+        run = notes_import(paths=[Path(folder)])
+    failed = [r for r in run.notes if r.status == "failed"]
+    if failed:
+        raise RuntimeError(f"{len(failed)} simulated notes did not import: {failed[0].errors[:2]}")
+
+
+# -----------------------------------------------------------------------------
+# The ground truth
+# -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Memory:
+    card: object  # fsrs Card with the default parameters
+    factor: float
+    last_answer: datetime | None = None
+    last_day: date | None = None
+
+
+class Truth:
+    """The learner's real memory, which the app never sees."""
+
+    def __init__(self, scenario: Scenario, seed: int) -> None:
+        from fsrs import Card, Scheduler
+
+        self.scheduler = Scheduler(enable_fuzzing=False)
+        self.scenario = scenario
+        self.seed = seed
+        self.memories: dict[int, _Memory] = {}
+        self._card_type = Card
+        self.streams: dict[int, random.Random] = {}
+
+    def _stream(self, card_id: int) -> random.Random:
+        if card_id not in self.streams:
+            self.streams[card_id] = random.Random(self.seed * 1_000_003 + card_id)
+        return self.streams[card_id]
+
+    def _memory(self, card_id: int) -> _Memory:
+        memory = self.memories.get(card_id)
+        if memory is None:
+            stream = self._stream(card_id)
+            spread = math.exp(self.scenario.spread * stream.gauss(0, 1)) if self.scenario.spread else 1.0
+            memory = self.memories[card_id] = _Memory(self._card_type(card_id=card_id), self.scenario.truth * spread)
+        return memory
+
+    def recall(self, card_id: int, at: datetime) -> float:
+        from studyapp.scheduling.clock import fractional_recall
+
+        memory = self.memories.get(card_id)
+        if memory is None or memory.card.stability is None or memory.last_answer is None:
+            return 0.0
+        elapsed = (at - memory.last_answer).total_seconds() / 86400
+        return fractional_recall(
+            parameters=self.scheduler.parameters,
+            stability=memory.card.stability * memory.factor,
+            elapsed_days=elapsed,
+        )
+
+    def answer(self, card_id: int, at: datetime, study_day: date) -> int:
+        memory = self._memory(card_id)
+        stream = self._stream(card_id)
+        if memory.last_answer is None:
+            grade = _draw(stream, FIRST_GRADE_SHARES)
+        elif memory.last_day == study_day:
+            grade = 3  # a same-day step: the answer was just shown
+        elif stream.random() < self.recall(card_id, at):
+            grade = _draw(stream, SUCCESS_GRADE_SHARES)
+        else:
+            grade = 1
+        self._learn(memory, grade, at, study_day)
+        return grade
+
+    def _learn(self, memory: _Memory, grade: int, at: datetime, study_day: date) -> None:
+        from fsrs import Rating
+
+        from studyapp.scheduling.clock import fsrs_day
+
+        memory.card, _ = self.scheduler.review_card(memory.card, Rating(grade), review_datetime=fsrs_day(study_day))
+        memory.last_answer, memory.last_day = at, study_day
+
+
+def _draw(stream: random.Random, shares) -> int:
+    pick = stream.random() * sum(share for _, share in shares)
+    for grade, share in shares:
+        pick -= share
+        if pick < 0:
+            return grade
+    return shares[-1][0]
+
+
+# -----------------------------------------------------------------------------
+# One learner
+# -----------------------------------------------------------------------------
+
+
+def simulate(name: str, scenario: Scenario, policy: str, seed: int) -> RunResult:
+    """One learner of ``scenario`` under ``policy``, through the app."""
+    from django.contrib.auth.models import User
+
+    from studyapp.study import services
+    from studyapp.study.memory import memory_model_learner_fit
+    from studyapp.study.models import CardState, ReviewLog
+    from studyapp.study.planning import study_day_plan
+    from studyapp.study.queue import next_state
+
+    started = time.perf_counter()
+    random.seed(f"{name}/{policy}/{seed}/fuzz")
+    sessions = random.Random(f"{name}/{seed}/sessions")  # the same session times for both policies
+    exam_date = START_DAY + timedelta(days=scenario.exam_day)
+    CLOCK.now = datetime.combine(START_DAY, datetime.min.time(), tzinfo=ZONE) + timedelta(hours=6)
+    user = User.objects.create_user(f"{name}-{policy}-{seed}")
+    profile = user.profile
+    profile.time_zone = "Asia/Tokyo"
+    profile.new_per_day = scenario.new_per_day
+    profile.reviews_per_day = scenario.budget
+    profile.desired_retention = 0.9
+    profile.scope_kind, profile.scope_value = "tag", f"deck{scenario.cards}"
+    profile.exam_date = exam_date if policy == "exam" else None
+    profile.save()
+    truth = Truth(scenario, seed)
+    answers = 0
+    for day_index in range(scenario.exam_day):
+        day = START_DAY + timedelta(days=day_index)
+        day_start = datetime.combine(day, datetime.min.time(), tzinfo=ZONE)
+        # The night's background tasks, for this learner (the tasks run the
+        # same services for every learner; other simulated learners in this
+        # database are not this one's pool).
+        CLOCK.now = day_start + PLAN_TASK_AT
+        profile = type(profile).objects.get(pk=profile.pk)
+        if day_index and day_index % FIT_EVERY_DAYS == 0:
+            memory_model_learner_fit(user=user, profile=profile, now=CLOCK.now)
+            profile = type(profile).objects.get(pk=profile.pk)
+        study_day_plan(user=user, profile=profile, now=CLOCK.now)
+        start_hour = sessions.uniform(SESSION_FROM_HOUR, SESSION_TO_HOUR)
+        if scenario.skip_every and day_index % scenario.skip_every == scenario.skip_every - 1:
+            continue
+        now = day_start + timedelta(hours=start_hour)
+        CLOCK.now = now
+        profile = type(profile).objects.get(pk=profile.pk)
+        services.study_session_open(user=user, profile=profile, now=now)
+        today = services.today_for(user=user, profile=profile, now=now)
+        state, _left = next_state(user, today, count=False)
+        while state is not None:
+            grade = truth.answer(state.card_id, now, profile.study_day(now))
+            outcome = services.card_grade(
+                user=user, profile=profile, state_id=state.pk, version=state.version, rating=grade, now=now
+            )
+            answers += 1
+            now += ANSWER_EVERY
+            CLOCK.now = now
+            today = services.today_for(user=user, profile=profile, now=now, counts=outcome.counts)
+            state, _left = next_state(user, today, count=False)
+    exam_at = datetime.combine(exam_date, datetime.min.time(), tzinfo=ZONE) + timedelta(hours=EXAM_HOUR)
+    card_ids = CardState.objects.filter(user=user, in_scope=True).values_list("card_id", flat=True)
+    recalls = [truth.recall(card_id, exam_at) for card_id in card_ids]
+    per_day = Counter(
+        ReviewLog.objects.filter(user=user, previous_state=CardState.State.REVIEW).values_list("study_day", flat=True)
+    )
+    daily = [per_day.get(START_DAY + timedelta(days=i), 0) for i in range(scenario.exam_day)]
+    profile.refresh_from_db()
+    return RunResult(
+        name, policy, seed, recalls, daily, answers, profile.parameters_source, round(time.perf_counter() - started, 1)
+    )
+
+
+# -----------------------------------------------------------------------------
+# Many learners, two processes
+# -----------------------------------------------------------------------------
+
+_WORKER_DB: Path | None = None
+
+
+def _worker_init(folder: str, tuning: dict) -> None:
+    global _WORKER_DB
+    _WORKER_DB = Path(folder) / f"exam-app-{os.getpid()}.sqlite3"
+    _app_setup(_WORKER_DB)
+    if tuning:
+        tune(**tuning)
+
+
+def tune(*, target_recall: float | None = None, **knobs) -> None:
+    """Try other policy knobs in this process (``--tuning``, for the
+    experiments docs/scheduling.md reports): the app's own code, other values."""
+    from dataclasses import replace as replaced
+
+    from studyapp.scheduling import exam
+
+    if target_recall is not None:
+        exam.DEFAULT_TARGET_RECALL = target_recall
+    if knobs:
+        tuning = replaced(exam.DEFAULT_TUNING, **knobs)
+        exam.DEFAULT_TUNING = tuning
+        for function in vars(exam).values():
+            defaults = getattr(function, "__kwdefaults__", None)
+            if defaults and "tuning" in defaults:
+                defaults["tuning"] = tuning
+
+
+def _job(args: tuple[str, Scenario, str, int]) -> RunResult:
+    return simulate(*args)
+
+
+def simulate_all(scenarios: dict[str, Scenario], seeds: int, processes: int, tuning: dict) -> list[RunResult]:
+    jobs = [
+        (name, scenario, policy, seed)
+        for name, scenario in scenarios.items()
+        for policy in POLICIES
+        for seed in range(seeds)
+    ]
+    # The longest first, so that two processes finish together.
+    jobs.sort(key=lambda job: -(job[1].cards * job[1].exam_day))
+    with tempfile.TemporaryDirectory(prefix="exam-app-") as folder:
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(processes, initializer=_worker_init, initargs=(folder, tuning)) as pool:
+            return list(pool.imap_unordered(_job, jobs))
+
+
+def summarize(results: list[RunResult], scenarios: dict[str, Scenario]) -> dict:
+    by_case: dict[tuple[str, str], list[RunResult]] = {}
+    for result in results:
+        by_case.setdefault((result.scenario, result.policy), []).append(result)
+    details = {}
+    for (name, policy), runs in sorted(by_case.items()):
+        details[f"{name}/{policy}"] = {
+            "mean_exam_recall": round(mean(r.mean_recall for r in runs), 4),
+            "worst_seed_exam_recall": round(min(r.mean_recall for r in runs), 4),
+            "share_at_or_above_0.9": round(mean(r.share_at_90 for r in runs), 4),
+            "total_reviews": round(mean(r.total_reviews for r in runs), 1),
+            "max_daily_reviews": max(max(r.daily_reviews) for r in runs),
+            "worst_last_week_peak_to_mean": round(max(r.last_week_peak_to_mean for r in runs), 3),
+            "answers": round(mean(r.answers for r in runs), 1),
+            "parameters": dict(Counter(r.parameters_source for r in runs)),
+            "daily_reviews_mean": [round(mean(day), 1) for day in zip(*(r.daily_reviews for r in runs), strict=True)],
+        }
+    figures: dict = {}
+    for name, scenario in scenarios.items():
+        exam, plain = details.get(f"{name}/exam"), details.get(f"{name}/fsrs90")
+        if not exam or not plain:
+            continue
+        figures[f"exam_app_{name}_recall"] = exam["mean_exam_recall"]
+        figures[f"exam_app_{name}_worst_seed"] = exam["worst_seed_exam_recall"]
+        figures[f"exam_app_{name}_fsrs90_recall"] = plain["mean_exam_recall"]
+        figures[f"exam_app_{name}_review_ratio"] = round(exam["total_reviews"] / max(1, plain["total_reviews"]), 3)
+        figures[f"exam_app_{name}_last_week_peak_to_mean"] = exam["worst_last_week_peak_to_mean"]
+        figures[f"exam_app_{name}_max_day_over_budget"] = exam["max_daily_reviews"] > scenario.budget
+    ratios = [v for k, v in figures.items() if k.endswith("_review_ratio")]
+    peaks = [v for k, v in figures.items() if k.endswith("_last_week_peak_to_mean")]
+    if ratios:
+        figures["exam_app_review_ratio_max"] = max(ratios)
+        figures["exam_app_last_week_peak_to_mean_max"] = max(peaks)
+    figures["exam_app_targets"] = _targets(figures, details, scenarios)
+    figures["exam_app_details"] = details
+    return figures
+
+
+def _targets(figures: dict, details: dict, scenarios: dict[str, Scenario]) -> dict:
+    met = {}
+    for name, target in TARGETS.items():
+        if f"exam_app_{name}_worst_seed" in figures:
+            met[f"{name}: worst seed >= {target}"] = figures[f"exam_app_{name}_worst_seed"] >= target
+    for name in scenarios:
+        if f"exam_app_{name}_review_ratio" in figures:
+            met[f"{name}: reviews <= {MAX_REVIEW_RATIO}x fsrs90"] = (
+                figures[f"exam_app_{name}_review_ratio"] <= MAX_REVIEW_RATIO
+            )
+            met[f"{name}: no day above budget"] = not figures[f"exam_app_{name}_max_day_over_budget"]
+            met[f"{name}: last-week peak <= {MAX_LAST_WEEK_PEAK}x mean"] = (
+                figures[f"exam_app_{name}_last_week_peak_to_mean"] <= MAX_LAST_WEEK_PEAK
+            )
+    return met
+
+
+def run(
+    seeds: int = DEFAULT_SEEDS, scenarios: list[str] | None = None, processes: int = 2, tuning: dict | None = None
+) -> dict:
+    chosen = {name: SCENARIOS[name] for name in (scenarios or SCENARIOS)}
+    started = time.perf_counter()
+    results = simulate_all(chosen, seeds, processes, tuning or {})
+    figures = summarize(results, chosen)
+    figures["exam_app_setup"] = {
+        "seeds": seeds,
+        "scenarios": {name: asdict(s) for name, s in chosen.items()},
+        "session_hours": [SESSION_FROM_HOUR, SESSION_TO_HOUR],
+        "answer_every_seconds": ANSWER_EVERY.total_seconds(),
+        "exam_hour": EXAM_HOUR,
+        "tuning": tuning or {},
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    return figures
+
+
+def table(figures: dict) -> str:
+    header = (
+        f"{'scenario/policy':<34} {'recall':>7} {'worst':>7} {'>=0.9':>6} {'reviews':>8} {'max/day':>7} "
+        f"{'wk peak/mean':>12}  params"
+    )
+    lines = [header, "-" * len(header)]
+    for name, d in figures["exam_app_details"].items():
+        lines.append(
+            f"{name:<34} {d['mean_exam_recall']:>7.4f} {d['worst_seed_exam_recall']:>7.4f} "
+            f"{d['share_at_or_above_0.9']:>6.3f} {d['total_reviews']:>8.1f} {d['max_daily_reviews']:>7} "
+            f"{d['worst_last_week_peak_to_mean']:>12.3f}  {d['parameters']}"
+        )
+    lines.append("")
+    lines.extend(f"{'target ' + name:<60} {'yes' if ok else 'NO'}" for name, ok in figures["exam_app_targets"].items())
+    lines.append(f"{figures['exam_app_setup']['seeds']} seeds, {figures['exam_app_setup']['seconds']} s")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description="The exam policy as the app runs it, simulated learners.")
+    parser.add_argument("--seeds", type=int, default=DEFAULT_SEEDS)
+    parser.add_argument("--scenarios", default="", help=f"comma-separated, of: {', '.join(SCENARIOS)}")
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--tuning", default="", help="policy knobs to try, e.g. target_recall=0.98,load_factor=1.3")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    names = [n for n in args.scenarios.split(",") if n] or None
+    tuning = {k: float(v) for k, v in (pair.split("=") for pair in args.tuning.split(",") if pair)}
+    tuning = {k: int(v) if k.endswith("_days") else v for k, v in tuning.items()}
+    figures = run(args.seeds, names, args.processes, tuning)
+    print(json.dumps(figures) if args.json else table(figures))
+    return figures
+
+
+if __name__ == "__main__":
+    main()

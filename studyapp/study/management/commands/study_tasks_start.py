@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from studyapp.study.tasks import recurring_tasks_start
+
+
+class Command(BaseCommand):
+    help = "Enqueue the study app's recurring background tasks that are not pending yet (idempotent)."
+
+    def handle(self, *args, **options):
+        started = recurring_tasks_start()
+        self.stdout.write(f"enqueued: {', '.join(started)}" if started else "every recurring task is pending already")
