@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
+from django.db.models import Q
 
 from studyapp.accounts.models import Profile
 from studyapp.accounts.usernames import username_skeleton
@@ -24,9 +25,15 @@ PROFILE_EDITABLE_FIELDS = (
 
 
 def instructors_group_ensure() -> Group:
-    """Instructors manage notes and cards in the admin; nothing else."""
+    """Instructors write notes (the authoring app) and see notes and cards in
+    the admin; nothing else."""
     group, _ = Group.objects.get_or_create(name=INSTRUCTORS)
-    perms = Permission.objects.filter(content_type__app_label="notes")
+    # Who writes which note (NoteAuthor) is the admins' to change, not theirs.
+    perms = Permission.objects.filter(
+        Q(content_type__app_label="notes")
+        | Q(content_type__app_label="authoring", codename="author_notes")
+        | Q(content_type__app_label="authoring", codename__startswith="view_")
+    )
     group.permissions.set(perms)
     return group
 

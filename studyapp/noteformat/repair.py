@@ -62,6 +62,9 @@ class DecodedText:
     text: str
     encoding: str  # "utf-8", "utf-8-sig", "utf-16", "cp932", "euc-jp", ...
     warnings: list[str]
+    # 1-based line of the first byte that no encoding could read (replaced
+    # with U+FFFD in ``text``); 0 when every byte was read.
+    unreadable_line: int = 0
 
 
 # --------------------------------------------------------------------------
@@ -846,11 +849,13 @@ def decode_bytes(data: bytes) -> DecodedText:
 
 
 def _decode_with_bom(data: bytes, encoding: str) -> DecodedText:
-    text = data.decode(encoding, errors="replace")
-    warnings = []
-    if "\ufffd" in text:
-        warnings.append(f"The file is not valid {encoding.upper()}; undecodable parts were replaced with U+FFFD.")
-    return DecodedText(text, encoding, warnings)
+    try:
+        return DecodedText(data.decode(encoding), encoding, [])
+    except UnicodeDecodeError:
+        text = data.decode(encoding, errors="replace")
+        line = text.count("\n", 0, max(text.find("\ufffd"), 0)) + 1
+        warning = f"The file is not valid {encoding.upper()}; undecodable parts were replaced with U+FFFD."
+        return DecodedText(text, encoding, [warning], unreadable_line=line)
 
 
 def _decode_utf16_without_bom(data: bytes) -> DecodedText | None:
@@ -880,7 +885,7 @@ def _decode_utf8(data: bytes, encoding: str, warnings: list[str]) -> DecodedText
             f"Line {line}: byte 0x{data[error.start]:02X} is not valid UTF-8; "
             "undecodable bytes were replaced with U+FFFD.",
         ]
-        return DecodedText(data.decode("utf-8", errors="replace"), encoding, warnings)
+        return DecodedText(data.decode("utf-8", errors="replace"), encoding, warnings, unreadable_line=line)
 
 
 _HIRAGANA = re.compile(r"[\u3041-\u309f]")

@@ -17,45 +17,68 @@ from studyapp.notes.models import (
 from studyapp.notes.services import note_publish_set
 
 
-class TriggerWordInline(admin.TabularInline):
-    model = TriggerWord
+class ReadOnlyInline(admin.TabularInline):
+    """Parts come from the note's text: they change when the text changes."""
+
     extra = 0
-
-
-class OptionInline(admin.TabularInline):
-    model = Option
-    extra = 0
-
-
-class RequirementInline(admin.TabularInline):
-    model = Requirement
-    extra = 0
-
-
-class ComparisonTableInline(admin.TabularInline):
-    model = ComparisonTable
-    extra = 0
-
-
-class ReferenceInline(admin.TabularInline):
-    model = Reference
-    extra = 0
+    can_delete = False
     # Django 6 assumes https for a URL typed without a scheme; say so now.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def has_add_permission(self, request, obj=None):
+        return False
 
-class ExamTipInline(admin.TabularInline):
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TriggerWordInline(ReadOnlyInline):
+    model = TriggerWord
+
+
+class OptionInline(ReadOnlyInline):
+    model = Option
+
+
+class RequirementInline(ReadOnlyInline):
+    model = Requirement
+
+
+class ComparisonTableInline(ReadOnlyInline):
+    model = ComparisonTable
+
+
+class ReferenceInline(ReadOnlyInline):
+    model = Reference
+
+
+class ExamTipInline(ReadOnlyInline):
     model = ExamTip
-    extra = 0
+
+
+class ReadOnlyContentAdmin(admin.ModelAdmin):
+    """A note's content is written only through the import pipeline (the
+    command line, an upload or the editor at /author/), which parses the text
+    and keeps the cards in step: edited here, a note could lose its cards or
+    show a title its text does not have."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Note)
-class NoteAdmin(admin.ModelAdmin):
+class NoteAdmin(ReadOnlyContentAdmin):
     list_display = ["note_id", "title", "category", "domain", "is_published", "repaired", "updated_at"]
     list_filter = ["is_published", "category", "domain", "repaired", "tags"]
     search_fields = ["note_id", "title"]
-    filter_horizontal = ["tags"]
-    readonly_fields = ["raw_hash", "source_hash", "imported_at", "updated_at", "parsed", "repair_report", "warnings"]
     inlines = [
         RequirementInline,
         TriggerWordInline,
@@ -66,18 +89,17 @@ class NoteAdmin(admin.ModelAdmin):
     ]
     actions = ["publish", "unpublish"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def has_publish_permission(self, request):
         # Publishing goes through note_publish_set (the actions below), which
         # also takes an unpublished note's cards out of learners' queues.
-        fields = super().get_readonly_fields(request, obj)
-        return [*fields, "is_published"] if obj is not None else fields
+        return request.user.has_perm("notes.change_note")
 
-    @admin.action(description=_("Publish the selected notes"), permissions=["change"])
+    @admin.action(description=_("Publish the selected notes"), permissions=["publish"])
     def publish(self, request, queryset):
         self._publish_set(request, queryset, published=True)
 
     @admin.action(
-        description=_("Unpublish the selected notes (their cards leave every queue at once)"), permissions=["change"]
+        description=_("Unpublish the selected notes (their cards leave every queue at once)"), permissions=["publish"]
     )
     def unpublish(self, request, queryset):
         self._publish_set(request, queryset, published=False)
@@ -93,16 +115,13 @@ class NoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Card)
-class CardAdmin(admin.ModelAdmin):
+class CardAdmin(ReadOnlyContentAdmin):
     list_display = ["key", "kind", "note", "retired_at", "answer_changed_at", "updated_at"]
     list_filter = ["kind", ("retired_at", admin.EmptyFieldListFilter)]
     search_fields = ["key", "front", "back"]
-    # Retiring is the importer's job: it also takes the card out of learners' queues.
-    readonly_fields = ["key", "content_hash", "answer_hash", "created_at", "updated_at", "retired_at"]
-
-    def has_delete_permission(self, request, obj=None):
-        # Cards are retired, never deleted: learners' history points at them.
-        return False
+    # Cards are made, changed and retired by the importer (which also takes a
+    # retired card out of learners' queues), never deleted: learners' history
+    # points at them.
 
 
-admin.site.register([Tag, TriggerWord, Option, Requirement, ComparisonTable, Reference, ExamTip])
+admin.site.register([Tag, TriggerWord, Option, Requirement, ComparisonTable, Reference, ExamTip], ReadOnlyContentAdmin)

@@ -84,6 +84,7 @@ def cards_sync(*, note: Note, specs: list[CardSpec], new_note: bool = False) -> 
                 "answer_hash",
                 "answer",
                 "answer_changed_at",
+                "previous_back",
                 "retired_at",
                 "updated_at",
             ],
@@ -212,6 +213,7 @@ def _apply(card: Card, spec: CardSpec, now, counts: SyncCounts) -> bool:
         return False
     if card.answer_hash != answer_hash and answer_changed(card.answer, spec.answer):
         card.answer_changed_at = now
+        card.previous_back = card.back
         counts.answer_changed.append(spec.key)
     card.answer = spec.answer
     card.key = spec.key

@@ -224,6 +224,8 @@ class Card(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Set when an edit changed what the learner must recall: their schedule restarts.
     answer_changed_at = models.DateTimeField(null=True, blank=True)
+    # The back as it was before that change, shown to learners beside the new one.
+    previous_back = models.TextField(blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
 
     objects = CardQuerySet.as_manager()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,12 +32,16 @@ from studyapp.notes.models import (
     TriggerWord,
 )
 from studyapp.notes.renames import note_rename, rename_check, same_path_warning
-from studyapp.notes.signals import cards_withdrawn
+from studyapp.notes.signals import cards_withdrawn, note_changed
 
 # Bump when the parser or card generation changes what a file turns into, so
 # that files whose bytes did not change are still re-read once.
 PARSER_VERSION = "2"
 MAX_NOTE_BYTES = 1_000_000
+UNREADABLE = (
+    "the file is not UTF-8, and no other encoding reads it (UTF-16, Shift_JIS, EUC-JP): "
+    "this is the first line with a byte that cannot be read; save the file as UTF-8"
+)
 
 
 @dataclass
@@ -217,8 +222,23 @@ def _warn_same_path(run: ImportRun, catalog: Catalog) -> None:
                 report.warnings.append(same_path_warning(path=report.path, line=report.id_line, old_id=old_id))
 
 
-def note_import(*, raw: bytes, report: NoteReport, dry_run: bool = False, catalog: Catalog | None = None) -> NoteReport:
-    """Import one note's bytes, filling ``report``. Writes nothing unless it succeeds."""
+def note_import(
+    *,
+    raw: bytes,
+    report: NoteReport,
+    dry_run: bool = False,
+    catalog: Catalog | None = None,
+    origin: str = "import",
+    actor=None,
+    permit: Callable[[NoteReport], str | None] | None = None,
+) -> NoteReport:
+    """Import one note's bytes, filling ``report``. Writes nothing unless it succeeds.
+
+    ``origin`` and ``actor`` (who wrote it: None from the command line) go
+    with the ``note_changed`` signal. ``permit``, given the report once the
+    note's id, status and rename are known, may refuse the write with a
+    message (the editor keeps a note's id; an instructor writes only the
+    notes they may author); it is reported on the id line."""
     catalog = catalog or Catalog.load()
     if len(raw) > MAX_NOTE_BYTES:
         report.errors.append(Problem(0, f"file is {len(raw)} bytes; a note may have at most {MAX_NOTE_BYTES}"))
@@ -227,6 +247,11 @@ def note_import(*, raw: bytes, report: NoteReport, dry_run: bool = False, catalo
     if fingerprint in catalog.by_hash:
         return _report_unchanged(report, catalog.by_hash[fingerprint], catalog)
     decoded = decode_bytes(raw)
+    if decoded.unreadable_line:
+        # Text with U+FFFD in place of bytes no encoding could read would
+        # teach the learner garbage: refused, with where the damage starts.
+        report.errors.append(Problem(decoded.unreadable_line, UNREADABLE))
+        return report
     report.warnings.extend(Problem(1, w) for w in decoded.warnings)
     repair = repair_text(normalize_newlines(decoded.text))
     _report_repair(report, repair)
@@ -266,20 +291,26 @@ def note_import(*, raw: bytes, report: NoteReport, dry_run: bool = False, catalo
     report.counts = _counts(parsed, len(specs))
     report.correct = parsed.correct_letters
     report.status = "updated" if parsed.meta.id in catalog.ids or rename_from else "created"
+    refusal = permit(report) if permit is not None else None
+    if refusal:
+        report.status = "failed"
+        report.errors.append(Problem(report.id_line, refusal))
+        return report
     if dry_run:
         return report
     source_hash = hashlib.sha256(repair.text.encode("utf-8")).hexdigest()
     fields = _note_fields(parsed, repair, source_hash, fingerprint, report)
     known = parsed.meta.id in catalog.ids or rename_from is not None
+    changed = {"origin": origin, "actor": actor, "uncertain": report.uncertain}
     try:
-        cards = _write_note(parsed, fields, specs, catalog.tags, known=known, rename_from=rename_from)
+        cards = _write_note(parsed, fields, specs, catalog.tags, known=known, rename_from=rename_from, changed=changed)
     except IntegrityError:
         # Only a note that another import created after this run's catalog
         # was read is retried, as a stored note; any other error comes back.
         if known or not Note.objects.filter(note_id=parsed.meta.id).exists():
             raise
         report.status = "updated"
-        cards = _write_note(parsed, fields, specs, catalog.tags, known=True)
+        cards = _write_note(parsed, fields, specs, catalog.tags, known=True, changed=changed)
     if rename_from:
         catalog.rename(rename_from, parsed.meta.id)
     if cards is None:
@@ -309,10 +340,12 @@ def _write_note(
     *,
     known: bool,
     rename_from: str | None = None,
+    changed: dict | None = None,
 ) -> SyncCounts | None:
     """Store the note, its parts, tags and cards in one transaction; None
     when the stored text was the same already. ``rename_from``: the stored
-    note to give this note's id first (a declared rename)."""
+    note to give this note's id first (a declared rename); ``changed``: what
+    the ``note_changed`` signal says besides the note (origin, actor)."""
     with transaction.atomic():
         if rename_from:
             note_rename(old_id=rename_from, new_id=parsed.meta.id)
@@ -323,7 +356,17 @@ def _write_note(
             _delete_parts(note)
         _insert_parts(note, parsed)
         _set_tags(note, parsed.meta.tags, tags, new_note=created)
-        return cards_sync(note=note, specs=specs, new_note=created)
+        counts = cards_sync(note=note, specs=specs, new_note=created)
+        note_changed.send(
+            sender=Note,
+            note=note,
+            created=created,
+            source=fields["source"],
+            source_hash=fields["source_hash"],
+            counts=counts,
+            **(changed or {"origin": "import", "actor": None, "uncertain": []}),
+        )
+        return counts
 
 
 def _report_repair(report: NoteReport, repair) -> None:

@@ -1,0 +1,153 @@
+// The note editor: line numbers beside the text, the parser's problems marked
+// on their lines, a click on a problem goes to its line, Ctrl+S (Cmd+S) saves.
+// The server does the checking and the preview (htmx, as the author types);
+// this file only draws what it answered. No inline script or style: our CSP
+// forbids them, so marks are placed through the CSSOM.
+(() => {
+  const source = () => document.getElementById("source");
+
+  function lineHeight(textarea) {
+    const value = parseFloat(getComputedStyle(textarea).lineHeight);
+    return Number.isFinite(value) ? value : 20;
+  }
+
+  function paddingTop(textarea) {
+    return parseFloat(getComputedStyle(textarea).paddingTop) || 0;
+  }
+
+  function problems() {
+    // Errors win over warnings on the same line.
+    const byLine = new Map();
+    for (const item of document.querySelectorAll("#problems li[data-line]")) {
+      const line = Number(item.dataset.line);
+      if (!line) continue;
+      const severity = item.dataset.severity === "error" ? "error" : "warning";
+      if (byLine.get(line) !== "error") byLine.set(line, severity);
+    }
+    return byLine;
+  }
+
+  let shownLines = 0;
+
+  function drawGutter() {
+    const textarea = source();
+    const gutter = document.getElementById("gutter");
+    if (!textarea || !gutter) return;
+    const lines = textarea.value.split("\n").length;
+    if (lines !== shownLines) {
+      const fragment = document.createDocumentFragment();
+      for (let i = 1; i <= lines; i++) {
+        const span = document.createElement("span");
+        span.textContent = String(i);
+        span.dataset.line = String(i);
+        fragment.appendChild(span);
+      }
+      gutter.replaceChildren(fragment);
+      shownLines = lines;
+    }
+    drawMarks();
+  }
+
+  function drawMarks() {
+    const textarea = source();
+    const gutter = document.getElementById("gutter");
+    const marks = document.getElementById("marks");
+    if (!textarea || !gutter || !marks) return;
+    const found = problems();
+    for (const span of gutter.querySelectorAll("span.error, span.warning")) span.classList.remove("error", "warning");
+    const height = lineHeight(textarea);
+    const top = paddingTop(textarea);
+    const fragment = document.createDocumentFragment();
+    for (const [line, severity] of found) {
+      const number = gutter.querySelector(`span[data-line="${line}"]`);
+      if (number) {
+        number.classList.add(severity);
+        number.title = severity;
+      }
+      const mark = document.createElement("div");
+      mark.className = `mark ${severity}`;
+      mark.dataset.line = String(line);
+      mark.style.top = `${top + (line - 1) * height}px`;
+      fragment.appendChild(mark);
+    }
+    marks.replaceChildren(fragment);
+    syncScroll();
+  }
+
+  function syncScroll() {
+    const textarea = source();
+    const gutter = document.getElementById("gutter");
+    const marks = document.getElementById("marks");
+    if (!textarea) return;
+    if (gutter) gutter.scrollTop = textarea.scrollTop;
+    if (marks) {
+      for (const mark of marks.children) mark.style.transform = `translateY(${-textarea.scrollTop}px)`;
+    }
+  }
+
+  function jumpTo(line) {
+    const textarea = source();
+    if (!textarea || !line) return;
+    const lines = textarea.value.split("\n");
+    const index = Math.max(1, Math.min(line, lines.length)) - 1;
+    let start = 0;
+    for (let i = 0; i < index; i++) start += lines[i].length + 1;
+    textarea.focus({ preventScroll: true });
+    textarea.setSelectionRange(start, start + lines[index].length);
+    const height = lineHeight(textarea);
+    textarea.scrollTop = Math.max(0, index * height - textarea.clientHeight / 3);
+    textarea.scrollLeft = 0;
+    syncScroll();
+    textarea.closest(".code")?.scrollIntoView({ block: "nearest" });
+  }
+
+  document.addEventListener("click", (event) => {
+    const jump = event.target.closest("button.jump[data-line]");
+    if (jump) jumpTo(Number(jump.dataset.line));
+  });
+
+  document.addEventListener("input", (event) => {
+    if (event.target.id === "source") drawGutter();
+  });
+
+  document.addEventListener(
+    "scroll",
+    (event) => {
+      if (event.target.id === "source") syncScroll();
+    },
+    true,
+  );
+
+  // Ctrl+S / Cmd+S saves (a draft when the note is published) without leaving the text.
+  document.addEventListener("keydown", (event) => {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.key.toLowerCase() !== "s") return;
+    const button = document.getElementById("save-button");
+    if (!button) return;
+    event.preventDefault();
+    if (!event.repeat) button.click();
+  });
+
+  // A save the server refuses (400: the note does not import; 409: someone
+  // saved meanwhile) still shows its answer in the status line.
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const status = event.detail.xhr.status;
+    const target = event.detail.target;
+    if ((status === 400 || status === 409) && target && target.id === "save-status") {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // The check of what was typed arrived: mark its problems.
+  document.addEventListener("htmx:afterSettle", (event) => {
+    if (event.detail.target && event.detail.target.id === "preview") drawMarks();
+  });
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const textarea = source();
+    if (!textarea) return;
+    drawGutter();
+    if (textarea.dataset.jump) jumpTo(Number(textarea.dataset.jump));
+    new ResizeObserver(drawMarks).observe(textarea);
+  });
+})();

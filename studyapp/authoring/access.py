@@ -1,0 +1,81 @@
+"""Who may write which note, as querysets that start from the user.
+
+An instructor is a user with the ``authoring.author_notes`` permission (the
+"Instructors" group has it). An instructor writes the notes they author and
+the house's notes (those nobody authors: shipped with the app or imported
+from the command line). Everything an instructor sees in authoring starts
+from ``notes_writable_by``, so a note of another instructor's (another
+organisation's, once there are organisations) is simply not found.
+
+Statuses follow the house rule: 404 for what a person may not know exists,
+403 for what they may see but not change."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+
+from studyapp.authoring.models import NoteAuthor, ProblemReport, UploadJob
+from studyapp.notes.models import Card, Note
+
+INSTRUCTOR_PERMISSION = "authoring.author_notes"
+
+
+def is_instructor(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_perm(INSTRUCTOR_PERMISSION))
+
+
+def instructor_required(user) -> None:
+    """The authoring area exists for everyone to see; only instructors use it."""
+    if not is_instructor(user):
+        raise PermissionDenied("instructors only")
+
+
+def notes_writable_by(user):
+    if not is_instructor(user):
+        return Note.objects.none()
+    mine = NoteAuthor.objects.filter(note=OuterRef("pk"), user=user)
+    anyone = NoteAuthor.objects.filter(note=OuterRef("pk"))
+    return Note.objects.filter(Exists(mine) | ~Exists(anyone))
+
+
+def note_writable(user, note_id: str) -> Note:
+    """The note, when ``user`` may write it; 403 when they may only read it
+    (a published note, or any note for staff), 404 when they may not know it."""
+    note = notes_writable_by(user).filter(note_id=note_id).first()
+    if note is not None:
+        return note
+    if Note.objects.visible_to(user).filter(note_id=note_id).exists():
+        raise PermissionDenied("you may read this note, not write it")
+    raise Http404("no such note")
+
+
+def may_write(user, note_id: str) -> bool:
+    return notes_writable_by(user).filter(note_id=note_id).exists()
+
+
+def cards_reportable_by(user):
+    """Cards a learner may report: the active cards of notes they may read."""
+    return Card.objects.active().filter(note__in=Note.objects.visible_to(user))
+
+
+def reports_for_author(user):
+    """Reports on the notes this instructor writes (their queue)."""
+    return ProblemReport.objects.filter(card__note__in=notes_writable_by(user))
+
+
+def report_resolvable(user, report_id: int) -> ProblemReport:
+    report = reports_for_author(user).filter(pk=report_id).first()
+    if report is not None:
+        return report
+    if ProblemReport.objects.filter(pk=report_id, reporter=user).exists():
+        raise PermissionDenied("you reported this problem; its note's authors resolve it")
+    raise Http404("no such report")
+
+
+def upload_job_of(user, job_id: int) -> UploadJob:
+    job = UploadJob.objects.filter(pk=job_id, user=user).first()
+    if job is None:
+        raise Http404("no such upload")
+    return job

@@ -1,0 +1,65 @@
+"""Uploading notes in the browser: the same importer and report as
+``import_notes``; many files go to a background task with a progress bar."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.views.decorators.http import require_http_methods, require_safe
+
+from studyapp.authoring import services, tasks
+from studyapp.authoring.access import instructor_required, upload_job_of
+from studyapp.authoring.uploads import MAX_FILES, MAX_UPLOAD_BYTES, UploadRefused, too_large_message, upload_unpack
+from studyapp.htmx import render_page
+from studyapp.notes.services import MAX_NOTE_BYTES
+
+# Up to this many files are imported while the browser waits; more go to a
+# background task and the page follows its progress.
+INLINE_FILES = 10
+# Multipart framing around the files themselves.
+FORM_OVERHEAD = 100_000
+
+
+def _form(request, *, error: str = "", status: int = 200):
+    context = {
+        "error": error,
+        "limits": {"mb": MAX_UPLOAD_BYTES // 1_000_000, "files": MAX_FILES, "note_kb": MAX_NOTE_BYTES // 1000},
+        "jobs": request.user.upload_jobs.all()[:10],
+    }
+    return render_page(request, "authoring/upload.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def upload(request):
+    instructor_required(request.user)
+    if request.method != "POST":
+        return _form(request)
+    # Refused before the body is read: Django would otherwise spool it all to disk.
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
+        return _form(request, error=too_large_message(length), status=413)
+    try:
+        unpacked = upload_unpack(request.FILES.getlist("files"))
+    except UploadRefused as refused:
+        return _form(request, error=str(refused), status=400)
+    job = services.upload_job_create(
+        user=request.user,
+        entries=unpacked.entries,
+        publish=request.POST.get("publish") == "on",
+        skipped=unpacked.skipped,
+    )
+    if job.total <= INLINE_FILES:
+        services.upload_job_run(job_id=job.pk)
+    else:
+        tasks.import_upload.enqueue(job.pk)
+    return redirect("authoring_upload_job", job_id=job.pk)
+
+
+@require_safe
+@login_required
+def job(request, job_id: int):
+    """The upload's progress (polled by htmx until it is done) and its report."""
+    job = upload_job_of(request.user, job_id)
+    rows = job.report.get("notes", [])
+    return render_page(request, "authoring/upload_job.html", {"job": job, "rows": rows}, partial="progress")
