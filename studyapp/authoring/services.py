@@ -36,6 +36,7 @@ class SaveOutcome:
     note: Note | None = None
     version: NoteVersion | None = None
     latest: NoteVersion | None = None  # on a conflict: the version saved meanwhile
+    published_now: bool = False  # this save also published the note
 
     @property
     def ok(self) -> bool:
@@ -82,7 +83,7 @@ def note_create(*, user, text: str, publish: bool = False) -> SaveOutcome:
             note.is_published = False
         elif publish:
             note_publish_set(note=note, published=True)
-    return SaveOutcome("applied", report, note, _latest(note))
+    return SaveOutcome("applied", report, note, _latest(note), published_now=publish)
 
 
 def note_save(
@@ -106,9 +107,9 @@ def note_save(
         if note.is_published and not publish:
             return _draft_save(user=user, note=note, text=text, latest=latest, origin=origin)
         outcome = _apply(user=user, note=note, text=text, origin=origin)
-        if outcome.ok and publish and not note.is_published:
-            note_publish_set(note=note, published=True)
-            note.is_published = True
+        if outcome.ok and publish:
+            note_publish_set(note=outcome.note, published=True)
+            outcome.note.is_published = outcome.published_now = True
         return outcome
 
 

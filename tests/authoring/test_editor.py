@@ -44,7 +44,7 @@ def test_the_template_takes_an_id_no_note_has(client, ines):
     services.note_create(user=ines, text=new_note_text(today=date(2026, 5, 1)))
     assert Note.objects.filter(note_id="NOTE-1").exists()
     client.force_login(ines)
-    assert 'id: &quot;NOTE-2&quot;' in client.get(reverse("authoring_new")).content.decode()
+    assert "id: &quot;NOTE-2&quot;" in client.get(reverse("authoring_new")).content.decode()
 
 
 def test_the_preview_names_the_line_of_an_error_as_the_author_types(client, ines):
