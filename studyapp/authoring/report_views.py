@@ -19,6 +19,7 @@ from studyapp.authoring import services
 from studyapp.authoring.access import cards_reportable_by, instructor_required, report_resolvable, reports_for_author
 from studyapp.authoring.locate import card_lines
 from studyapp.authoring.models import NoteVersion, ProblemReport
+from studyapp.authoring.selectors import report_news_for
 from studyapp.htmx import render_page
 
 PER_PAGE = 30
@@ -51,15 +52,9 @@ def mine(request):
 @require_safe
 @login_required
 def news(request):
-    """Outcomes of the learner's reports they have not been shown yet (a
-    fragment the study page loads once when it opens)."""
-    reports = list(
-        ProblemReport.objects.filter(reporter=request.user, reporter_told_at__isnull=True)
-        .exclude(status=ProblemReport.Status.OPEN)
-        .select_related("card__note", "fixed_in")
-        .order_by("-resolved_at")[:5]
-    )
-    return render_page(request, "authoring/_report_news.html", {"reports": reports})
+    """Outcomes of the learner's reports they have not been shown yet (the
+    fragment the study page shows when it opens)."""
+    return render_page(request, "authoring/_report_news.html", {"reports": report_news_for(user=request.user)})
 
 
 @require_POST
