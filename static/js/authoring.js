@@ -118,8 +118,27 @@
     true,
   );
 
+  // F8 / Shift+F8: the next / previous problem after the cursor, as in code
+  // editors (the author repeats it while working through the list).
+  function jumpToProblem(backwards) {
+    const textarea = source();
+    if (!textarea) return false;
+    const lines = [...problems().keys()].sort((a, b) => a - b);
+    if (!lines.length) return false;
+    const current = textarea.value.slice(0, textarea.selectionStart).split("\n").length;
+    const next = backwards
+      ? [...lines].reverse().find((line) => line < current) ?? lines[lines.length - 1]
+      : lines.find((line) => line > current) ?? lines[0];
+    jumpTo(next);
+    return true;
+  }
+
   // Ctrl+S / Cmd+S saves (a draft when the note is published) without leaving the text.
   document.addEventListener("keydown", (event) => {
+    if (event.key === "F8" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      if (jumpToProblem(event.shiftKey)) event.preventDefault();
+      return;
+    }
     if (!(event.ctrlKey || event.metaKey) || event.altKey || event.key.toLowerCase() !== "s") return;
     const button = document.getElementById("save-button");
     if (!button) return;

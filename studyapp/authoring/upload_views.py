@@ -36,7 +36,10 @@ def upload(request):
     if request.method != "POST":
         return _form(request)
     # Refused before the body is read: Django would otherwise spool it all to disk.
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0  # Django refuses a body it cannot measure on its own
     if length > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
         return _form(request, error=too_large_message(length), status=413)
     try:

@@ -97,6 +97,10 @@ def test_an_instructor_writes_and_fixes_a_note_that_a_learner_studies_and_report
         assert page.locator(f'#marks .mark.error[data-line="{line}"]').count() == 1
         page.locator(f'#problems li.error[data-line="{line}"] button.jump').click()
         assert selected_line(page) == line
+        # F8 goes to the next problem from wherever the cursor is.
+        page.locator("#source").evaluate("(el) => el.setSelectionRange(0, 0)")
+        page.keyboard.press("F8")
+        assert selected_line(page) == line
         # 3. Fixed: the error goes and the preview follows the text.
         replace_in_editor(page, REASONING_BAD, REASONING_OK)
         replace_in_editor(page, 'title: "New exam note"', 'title: "Origin failover"')
