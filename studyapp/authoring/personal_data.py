@@ -4,10 +4,11 @@
 The registry was not on main when this was written: the functions below are
 registered when it exists, and can be wired by hand otherwise. Deletion
 needs nothing more: a learner's reports and an instructor's authorships and
-uploads go with the account (CASCADE); versions they wrote stay with the
-note, their author set to none (SET_NULL), as the import's are."""
+uploads go with the account (CASCADE); versions they wrote, reports they
+resolved and repair choices they made stay with the note, the person set to
+none (SET_NULL)."""
 
-from studyapp.authoring.models import NoteAuthor, NoteVersion, ProblemReport, UploadJob
+from studyapp.authoring.models import NoteAuthor, NoteVersion, ProblemReport, RepairDoubt, UploadJob
 
 
 def personal_data_problem_reports(user):
@@ -33,6 +34,23 @@ def personal_data_problem_reports(user):
     )
 
 
+def personal_data_reports_resolved(user):
+    """Reports the person (an author) resolved or declined, with their reply."""
+    return (
+        ProblemReport.objects.filter(resolved_by=user)
+        .order_by("pk")
+        .values("id", "card__key", "status", "resolved_at", "reply", "fixed_in__number")
+    )
+
+
+def personal_data_repair_choices(user):
+    return (
+        RepairDoubt.objects.filter(decided_by=user)
+        .order_by("pk")
+        .values("id", "note__note_id", "line", "column", "char", "choice", "decided_at")
+    )
+
+
 def personal_data_authorships(user):
     return NoteAuthor.objects.filter(user=user).order_by("pk").values("id", "note__note_id", "added_at")
 
@@ -51,6 +69,8 @@ def personal_data_uploads(user):
 
 SECTIONS = (
     ("problem_reports", ProblemReport, personal_data_problem_reports),
+    ("problem_reports_resolved", ProblemReport, personal_data_reports_resolved),
+    ("repair_choices", RepairDoubt, personal_data_repair_choices),
     ("note_authorships", NoteAuthor, personal_data_authorships),
     ("note_versions", NoteVersion, personal_data_note_versions),
     ("uploads", UploadJob, personal_data_uploads),

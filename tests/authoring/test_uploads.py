@@ -239,3 +239,28 @@ def test_a_job_runs_once(ines):
     services.upload_job_run(job_id=job.pk)
     services.upload_job_run(job_id=job.pk)
     assert NoteVersion.objects.count() == 1 and UploadJob.objects.get().done == 1
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_backend_the_worker_imports_the_upload(client, ines, settings):
+    """As in production: the upload waits for ``db_worker``, the page says so
+    and polls, and the worker imports it."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DATABASE_TASKS
+    client.force_login(ines)
+    files = [(f"n/W-{i:02d}.md", note(f"W-{i:02d}")) for i in range(upload_views.INLINE_FILES + 5)]
+    response = upload(client, archive(files))
+    job = UploadJob.objects.get()
+    assert job.status == "queued" and not Note.objects.exists()
+    assert DBTaskResult.objects.filter(args_kwargs__args=[job.pk]).exists()
+    page = client.get(response["Location"], headers={"HX-Request": "true"}).content.decode()
+    assert "db_worker" in page and 'hx-trigger="every 1s"' in page
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    job.refresh_from_db()
+    assert (job.status, job.done) == ("done", upload_views.INLINE_FILES + 5)
+    assert Note.objects.count() == upload_views.INLINE_FILES + 5
