@@ -171,3 +171,13 @@ def test_nothing_changes_when_a_request_is_refused(client, world, alice, otto):
     note.refresh_from_db()
     assert note.is_published and note.source == samples.CANONICAL
     assert UploadJob.objects.count() == 1
+
+
+def test_head_answers_wherever_get_does(client, world, ines):
+    client.force_login(ines)
+    wrong = [
+        name
+        for name, method, address, _data, expected in cases(world)
+        if method == "get" and expected["ines"] == 200 and client.head(address).status_code != 200
+    ]
+    assert wrong == []
