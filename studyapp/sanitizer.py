@@ -98,7 +98,8 @@ EXTENSIONS = ["tables", "fenced_code", "sane_lists", "nl2br", ObsidianLists(), m
 # ESCAPES_PER_NODE such characters keeps each node short.
 ESCAPES_PER_NODE = 256
 _LONG_TEXT = re.compile(rf"(?:^|(?<=>))[^<>]{{{2 * ESCAPES_PER_NODE},}}")
-_ESCAPED = re.compile("[&\xa0]")
+# After an entity (Markdown writes every "&" as one) or a no-break space.
+_ESCAPED = re.compile("&[#\\w]*;?|\xa0")
 
 
 def _short_text_nodes(html: str) -> str:
@@ -171,7 +172,8 @@ MAX_MARKED_TERMS = 50
 def _marked(text: str, terms: list[str]) -> str:
     """Wrap each term (trigger words) in <mark>; the result still goes through
     Markdown and the sanitizer like any other note text."""
-    pattern = _terms_pattern(tuple(sorted({t for t in terms if t}, key=len, reverse=True)[:MAX_MARKED_TERMS]))
+    longest = sorted({t for t in terms if t}, key=lambda t: (-len(t), t))[:MAX_MARKED_TERMS]
+    pattern = _terms_pattern(tuple(longest))
     if pattern is None:
         return text
     return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", text)

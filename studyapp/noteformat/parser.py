@@ -72,11 +72,12 @@ CORRECT_GROUP = re.compile(r"論理的根拠|正解|根拠|correct|answer|right 
 ARCHITECTURE = re.compile(r"構成|architecture|diagram|topology", re.I)
 REQUIREMENTS = re.compile(r"要件|requirement|constraint", re.I)
 LETTER = re.compile(r"(?<![A-Za-z])([A-Z])(?![A-Za-z])")
+# Cannot backtrack far: after the letter, "\s*(.*)$" matches whatever follows.
+OPTION_REASON_LABEL = re.compile(r"^([A-Z])(?:\s*[.:：)）]?\s*)(?:[(（]\s*(.*?)\s*[)）])?\s*(.*)$")
 PARENS = re.compile(r"[(（]([^()（）]*)[)）]")
 QUOTED_TERM = re.compile(r"^[\"“「『'](.+?)[\"”」』']\s*(.*)$")
 ARROW = re.compile(r"➔|→|->|=>|⇒")
 FENCE = re.compile(r"^\s*(```|~~~)")
-OPTION_PUNCTUATION = ".:：)）"
 OPEN_PARENS, CLOSE_PARENS = "(（", ")）"
 
 # Characters a note may not contain. PostgreSQL cannot store NUL; XML 1.0, and
@@ -136,6 +137,13 @@ def split_arrow(text: str) -> tuple[str, str] | None:
     return text[: found.start()].strip(), text[found.end() :].strip()
 
 
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that a note's front matter may not hold."""
+
+    def __init__(self, problem: str, mark):
+        super().__init__(problem=problem, problem_mark=mark)
+
+
 class _FrontMatterLoader(yaml.SafeLoader):
     """SafeLoader that refuses anchors and aliases before anything is built
     from them (a 4 KB "billion laughs" took minutes and gigabytes, and merge
@@ -146,24 +154,18 @@ class _FrontMatterLoader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-            raise yaml.composer.ComposerError(
-                None, None, "anchors and aliases (&name, *name) are not allowed in front matter", event.start_mark
-            )
+            raise _Refused("anchors and aliases (&name, *name) are not allowed", event.start_mark)
         self._depth = getattr(self, "_depth", 0) + 1
         try:
             if self._depth > MAX_YAML_DEPTH:
-                raise yaml.composer.ComposerError(
-                    None, None, f"front matter is nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark
-                )
+                raise _Refused(f"collections nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
     def construct_yaml_int(self, node):
         if len(node.value) > MAX_YAML_NUMBER:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"a number longer than {MAX_YAML_NUMBER} characters", node.start_mark
-            )
+            raise _Refused(f"a number longer than {MAX_YAML_NUMBER} characters", node.start_mark)
         return super().construct_yaml_int(node)
 
 
@@ -274,7 +276,8 @@ class _NoteParser:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             line = start + 2 + (mark.line if mark else 0)
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            self.error(line, f"front matter is not valid YAML: {clip(problem, 120)}")
+            kind = "front matter" if isinstance(exc, _Refused) else "front matter is not valid YAML"
+            self.error(line, f"{kind}: {clip(problem, 120)}")
             return None
         except (ValueError, TypeError, OverflowError) as exc:
             # PyYAML's timestamp and int constructors can raise these on odd values.
@@ -745,26 +748,6 @@ def _rest_after_space(text: str, at: int) -> str | None:
     return text[end - 1 :] if end > at else None
 
 
-def option_reason_label(label: str) -> tuple[str, str, str] | None:
-    """``E (label) trailing`` -> (letter, label, trailing): what
-    ``^([A-Z])(?:\\s*[.:：)）]?\\s*)(?:[(（]\\s*(.*?)\\s*[)）])?\\s*(.*)$`` captures,
-    without its quadratic backtracking over runs of spaces."""
-    letter = label[:1]
-    if not ("A" <= letter <= "Z") or "\n" in label:
-        return None
-    at = _skip_space(label, 1)
-    if label[at : at + 1] and label[at] in OPTION_PUNCTUATION:
-        at += 1
-    at = _skip_space(label, at)
-    short = ""
-    if label[at : at + 1] and label[at] in OPEN_PARENS:
-        closing = min((i for i in (label.find(p, at + 1) for p in CLOSE_PARENS) if i >= 0), default=-1)
-        if closing >= 0:
-            short = label[at + 1 : closing].strip()
-            at = closing + 1
-    return letter, short, label[_skip_space(label, at) :]
-
-
 def _strip_period(text: str) -> str:
     return text.strip().rstrip("。.").strip()
 
@@ -810,10 +793,10 @@ def _option_reason(node: Node) -> tuple[str, str, str, int] | None:
         label, reason = labelled
     else:
         label, _, reason = node.text.partition(":")
-    parsed = option_reason_label(label.strip())
-    if parsed is None:
+    match = OPTION_REASON_LABEL.match(label.strip())
+    if not match:
         return None
-    letter, short, trailing = parsed
+    letter, short, trailing = match.group(1), match.group(2) or "", match.group(3) or ""
     if trailing and not short:
         short = trailing
     extra = " ".join(c.text for c in _flat(node.children))
