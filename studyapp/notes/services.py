@@ -174,7 +174,11 @@ def read_note_file(path: Path, *, limit: int = MAX_NOTE_BYTES) -> bytes:
             raise NoteFileError(f"file is {info.st_size} bytes; a note may have at most {limit}")
         chunks: list[bytes] = []
         size = 0
-        while size <= limit and (chunk := os.read(descriptor, limit + 1 - size)):
+        # The size fstat gave, and one byte more to see the end; in chunks if
+        # the file grows meanwhile; never past the limit and one byte.
+        while size <= limit and (
+            chunk := os.read(descriptor, min(limit + 1 - size, max(info.st_size + 1 - size, 65_536)))
+        ):
             chunks.append(chunk)
             size += len(chunk)
         if size > limit:
