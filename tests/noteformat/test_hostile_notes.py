@@ -232,3 +232,21 @@ def test_hostile_lines_parse_in_time_linear_in_their_length(name):
     )
     assert process.returncode == 0, outcome(process)
     assert len(text) > N
+
+
+# -- card answers compared after an edit -----------------------------------
+
+
+def test_comparing_long_answers_after_an_edit_takes_linear_time():
+    # SequenceMatcher is quadratic: two 16,000-character answers took 9 s,
+    # a megabyte hours. A long answer that changed at all counts as changed.
+    process = run_bounded(
+        """
+        from studyapp.noteformat.cards import answer_changed
+        old = "ab" * 150_000
+        print(answer_changed(old, old[:-1] + "c"), answer_changed(old, old + " "))
+        """,
+        cpu_seconds=60,
+    )
+    assert process.returncode == 0, outcome(process)
+    assert process.stdout.split() == ["True", "False"]

@@ -243,3 +243,22 @@ def test_a_file_name_that_is_not_utf8_is_reported_and_stored_readably(tmp_path):
     (note,) = report["notes"]
     assert note["path"].endswith("caf\\xe9.md")
     assert Note.objects.get(note_id="TST-1").source_path.endswith("caf\\xe9.md")
+
+
+def test_a_hostile_edit_does_not_compare_every_new_card_with_every_old_one(write_note, monkeypatch):
+    from studyapp.notes import card_sync
+
+    def note_with_pitfalls(word: str) -> str:
+        pitfalls = "".join(f"> - {word} pitfall number {i} is a trap.\n" for i in range(200))
+        return samples.CANONICAL.replace("> - Transfer Acceleration は複製ではない。\n", pitfalls)
+
+    path = write_note("many.md", note_with_pitfalls("first"))
+    assert run_import(path)[0] == 0
+    compared = []
+    real = card_sync.SequenceMatcher
+    monkeypatch.setattr(card_sync, "SequenceMatcher", lambda *a, **k: compared.append(1) or real(*a, **k))
+    path.write_text(note_with_pitfalls("second"), encoding="utf-8")
+    code, report = run_import(path)
+    assert code == 0 and report["notes"][0]["status"] == "updated"
+    # 200 new pitfalls x 200 left-over ones: 40,000 comparisons before.
+    assert len(compared) == 0
