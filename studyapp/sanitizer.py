@@ -163,16 +163,19 @@ def render_markdown(text: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - sanitized just above
 
 
-# A note has a handful of trigger words. Matching tries every term at every
-# position, so a hostile note's thousands of terms would make highlighting
-# quadratic: only the longest MAX_MARKED_TERMS are highlighted.
+# A note has a handful of short trigger words. Matching tries every term at
+# every position, so a hostile note's thousands of terms would make
+# highlighting quadratic: only the longest MAX_MARKED_TERMS of at most
+# MAX_MARKED_CHARS characters are highlighted.
 MAX_MARKED_TERMS = 50
+MAX_MARKED_CHARS = 200
 
 
 def _marked(text: str, terms: list[str]) -> str:
     """Wrap each term (trigger words) in <mark>; the result still goes through
     Markdown and the sanitizer like any other note text."""
-    longest = sorted({t for t in terms if t}, key=lambda t: (-len(t), t))[:MAX_MARKED_TERMS]
+    usable = {t for t in terms if t and len(t) <= MAX_MARKED_CHARS}
+    longest = sorted(usable, key=lambda t: (-len(t), t))[:MAX_MARKED_TERMS]
     pattern = _terms_pattern(tuple(longest))
     if pattern is None:
         return text

@@ -94,6 +94,7 @@ def test_highlighting_uses_a_bounded_number_of_terms():
     terms = [f"term{i:05}" for i in range(5000)]
     html = render_highlighted("term00001 " * 3 + "term04999", terms, inline=True)
     assert html == "<mark>term00001</mark> " * 3 + "term04999"
+    assert render_highlighted("x" * 300, ["x" * 300], inline=True) == "x" * 300
 
 
 def test_a_long_text_is_rendered_part_by_part_as_it_would_be_whole():
