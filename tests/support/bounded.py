@@ -33,7 +33,7 @@ def run_bounded(code: str, *, cpu_seconds: int = 60, memory_mb: int = 1536) -> s
         cwd=ROOT,
         capture_output=True,
         text=True,
-        preexec_fn=limit,  # noqa: PLW1509 - resource limits must be set in the child
+        preexec_fn=limit,  # the limits apply to the child only
         check=False,
     )
 
