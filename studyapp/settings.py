@@ -33,9 +33,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "studyapp.accounts",
     "studyapp.notes",
     "studyapp.study",
+    "studyapp.teams",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +206,18 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "studyapp <noreply@localhost>
 # Reset mails leave from a thread, so the answer does not wait for the mail
 # server and takes as long whether or not the address has an account.
 PASSWORD_RESET_MAIL_IN_BACKGROUND = True
+
+# Background tasks (django-tasks): a queue in the database, run by
+# `manage.py db_worker`. "immediate" runs each task inside the request that
+# enqueues it: the tests, and `make run` (DEBUG), where no worker runs.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = env_str("TASKS_BACKEND", "") or ("immediate" if DEBUG else "database")
+if _tasks_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {_tasks_backend!r}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend]}}
 
 LOGGING = {
     "version": 1,

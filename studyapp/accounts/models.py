@@ -78,6 +78,10 @@ class Profile(models.Model):
     # What the username looks like (studyapp.accounts.usernames), kept in step
     # with it on every save, so sign-up finds a look-alike with one indexed query.
     username_skeleton = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    # The nearest coming exam date of the learner's team assignments, kept in
+    # step by studyapp.teams (which study/ cannot import): the study plan uses
+    # it when the learner has set no exam date of their own.
+    assigned_exam_date = models.DateField(null=True, blank=True, editable=False)
 
     def __str__(self):
         return f"profile of {self.user_id}"
@@ -122,11 +126,13 @@ class Profile(models.Model):
     def day_end(self, day: date) -> datetime:
         return self.day_start(day + timedelta(days=1))
 
-    def exam_moment(self) -> datetime | None:
-        """Recall is aimed at noon of the exam day, when exams are typically
-        taken. (At 4 a.m., a review on the eve would be less than a day before
-        it, and fsrs, which counts whole days, would predict 100 %.)"""
-        return datetime.combine(self.exam_date, time(12, 0), tzinfo=self.zone) if self.exam_date else None
+    def exam_moment(self, exam_date: date | None = None) -> datetime | None:
+        """Recall is aimed at noon of the exam day (``exam_date``, by default
+        the learner's own), when exams are typically taken. (At 4 a.m., a
+        review on the eve would be less than a day before it, and fsrs, which
+        counts whole days, would predict 100 %.)"""
+        exam_date = exam_date or self.exam_date
+        return datetime.combine(exam_date, time(12, 0), tzinfo=self.zone) if exam_date else None
 
 
 @dataclass(frozen=True)
