@@ -86,6 +86,8 @@ def deletion_notices(*, user) -> list[str]:
 # ---------------------------------------------------------------- the accounts app's own
 # (this module is imported once the app registry is ready: by discover())
 
+from django.contrib.admin.models import LogEntry  # noqa: E402
+
 from studyapp.accounts.models import Profile  # noqa: E402
 
 USER_FIELDS = ("id", "username", "email", "first_name", "last_name", "date_joined", "last_login", "is_active")
@@ -100,3 +102,23 @@ def _account(user):
 @section("profile", model=Profile)
 def _profile(user):
     return Profile.objects.filter(user=user).values()
+
+
+@section("permission_groups", model=get_user_model().groups.through)
+def _groups(user):
+    return get_user_model().groups.through.objects.filter(user=user).values("group_id", "group__name")
+
+
+@section("permissions", model=get_user_model().user_permissions.through)
+def _permissions(user):
+    return (
+        get_user_model()
+        .user_permissions.through.objects.filter(user=user)
+        .values("permission_id", "permission__codename")
+    )
+
+
+@section("admin_actions", model=LogEntry)
+def _admin_actions(user):
+    # What a staff member did in the admin (instructors editing notes).
+    return LogEntry.objects.filter(user=user).order_by("pk").values()
