@@ -17,9 +17,9 @@ BAND_CLASSES = {Band.ON_TRACK: "fc-on", Band.AT_RISK: "fc-risk", Band.BEHIND: "f
 # ---------------------------------------------------------------- readiness forecast
 
 FC_WIDTH = 360
-FC_LABEL = 110
 FC_BAR_H = 22
-FC_GAP = 16
+FC_LABEL_H = 16
+FC_GAP = 10
 
 
 def bands_svg(now: dict[str, int], at_exam: dict[str, int]) -> SafeString:
@@ -27,24 +27,26 @@ def bands_svg(now: dict[str, int], at_exam: dict[str, int]) -> SafeString:
     now, and on the exam day if each keeps their current pace."""
     bars = [(_("Now"), now), (_("At the exam, at this pace"), at_exam)]
     total = max(sum(now.values()), sum(at_exam.values()), 1)
-    width = FC_WIDTH - FC_LABEL - 4
     parts = []
+    step = FC_LABEL_H + FC_BAR_H + FC_GAP
     for index, (label, counts) in enumerate(bars):
-        y = 8 + index * (FC_BAR_H + FC_GAP)
-        parts.append(format_html('<text class="chart-label" x="0" y="{}">{}</text>', _num(y + FC_BAR_H / 2 + 4), label))
-        x = FC_LABEL
+        top = index * step
+        parts.append(format_html('<text class="chart-label" x="0" y="{}">{}</text>', _num(top + 11), label))
+        y = top + FC_LABEL_H
+        parts.append(format_html('<rect x="0" y="{}" width="{}" height="{}" class="fc-track"/>', y, FC_WIDTH, FC_BAR_H))
+        x = 0.0
         for band, css in BAND_CLASSES.items():
             count = counts.get(band, 0)
             if not count:
                 continue
-            w = width * count / total
+            w = FC_WIDTH * count / total
             tooltip = f"{label}: {Band(band).label} {count}"
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" class="{}" data-band="{}" data-count="{}">'
                     "<title>{}</title></rect>",
                     _num(x),
-                    _num(y),
+                    y,
                     _num(w),
                     FC_BAR_H,
                     css,
@@ -63,7 +65,7 @@ def bands_svg(now: dict[str, int], at_exam: dict[str, int]) -> SafeString:
                     )
                 )
             x += w
-    height = 8 + len(bars) * (FC_BAR_H + FC_GAP)
+    height = len(bars) * step - FC_GAP
     summary = _("Members on track now: %(now)s; on the exam day at their current pace: %(later)s") % {
         "now": now.get(Band.ON_TRACK, 0),
         "later": at_exam.get(Band.ON_TRACK, 0),
@@ -113,8 +115,8 @@ def heatmap_svg(
         names.append((_num(y + HM_CELL_H / 2 + 4), shown, name))
         for c, value in enumerate(values):
             level = mastery_level(value)
-            text = "" if value is None else f"{round(100 * value)}"
-            tooltip = f"{name} · {columns[c][1]}: " + (f"{text}%" if text else "—")
+            text = "" if value is None else f"{round(100 * value)}%"
+            tooltip = f"{name} · {columns[c][1]}: " + (text or "—")
             cells.append(
                 (
                     _num(HM_LABEL + c * HM_CELL_W + 1),
@@ -149,11 +151,11 @@ def heatmap_svg(
         ),
     )
     return format_html(
-        '<svg xmlns="{}" class="chart mastery-map" viewBox="0 0 {} {}" width="100%" role="img" '
-        'aria-label="{}">{}</svg>',
+        '<svg xmlns="{}" class="chart mastery-map" viewBox="0 0 {} {}" width="{}" role="img" aria-label="{}">{}</svg>',
         SVG_NS,
         width,
         height,
+        width,
         label,
         body,
     )

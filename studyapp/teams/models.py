@@ -89,10 +89,11 @@ class Assignment(models.Model):
     exam date the team aims at."""
 
     class Kind(models.TextChoices):
-        CATEGORY = Profile.Scope.CATEGORY.value, Profile.Scope.CATEGORY.label
-        DOMAIN = Profile.Scope.DOMAIN.value, Profile.Scope.DOMAIN.label
-        TAG = Profile.Scope.TAG.value, Profile.Scope.TAG.label
-        NOTE = Profile.Scope.NOTE.value, Profile.Scope.NOTE.label
+        # The study scope's kinds (Profile.Scope), but "all published notes".
+        CATEGORY = Profile.Scope.CATEGORY.value, _("Category")
+        DOMAIN = Profile.Scope.DOMAIN.value, _("Exam domain")
+        TAG = Profile.Scope.TAG.value, _("Tag")
+        NOTE = Profile.Scope.NOTE.value, _("Note")
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="assignments")
     kind = models.CharField(_("what to study"), max_length=10, choices=Kind.choices)

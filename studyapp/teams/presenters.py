@@ -24,6 +24,7 @@ class Column:
     header: str
     title: str = ""  # a longer name, for abbreviated headers
     numeric: bool = False
+    detail: bool = False  # shown only for members who share details
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,30 @@ class Table:
     rows: list[tuple[MemberRow, list[str]]]
 
     @property
+    def columns_shared_by_all(self) -> list[Column]:
+        return [c for c in self.columns if not c.detail]
+
+    @property
+    def detail_columns(self) -> list[Column]:
+        return [self.columns[0]] + [c for c in self.columns if c.detail]
+
+    @property
     def paired(self) -> list[tuple[MemberRow, list[tuple[Column, str]]]]:
-        """For the page: each cell with its column (a phone shows the header beside it)."""
-        return [(row, list(zip(self.columns, cells, strict=True))) for row, cells in self.rows]
+        """For the page's first table: every member, what every member shares
+        (each cell with its column: a phone shows the header beside it)."""
+        return [
+            (row, [(c, v) for c, v in zip(self.columns, cells, strict=True) if not c.detail])
+            for row, cells in self.rows
+        ]
+
+    @property
+    def paired_details(self) -> list[tuple[MemberRow, list[tuple[Column, str]]]]:
+        """For the page's second table: the members who share details, their details."""
+        return [
+            (row, [(c, v) for i, (c, v) in enumerate(zip(self.columns, cells, strict=True)) if i == 0 or c.detail])
+            for row, cells in self.rows
+            if row.details is not None
+        ]
 
 
 def percent(value: float | None) -> str:
@@ -73,14 +95,14 @@ def member_table(figures: AssignmentFigures) -> Table:
         Column("band", _("Readiness")),
         Column("forecast", _("At current pace")),
         Column("shares", _("Shares details")),
-        Column("recall", _("Predicted recall at the exam"), numeric=True),
-        Column("scenario_answers", _("Scenario answers"), numeric=True),
-        Column("scenario_accuracy", _("Scenario accuracy"), numeric=True),
-        Column("traps", _("Wrong options chosen")),
+        Column("recall", _("Predicted recall at the exam"), numeric=True, detail=True),
+        Column("scenario_answers", _("Scenario answers"), numeric=True, detail=True),
+        Column("scenario_accuracy", _("Scenario accuracy"), numeric=True, detail=True),
+        Column("traps", _("Wrong options chosen"), detail=True),
     ]
     for name in domains:
         short, full = domain_label(name)
-        columns.append(Column(f"domain:{name}", short, title=full, numeric=True))
+        columns.append(Column(f"domain:{name}", short, title=full, numeric=True, detail=True))
     return Table(columns, [(row, _cells(row, domains)) for row in figures.rows])
 
 

@@ -311,6 +311,9 @@ def lead_transfer(request, team_id: int):
 @login_required
 def team_close(request, team_id: int):
     membership = _lead(request, team_id)
+    if not request.POST.get("confirm"):
+        messages.error(request, _("Tick the box to confirm that the team should be closed."))
+        return redirect(reverse("team_manage", args=[team_id]) + "#close")
     name = membership.team.name
     services.team_close(team=membership.team)
     messages.success(request, _("The team “%(name)s” is closed.") % {"name": name})

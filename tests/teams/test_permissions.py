@@ -84,7 +84,7 @@ CASES = [
     ("team_assignment_study", "post", lambda w: [w["team"].pk, w["assignment"].pk], {}, ANY_MEMBER_POST),
     ("team_member_remove", "post", lambda w: [w["team"].pk, w["bob_membership"].pk], {}, LEAD_ONLY_POST),
     ("team_lead_transfer", "post", team_args, {"membership": "__bob__"}, LEAD_ONLY_POST),
-    ("team_close", "post", team_args, {}, LEAD_ONLY_POST),
+    ("team_close", "post", team_args, {"confirm": "on"}, LEAD_ONLY_POST),
 ]
 WRONG_METHOD = {"get": "post", "post": "get"}
 

@@ -3,6 +3,8 @@ readiness band; details only for members who share them, from the moment
 they do until the moment they stop; team aggregates only with at least three
 contributors; nothing of a member once they leave."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -35,14 +37,18 @@ def dashboard(client, team) -> str:
     return client.get(reverse("team_dashboard", args=[team.pk])).content.decode()
 
 
-def row_of(body: str, username: str) -> str:
-    start = body.index(f'<tr data-member="{username}">')
-    return body[start : body.index("</tr>", start)]
+def row_of(body: str, username: str) -> dict[str, str]:
+    """The member's cells in the dashboard's tables, by column ("" where none is shown)."""
+    cells = {}
+    for row in re.findall(rf'<tr data-member="{re.escape(username)}">(.*?)</tr>', body, re.S):
+        for key, text in re.findall(r'<td data-col="([^"]*)"[^>]*>(.*?)</td>', row, re.S):
+            cells[key] = re.sub(r"<[^>]+>", "", text)
+    assert cells, f"{username} is not on the page"
+    return cells
 
 
-def cell(row: str, key: str) -> str:
-    start = row.index(f'data-col="{key}"')
-    return row[row.index(">", start) + 1 : row.index("</td>", start)]
+def cell(row: dict[str, str], key: str) -> str:
+    return row.get(key, "")
 
 
 def share(client, team, username: str, on: bool) -> None:
