@@ -117,7 +117,9 @@ def test_a_lead_and_a_member_in_two_browsers(browser, live_server, notes_to_stud
         member.click("form button.primary")
         member.wait_for_url(link)
         shared = member.locator(".shared-what").inner_text()
-        assert "your coverage" in shared and "your activity" in shared and "Only if you choose to share details" in shared
+        assert (
+            "your coverage" in shared and "your activity" in shared and "Only if you choose to share details" in shared
+        )
         assert not member.locator("#id_share_details").is_checked()
         assert no_horizontal_scroll(member)
         member.click("#join-button")
