@@ -102,53 +102,52 @@ def heatmap_svg(
     columns: list[tuple[str, str]], rows: list[tuple[str, list[float | None]]], *, label: str
 ) -> SafeString:
     """Rows (a member who shares details, or the team) × columns (exam
-    domains, as (short, full) names); each cell the mean predicted recall now."""
+    domains, as (short, full) names); each cell the mean predicted recall now.
+
+    A row is one format_html call with two values per cell (a team of 200 is a
+    thousand cells); its geometry is in the row's format string, relative to
+    the row, which is moved into place with a transform."""
     if not columns or not rows:
         return SafeString("")
     width = HM_LABEL + len(columns) * HM_CELL_W
     height = HM_TOP + len(rows) * HM_CELL_H
     heads = [(_num(HM_LABEL + i * HM_CELL_W + HM_CELL_W / 2), short, full) for i, (short, full) in enumerate(columns)]
-    names, cells = [], []
-    for r, (name, values) in enumerate(rows):
-        y = HM_TOP + r * HM_CELL_H
-        shown = name if len(name) <= 16 else name[:15] + "…"
-        names.append((_num(y + HM_CELL_H / 2 + 4), shown, name))
-        for c, value in enumerate(values):
-            level = mastery_level(value)
-            text = "" if value is None else f"{round(100 * value)}%"
-            tooltip = f"{name} · {columns[c][1]}: " + (text or "—")
-            cells.append(
-                (
-                    _num(HM_LABEL + c * HM_CELL_W + 1),
-                    _num(y + 1),
-                    HM_CELL_W - 2,
-                    HM_CELL_H - 2,
-                    level,
-                    tooltip,
-                    _num(HM_LABEL + c * HM_CELL_W + HM_CELL_W / 2),
-                    _num(y + HM_CELL_H / 2 + 4),
-                    "tm-text-light" if level >= 3 else "tm-text",
-                    text,
-                )
+    baseline = _num(HM_CELL_H / 2 + 4)
+    cell = (
+        '<g class="tm-l{{}}"><rect x="{x}" y="1" width="{w}" height="{h}" rx="2"/>'
+        '<text x="{cx}" y="{baseline}" text-anchor="middle">{{}}</text></g>'
+    )
+    row_format = (
+        '<g transform="translate(0 {})"><text class="chart-label" x="0" y="'
+        + baseline
+        + '"><title>{}</title>{}</text>'
+        + "".join(
+            cell.format(
+                x=_num(HM_LABEL + c * HM_CELL_W + 1),
+                w=HM_CELL_W - 2,
+                h=HM_CELL_H - 2,
+                cx=_num(HM_LABEL + c * HM_CELL_W + HM_CELL_W / 2),
+                baseline=baseline,
             )
+            for c in range(len(columns))
+        )
+        + "</g>"
+    )
+
+    def row_args(r: int, name: str, values: list[float | None]) -> list:
+        args = [HM_TOP + r * HM_CELL_H, name, name if len(name) <= 16 else name[:15] + "…"]
+        for value in values:
+            args += [mastery_level(value), "" if value is None else f"{round(100 * value)}%"]
+        return args
+
     body = format_html(
-        "{}{}{}",
+        "{}{}",
         format_html_join(
             "",
             '<text class="chart-label" x="{}" y="14" text-anchor="middle"><title>{}</title>{}</text>',
             ((x, full, short) for x, short, full in heads),
         ),
-        format_html_join(
-            "",
-            '<text class="chart-label" x="0" y="{}"><title>{}</title>{}</text>',
-            ((y, full, s) for y, s, full in names),
-        ),
-        format_html_join(
-            "",
-            '<g><rect x="{}" y="{}" width="{}" height="{}" rx="2" class="tm-l{}"><title>{}</title></rect>'
-            '<text x="{}" y="{}" text-anchor="middle" class="{}">{}</text></g>',
-            cells,
-        ),
+        format_html_join("", row_format, (row_args(r, name, values) for r, (name, values) in enumerate(rows))),
     )
     return format_html(
         '<svg xmlns="{}" class="chart mastery-map" viewBox="0 0 {} {}" width="{}" role="img" aria-label="{}">{}</svg>',

@@ -10,16 +10,18 @@ wrong options they chose."""
 
 from __future__ import annotations
 
+import html
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from django.db.models import Count, Max, Q
+from django.utils.html import strip_tags
 
 from studyapp.accounts.models import Profile
 from studyapp.noteformat.vocabulary import domain_name, domain_order
 from studyapp.notes.models import Card, Note, Option
+from studyapp.sanitizer import render_inline
 from studyapp.study.fsrs_bridge import retrievability, scheduler_for
 from studyapp.study.models import CardState, ReviewLog
 from studyapp.study.scope import cards_in_scope
@@ -34,6 +36,14 @@ from studyapp.teams.readiness import (
 )
 
 NEW = CardState.State.NEW
+
+
+def plain_text(markdown: str) -> str:
+    """A card's Markdown front as the text it shows (the aggregate keeps text;
+    pages escape it like any other)."""
+    return html.unescape(strip_tags(render_inline(markdown))).strip()
+
+
 TOP_TRAPS_PER_MEMBER = 5
 
 
@@ -41,11 +51,11 @@ TOP_TRAPS_PER_MEMBER = 5
 class AssignmentCards:
     """The cards an assignment names, read once per refresh."""
 
-    queryset: object  # Card queryset, used as a subquery
     ids: set[int] = field(default_factory=set)
     domain: dict[int, str] = field(default_factory=dict)  # card -> canonical exam domain ("" for none)
     tags: dict[int, list[str]] = field(default_factory=dict)
     triggers: dict[int, tuple[str, str]] = field(default_factory=dict)  # trigger card -> (term, note id)
+    note: dict[int, str] = field(default_factory=dict)  # card -> note id
     correct: dict[str, set[str]] = field(default_factory=dict)  # note id -> correct letters
     labels: dict[tuple[str, str], str] = field(default_factory=dict)  # (note id, letter) -> option label
 
@@ -62,7 +72,7 @@ def assignment_cards(assignment: Assignment) -> AssignmentCards:
     """Three queries: the cards, their notes' tags, their notes' options."""
     scope = Profile(scope_kind=assignment.kind, scope_value=assignment.value)
     cards = cards_in_scope(scope)
-    result = AssignmentCards(queryset=cards.values("id"))
+    result = AssignmentCards()
     canonical = cache(domain_name)
     note_of = {}
     for card_id, kind, front, note_pk, note_id, domain in cards.values_list(
@@ -70,9 +80,10 @@ def assignment_cards(assignment: Assignment) -> AssignmentCards:
     ):
         result.ids.add(card_id)
         result.domain[card_id] = canonical(domain) if domain else ""
+        result.note[card_id] = note_id
         note_of[card_id] = note_pk
         if kind == Card.Kind.TRIGGER:
-            result.triggers[card_id] = (front, note_id)
+            result.triggers[card_id] = (plain_text(front), note_id)
     note_ids = cards.values("note_id")
     tags_by_note = defaultdict(list)
     for note_pk, tag in Note.tags.through.objects.filter(note_id__in=note_ids).values_list("note_id", "tag__name"):
@@ -96,20 +107,27 @@ class Activity:
     new_recently: int  # first answers to assigned cards in the last PACE_DAYS study days
 
 
-def activity(*, user, cards: AssignmentCards, today: date) -> Activity:
-    """Answers to assigned cards per study day, in one query."""
-    per_day = (
-        ReviewLog.objects.filter(user=user, card__in=cards.queryset)
-        .values("study_day")
-        .annotate(n=Count("id"), new=Count("id", filter=Q(previous_state=NEW)), last=Max("reviewed_at"))
-        .order_by()
+def member_answers(*, user, cards: AssignmentCards) -> list[tuple]:
+    """The member's answers to assigned cards: (card, study day, state before,
+    when, options chosen, score). One indexed read of their log, filtered
+    here: joining the log to the assignment's notes and tags in SQL costs far
+    more than the rows."""
+    rows = ReviewLog.objects.filter(user=user).values_list(
+        "card_id", "study_day", "previous_state", "reviewed_at", "chosen", "score"
     )
-    counts, news, last = {}, 0, None
-    for row in per_day:
-        counts[row["study_day"]] = row["n"]
-        if today - timedelta(days=PACE_DAYS) < row["study_day"] <= today:
-            news += row["new"]
-        last = row["last"] if last is None or row["last"] > last else last
+    return [row for row in rows.iterator(chunk_size=5000) if row[0] in cards.ids]
+
+
+def activity(answers: list[tuple], *, today: date) -> Activity:
+    counts: Counter = Counter()
+    news, last = 0, None
+    pace_from = today - timedelta(days=PACE_DAYS)
+    for _card, day, previous, reviewed_at, _chosen, _score in answers:
+        counts[day] += 1
+        if previous == NEW and pace_from < day <= today:
+            news += 1
+        if last is None or reviewed_at > last:
+            last = reviewed_at
 
     def within(days: int) -> int:
         return sum(n for day, n in counts.items() if today - timedelta(days=days) < day <= today)
@@ -123,7 +141,8 @@ def member_figures(*, user, profile, assignment: Assignment, cards: AssignmentCa
     rows = [row for row in card_rows(user=user) if row.card_id in cards.ids]
     seen = sum(1 for row in rows if row.state != NEW)
     assigned = len(cards.ids)
-    done = activity(user=user, cards=cards, today=today)
+    answers = member_answers(user=user, cards=cards)
+    done = activity(answers, today=today)
     readiness = member_readiness(rows=rows, profile=profile, exam_date=assignment.exam_date, assigned=assigned, now=now)
     forecast = forecast_recall(
         readiness, seen=seen, new_per_day=done.new_recently / PACE_DAYS, active=done.reviews_7 > 0
@@ -146,13 +165,14 @@ def member_figures(*, user, profile, assignment: Assignment, cards: AssignmentCa
         "inputs": None,
     }
     if share_details:
-        figures["details"], figures["inputs"] = _details(user, profile, rows, cards, readiness, now)
+        figures["details"], figures["inputs"] = _details(profile, rows, answers, cards, readiness, now)
     return figures
 
 
-def _details(user, profile, rows, cards: AssignmentCards, readiness, now) -> tuple[dict, dict]:
+def _details(profile, rows, answers, cards: AssignmentCards, readiness, now) -> tuple[dict, dict]:
     scheduler = scheduler_for(profile, fuzz=False)
-    recall = {row.card_id: retrievability(scheduler, row.as_state(), now) for row in rows}
+    # The study app's memory model, card by card (a CardRow has what it reads).
+    recall = {row.card_id: retrievability(scheduler, row, now) for row in rows}
     studied = {row.card_id for row in rows if row.state != NEW}
 
     def mean_by(groups: dict[str, list[int]]) -> dict[str, float]:
@@ -165,12 +185,10 @@ def _details(user, profile, rows, cards: AssignmentCards, readiness, now) -> tup
         for tag in cards.tags[card_id]:
             by_tag[tag].append(card_id)
     domains = mean_by(by_domain)
-    answers, score_sum, traps = 0, 0.0, Counter()
-    logs = ReviewLog.objects.filter(user=user, card__in=cards.queryset, chosen__isnull=False).values_list(
-        "card__note__note_id", "chosen", "score"
-    )
-    for note_id, chosen, score in logs:
-        answers += 1
+    answered, score_sum, traps = 0, 0.0, Counter()
+    scenario = [(cards.note[card], chosen, score) for card, _d, _p, _w, chosen, score in answers if chosen is not None]
+    for note_id, chosen, score in scenario:
+        answered += 1
         score_sum += score or 0.0
         for letter in set(chosen or []) - cards.correct.get(note_id, set()):
             traps[(note_id, letter)] += 1
@@ -179,7 +197,7 @@ def _details(user, profile, rows, cards: AssignmentCards, readiness, now) -> tup
         "recall": readiness.recall,
         "at_target": readiness.at_target,
         "domains": [[name, domains[name], len(by_domain[name])] for name in sorted(domains, key=domain_order)],
-        "scenario": {"answers": answers, "accuracy": score_sum / answers if answers else None},
+        "scenario": {"answers": answered, "accuracy": score_sum / answered if answered else None},
         "traps": [[note_id, letter, cards.labels.get((note_id, letter), ""), n] for (note_id, letter), n in top],
     }
     inputs = {

@@ -5,17 +5,25 @@ and the CSV, so that the CSV holds exactly what the lead may see on the page
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass
+from functools import cache
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache as django_cache
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from studyapp.accounts.exports import csv_text
 from studyapp.noteformat.vocabulary import domain_for
+from studyapp.teams.charts import mastery_level
 from studyapp.teams.models import Band, Membership
 from studyapp.teams.selectors import AssignmentFigures, MemberRow
+
+DOMAIN_PREFIX = "domain:"
 
 
 @dataclass(frozen=True)
@@ -102,18 +110,34 @@ def member_table(figures: AssignmentFigures) -> Table:
     ]
     for name in domains:
         short, full = domain_label(name)
-        columns.append(Column(f"domain:{name}", short, title=full, numeric=True, detail=True))
-    return Table(columns, [(row, _cells(row, domains)) for row in figures.rows])
+        columns.append(Column(f"{DOMAIN_PREFIX}{name}", short, title=full, numeric=True, detail=True))
+    labels = _Labels(
+        roles={role: str(role.label) for role in Membership.Role},
+        bands={band: str(band.label) for band in Band},
+        yes=_("yes"),
+        no=_("no"),
+    )
+    return Table(columns, [(row, _cells(row, domains, labels)) for row in figures.rows])
 
 
-def _cells(row: MemberRow, domains: list[str]) -> list[str]:
+@dataclass(frozen=True)
+class _Labels:
+    """Translated once per table, not once per member."""
+
+    roles: dict[str, str]
+    bands: dict[str, str]
+    yes: str
+    no: str
+
+
+def _cells(row: MemberRow, domains: list[str], labels: _Labels) -> list[str]:
     member, snapshot = row.member, row.snapshot
-    role = Membership.Role(member.role).label
+    role = labels.roles[member.role]
     if snapshot is None:
-        return [member.username, str(role)] + [""] * (14 + len(domains))
+        return [member.username, role] + [""] * (14 + len(domains))
     cells = [
         member.username,
-        str(role),
+        role,
         str(snapshot.seen),
         str(snapshot.assigned),
         percent(snapshot.coverage),
@@ -121,9 +145,9 @@ def _cells(row: MemberRow, domains: list[str]) -> list[str]:
         str(snapshot.reviews_7),
         str(snapshot.reviews_30),
         str(snapshot.streak),
-        str(Band(snapshot.band).label),
-        str(Band(snapshot.forecast_band).label),
-        _("yes") if row.details is not None else _("no"),
+        labels.bands[snapshot.band],
+        labels.bands[snapshot.forecast_band],
+        labels.yes if row.details is not None else labels.no,
     ]
     details = row.details
     if details is None:
@@ -147,11 +171,15 @@ def trap_text(note_id: str, letter: str, label: str, times: int) -> str:
 def _date(moment, time_zone: str | None) -> str:
     if moment is None:
         return ""
+    return moment.astimezone(_zone(time_zone or "UTC")).date().isoformat()
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
     try:
-        zone = ZoneInfo(time_zone or "UTC")
+        return ZoneInfo(name)
     except (KeyError, ValueError):
-        zone = ZoneInfo("UTC")
-    return moment.astimezone(zone).date().isoformat()
+        return ZoneInfo("UTC")
 
 
 def table_csv(table: Table) -> str:
@@ -161,3 +189,107 @@ def table_csv(table: Table) -> str:
     for _row, cells in table.rows:
         writer.writerow([csv_text(cell) for cell in cells])
     return out.getvalue()
+
+
+# The page's table bodies are made here rather than by template loops: a team
+# of 200 is 5,000 cells, and format_html is several times faster per cell than
+# the template engine (bench/team_dashboard.py). Every value is escaped.
+
+
+BAND_KEYS = {"band": "band", "forecast": "forecast_band"}
+
+
+def _row_format(columns: list[Column]) -> str:
+    """One format string for a whole row: the columns' own parts escaped
+    here once, each cell's value a placeholder that format_html escapes."""
+
+    def text(value: str) -> str:
+        return str(escape(value)).replace("{", "{{").replace("}", "}}")
+
+    parts = ['<tr data-member="{}">']
+    for i, column in enumerate(columns):
+        classes = " ".join(c for c in ("num" if column.numeric else "", "name" if i == 0 else "") if c)
+        if column.key.startswith(DOMAIN_PREFIX):
+            classes += " tm-c{}"  # shaded by mastery: the details table is the members × domains heatmap
+        parts.append(
+            f'<td data-col="{text(column.key)}" data-label="{text(column.title or column.header)}" '
+            f'class="{classes}">{{}}</td>'
+        )
+    parts.append("</tr>")
+    return "".join(parts)
+
+
+def rows_html(table: Table, *, details: bool) -> SafeString:
+    """The rows of the page's first table (every member, what every member
+    shares) or, with ``details``, of its second (the members who share them)."""
+    columns = table.detail_columns if details else table.columns_shared_by_all
+    keep = [i for i, c in enumerate(table.columns) if (c.detail if details else not c.detail) or i == 0]
+    bands = {i: BAND_KEYS[c.key] for i, c in enumerate(table.columns) if c.key in BAND_KEYS}
+
+    domains = {i: c.key[len(DOMAIN_PREFIX) :] for i, c in enumerate(table.columns) if c.key.startswith(DOMAIN_PREFIX)}
+
+    def values(row: MemberRow, cells: list[str]) -> list:
+        out = [row.member.username]
+        recall = {}
+        if domains and row.details is not None:
+            recall = {name: value for name, value, _cards in row.details.get("domains", [])}
+        for i in keep:
+            value = cells[i]
+            if i in bands and value:
+                value = format_html('<span class="band band-{}">{}</span>', getattr(row.snapshot, bands[i]), value)
+            elif i in domains:
+                out.append(mastery_level(recall.get(domains[i])))
+            out.append(value)
+        return out
+
+    rows = [(row, cells) for row, cells in table.rows if not details or row.details is not None]
+    if not rows:
+        return SafeString("")
+    return format_html_join("\n", _row_format(columns), (values(row, cells) for row, cells in rows))
+
+
+def header_html(columns: list[Column]) -> SafeString:
+    return format_html_join(
+        "",
+        '<th scope="col"{} data-col="{}">{}</th>',
+        (
+            (
+                format_html(' class="{}"', "num") if c.numeric else "",
+                c.key,
+                format_html('<abbr title="{}">{}</abbr>', c.title, c.header) if c.title else c.header,
+            )
+            for c in columns
+        ),
+    )
+
+
+# The rows are a pure function of the table's text (every cell, band and
+# domain level comes from it): cached under a hash of exactly that text, a
+# view of a dashboard whose figures did not change reuses them. Any change
+# (a new figure, a member who stops sharing, another language) is another key.
+ROWS_CACHE_SECONDS = 3600
+
+
+def cached_rows_html(table: Table, *, details: bool) -> SafeString:
+    fingerprint = repr(
+        (
+            details,
+            [(c.key, c.header, c.title, c.numeric, c.detail) for c in table.columns],
+            [
+                (
+                    row.member.username,
+                    cells,
+                    row.snapshot.band if row.snapshot else None,
+                    row.snapshot.forecast_band if row.snapshot else None,
+                    row.details.get("domains") if row.details is not None else None,
+                )
+                for row, cells in table.rows
+            ],
+        )
+    )
+    key = "teams.rows." + hashlib.sha256(fingerprint.encode()).hexdigest()
+    html = django_cache.get(key)
+    if html is None:
+        html = rows_html(table, details=details)
+        django_cache.set(key, html, ROWS_CACHE_SECONDS)
+    return html

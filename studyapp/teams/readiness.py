@@ -47,7 +47,8 @@ def member_readiness(*, rows, profile, exam_date: date, assigned: int, now: date
     planned = copy.copy(profile)  # the assignment's exam date, whatever the member's own
     planned.exam_date = exam_date
     # Every assigned card counts, whatever the member studies right now.
-    readiness = exam_readiness([replace(row, in_scope=True) for row in rows], profile=planned, now=now)
+    rows = [row if row.in_scope else replace(row, in_scope=True) for row in rows]
+    readiness = exam_readiness(rows, profile=planned, now=now)
     if readiness is None:  # a date the study app does not plan for (beyond its horizon)
         return MemberReadiness(cards=assigned, target=profile.desired_retention, days_left=0)
     recall = readiness.recall

@@ -102,7 +102,7 @@ def study_day(member: MemberInfo, now: datetime) -> date:
     return _zone_profile(member.time_zone or "UTC").study_day(now)
 
 
-def is_stale(snapshot: MemberSnapshot | None, member: MemberInfo, *, assignment: Assignment, now: datetime) -> bool:
+def is_stale(snapshot, member: MemberInfo, *, assignment: Assignment, now: datetime, today: date | None = None) -> bool:
     """A snapshot is stale once the member answered again, their study day
     changed, they changed their target or what they share, or the assignment
     changed after it was computed."""
@@ -111,14 +111,22 @@ def is_stale(snapshot: MemberSnapshot | None, member: MemberInfo, *, assignment:
     return (
         snapshot.latest_log_id != (member.latest_log_id or 0)
         or snapshot.share_details != member.share_details
-        or snapshot.day != study_day(member, now)
+        or snapshot.day != (today or study_day(member, now))
         or abs(snapshot.target - (member.desired_retention or 0.9)) > 1e-9
         or snapshot.computed_at < assignment.updated_at
     )
 
 
 def stale_members(members: list[MemberInfo], snapshots: dict, *, assignment: Assignment, now: datetime):
-    return [m for m in members if is_stale(snapshots.get(m.user_id), m, assignment=assignment, now=now)]
+    days = {}  # study day per time zone: a team shares a few
+    for member in members:
+        if member.time_zone not in days:
+            days[member.time_zone] = study_day(member, now)
+    return [
+        m
+        for m in members
+        if is_stale(snapshots.get(m.user_id), m, assignment=assignment, now=now, today=days[m.time_zone])
+    ]
 
 
 # ---------------------------------------------------------------- the dashboard
@@ -127,7 +135,7 @@ def stale_members(members: list[MemberInfo], snapshots: dict, *, assignment: Ass
 @dataclass
 class MemberRow:
     member: MemberInfo
-    snapshot: MemberSnapshot | None
+    snapshot: Figures | None
     stale: bool
 
     @property
@@ -215,9 +223,38 @@ def assignment_figures(*, team: Team, assignment: Assignment, now: datetime | No
     return figures
 
 
-def _snapshots(assignment: Assignment) -> dict[int, MemberSnapshot]:
-    # The aggregate's inputs are for the refresh task only: never loaded here.
-    return {s.user_id: s for s in MemberSnapshot.objects.filter(assignment=assignment).defer("inputs")}
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """A MemberSnapshot's figures, read as plain values (a dashboard of 200
+    members reads them on every view) and never the aggregate's inputs."""
+
+    user_id: int
+    computed_at: datetime
+    day: date
+    latest_log_id: int
+    target: float
+    share_details: bool
+    assigned: int
+    seen: int
+    last_active: datetime | None
+    reviews_7: int
+    reviews_30: int
+    streak: int
+    band: str
+    forecast_band: str
+    details: dict | None
+
+    @property
+    def coverage(self) -> float | None:
+        return self.seen / self.assigned if self.assigned else None
+
+
+FIGURE_FIELDS = tuple(Figures.__dataclass_fields__)
+
+
+def _snapshots(assignment: Assignment) -> dict[int, Figures]:
+    rows = MemberSnapshot.objects.filter(assignment=assignment).values_list(*FIGURE_FIELDS)
+    return {row[0]: Figures(*row) for row in rows}
 
 
 def _count(bands) -> dict[str, int]:

@@ -263,7 +263,7 @@ def figures_refresh(*, assignment_id: int, now: datetime | None = None) -> int:
     if assignment is None:
         return 0
     members = team_members(team_id=assignment.team_id)
-    snapshots = {s.user_id: s for s in MemberSnapshot.objects.filter(assignment=assignment).defer("inputs")}
+    snapshots = {s.user_id: s for s in MemberSnapshot.objects.filter(assignment=assignment).defer("details", "inputs")}
     stale = stale_members(members, snapshots, assignment=assignment, now=now)
     computed = 0
     if stale:

@@ -22,7 +22,7 @@ from studyapp.teams import charts, services
 from studyapp.teams.aggregates import MIN_CONTRIBUTORS
 from studyapp.teams.forms import AssignmentForm, InviteForm, SharingForm, TeamForm
 from studyapp.teams.models import Assignment, Membership
-from studyapp.teams.presenters import assignment_domains, domain_label, member_table, table_csv
+from studyapp.teams.presenters import cached_rows_html, domain_label, header_html, member_table, table_csv
 from studyapp.teams.selectors import (
     active_invites,
     assignment_figures,
@@ -149,36 +149,43 @@ def assignment_study(request, team_id: int, assignment_id: int):
 # ---------------------------------------------------------------- the lead's dashboard
 
 
-def _dashboard_context(request, membership: Membership) -> dict:
+def _dashboard_figures(request, membership: Membership) -> dict:
+    """What the dashboard and its CSV show: the chosen assignment, its
+    figures and the members' table."""
     team = membership.team
     assignments = team_assignments(team=team)
     now = timezone.now()
     assignment = chosen_assignment(assignments, request.GET.get("assignment"), today=now.date())
-    context = {"membership": membership, "team": team, "assignments": assignments, "tab": "dashboard"}
+    context = {"membership": membership, "team": team, "assignments": assignments, "tab": "dashboard", "now": now}
     if assignment is None:
         return context
     figures = assignment_figures(team=team, assignment=assignment, now=now)
-    domains = assignment_domains(figures)
-    columns = [domain_label(name) for name in domains]
-    rows = [
-        (row.member.username, [dict((d, r) for d, r, _c in row.details["domains"]).get(name) for name in domains])
-        for row in figures.sharing
-    ]
-    aggregate = figures.aggregate
-    if aggregate:
-        by_domain = {name: recall for name, recall, _n in aggregate.get("domains", [])}
-        rows.append((_("Team"), [by_domain.get(name) for name in domains]))
-    context |= {
-        "assignment": assignment,
-        "figures": figures,
-        "table": member_table(figures),
+    return context | {"assignment": assignment, "figures": figures, "table": member_table(figures)}
+
+
+def _dashboard_context(request, membership: Membership) -> dict:
+    context = _dashboard_figures(request, membership)
+    if "assignment" not in context:
+        return context
+    assignment, figures, table = context["assignment"], context["figures"], context["table"]
+    aggregate = figures.aggregate or {}
+    # The team's mastery per exam domain, as a heatmap row; each member's is
+    # in the details table, whose domain cells are shaded the same way.
+    team_domains = [(name, recall) for name, recall, _n in aggregate.get("domains", [])]
+    columns = [domain_label(name) for name, _recall in team_domains]
+    heatmap = charts.heatmap_svg(
+        columns, [(_("Team"), [recall for _name, recall in team_domains])], label=_("Team mastery per exam domain")
+    )
+    return context | {
+        "members_head": header_html(table.columns_shared_by_all),
+        "members_rows": cached_rows_html(table, details=False),
+        "details_head": header_html(table.detail_columns),
+        "details_rows": cached_rows_html(table, details=True),
         "bands_svg": charts.bands_svg(figures.band_counts, figures.forecast_counts),
-        "heatmap_svg": charts.heatmap_svg(columns, rows, label=_("Predicted recall now per exam domain")),
+        "heatmap_svg": heatmap,
         "domain_columns": columns,
-        "heatmap_rows": rows,
-        "days_left": (assignment.exam_date - now.date()).days,
+        "days_left": (assignment.exam_date - context["now"].date()).days,
     }
-    return context
 
 
 @require_safe
@@ -194,7 +201,7 @@ def team_dashboard(request, team_id: int):
 @login_required
 def team_dashboard_csv(request, team_id: int):
     membership = _lead(request, team_id)
-    context = _dashboard_context(request, membership)
+    context = _dashboard_figures(request, membership)
     table = context.get("table")
     content = table_csv(table) if table else ""
     response = HttpResponse(content.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
