@@ -12,7 +12,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache as django_cache
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ class Column:
     title: str = ""  # a longer name, for abbreviated headers
     numeric: bool = False
     detail: bool = False  # shown only for members who share details
+    prose: bool = False  # text that may wrap
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def member_table(figures: AssignmentFigures) -> Table:
         Column("recall", _("Predicted recall at the exam"), numeric=True, detail=True),
         Column("scenario_answers", _("Scenario answers"), numeric=True, detail=True),
         Column("scenario_accuracy", _("Scenario accuracy"), numeric=True, detail=True),
-        Column("traps", _("Wrong options chosen"), detail=True),
+        Column("traps", _("Wrong options chosen"), detail=True, prose=True),
     ]
     for name in domains:
         short, full = domain_label(name)
@@ -194,27 +195,23 @@ def table_csv(table: Table) -> str:
 # The page's table bodies are made here rather than by template loops: a team
 # of 200 is 5,000 cells, and format_html is several times faster per cell than
 # the template engine (bench/team_dashboard.py). Every value is escaped.
+# The first column (the member) is the row's header cell.
 
 
 BAND_KEYS = {"band": "band", "forecast": "forecast_band"}
 
 
 def _row_format(columns: list[Column]) -> str:
-    """One format string for a whole row: the columns' own parts escaped
-    here once, each cell's value a placeholder that format_html escapes."""
-
-    def text(value: str) -> str:
-        return str(escape(value)).replace("{", "{{").replace("}", "}}")
-
-    parts = ['<tr data-member="{}">']
-    for i, column in enumerate(columns):
-        classes = " ".join(c for c in ("num" if column.numeric else "", "name" if i == 0 else "") if c)
+    """One format string for a whole row, each cell's value a placeholder
+    that format_html escapes. Cells carry no more than their value and
+    class: a column is known by its place under the table's headers (which
+    name it in ``data-col``), and the page of a team of 200 stays small."""
+    parts = ['<tr data-member="{}"><th scope="row">{}</th>']
+    for column in columns[1:]:
+        classes = "num" if column.numeric else "prose" if column.prose else ""
         if column.key.startswith(DOMAIN_PREFIX):
             classes += " tm-c{}"  # shaded by mastery: the details table is the members × domains heatmap
-        parts.append(
-            f'<td data-col="{text(column.key)}" data-label="{text(column.title or column.header)}" '
-            f'class="{classes}">{{}}</td>'
-        )
+        parts.append(f'<td class="{classes}">{{}}</td>' if classes else "<td>{}</td>")
     parts.append("</tr>")
     return "".join(parts)
 
@@ -229,7 +226,7 @@ def rows_html(table: Table, *, details: bool) -> SafeString:
     domains = {i: c.key[len(DOMAIN_PREFIX) :] for i, c in enumerate(table.columns) if c.key.startswith(DOMAIN_PREFIX)}
 
     def values(row: MemberRow, cells: list[str]) -> list:
-        out = [row.member.username]
+        out = [row.member.username]  # data-member; the row's header cell is the first column
         recall = {}
         if domains and row.details is not None:
             recall = {name: value for name, value, _cards in row.details.get("domains", [])}

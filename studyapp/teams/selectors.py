@@ -176,8 +176,11 @@ class AssignmentFigures:
 
     @property
     def mean_coverage(self) -> float | None:
-        """Over members with figures, when at least MIN_CONTRIBUTORS have them."""
-        covered = [row.snapshot.coverage for row in self.with_figures if row.snapshot.coverage is not None]
+        """For members' pages: over the members who share details, when at
+        least MIN_CONTRIBUTORS do (like every aggregate members see)."""
+        if self.aggregate is None:
+            return None
+        covered = [row.snapshot.coverage for row in self.sharing if row.snapshot.coverage is not None]
         return sum(covered) / len(covered) if len(covered) >= MIN_CONTRIBUTORS else None
 
 

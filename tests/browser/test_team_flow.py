@@ -59,9 +59,12 @@ def dashboard_cells(page) -> dict[str, dict[str, str]]:
     return page.evaluate(
         """() => {
           const out = {};
-          for (const tr of document.querySelectorAll("tr[data-member]")) {
-            const row = out[tr.dataset.member] ||= {};
-            for (const td of tr.querySelectorAll("td[data-col]")) row[td.dataset.col] = td.textContent.trim();
+          for (const table of document.querySelectorAll("table.members")) {
+            const keys = [...table.querySelectorAll("thead th[data-col]")].map((th) => th.dataset.col);
+            for (const tr of table.querySelectorAll("tbody tr[data-member]")) {
+              const row = out[tr.dataset.member] ||= {};
+              [...tr.children].forEach((cell, i) => { row[keys[i]] = cell.textContent.trim(); });
+            }
           }
           return out;
         }"""

@@ -2,9 +2,7 @@
 fixed number of queries whatever the team's size."""
 
 import csv
-import html
 import io
-import re
 
 import pytest
 from django.db import connection
@@ -14,12 +12,9 @@ from django.utils import timezone
 
 from studyapp.notes.models import Card
 from tests.teams.conftest import Studied, answer, assign, study, team_with, user
+from tests.teams.dashboard_html import dashboard_cells, dashboard_tables
 
 pytestmark = pytest.mark.django_db
-
-ROW = re.compile(r'<tr data-member="([^"]*)">(.*?)</tr>', re.S)
-CELL = re.compile(r'<td data-col="([^"]*)"[^>]*>(.*?)</td>', re.S)
-TH = re.compile(r'<th scope="col"[^>]*data-col="([^"]*)">(?:<abbr title="([^"]*)">[^<]*</abbr>|([^<]*))</th>')
 
 
 def build_team(size: int, *, prefix: str = "m"):
@@ -44,17 +39,12 @@ def page_table(body: str) -> tuple[list[str], list[list[str]]]:
     those who share them) joined into one, as the CSV has it: the headers,
     and a row per member, with "" where the page shows nothing."""
     keys, headers = [], []
-    for table_id in ("members-table", "details-table"):
-        table = body[body.index(f'id="{table_id}"') :]
-        table = table[: table.index("</thead>")]
-        for key, title, text in TH.findall(table):
+    for columns, _rows in dashboard_tables(body):
+        for key, header in columns:
             if key not in keys:
                 keys.append(key)
-                headers.append(html.unescape(title or text))
-    cells = {}
-    for name, row in ROW.findall(body):
-        for key, text in CELL.findall(row):
-            cells.setdefault(name, {})[key] = html.unescape(re.sub(r"<[^>]+>", "", text))
+                headers.append(header)
+    cells = dashboard_cells(body)
     return headers, [[values.get(key, "") for key in keys] for values in cells.values()]
 
 

@@ -3,8 +3,6 @@ readiness band; details only for members who share them, from the moment
 they do until the moment they stop; team aggregates only with at least three
 contributors; nothing of a member once they leave."""
 
-import re
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +10,7 @@ from django.utils import timezone
 from studyapp.notes.models import Card
 from studyapp.teams.models import MemberSnapshot, TeamAggregate
 from tests.teams.conftest import Studied, answer, assign, membership, study, team_with, user
+from tests.teams.dashboard_html import dashboard_cells
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +38,7 @@ def dashboard(client, team) -> str:
 
 def row_of(body: str, username: str) -> dict[str, str]:
     """The member's cells in the dashboard's tables, by column ("" where none is shown)."""
-    cells = {}
-    for row in re.findall(rf'<tr data-member="{re.escape(username)}">(.*?)</tr>', body, re.S):
-        for key, text in re.findall(r'<td data-col="([^"]*)"[^>]*>(.*?)</td>', row, re.S):
-            cells[key] = re.sub(r"<[^>]+>", "", text)
-    assert cells, f"{username} is not on the page"
-    return cells
+    return dashboard_cells(body).get(username) or pytest.fail(f"{username} is not on the page")
 
 
 def cell(row: dict[str, str], key: str) -> str:
@@ -100,9 +94,13 @@ def test_team_aggregates_need_three_contributors(client, team):
 
 
 def test_a_member_sees_their_own_figures_and_the_teams_but_no_one_elses(client, team):
+    client.force_login(team.memberships.get(user__username="ben_q").user)
+    body = client.get(reverse("team_detail", args=[team.pk])).content.decode()
+    assert "Mean coverage" not in body and "Mean predicted recall" not in body  # two share: no team figures
     share(client, team, "cat_q", True)
     client.force_login(team.memberships.get(user__username="ben_q").user)
     body = client.get(reverse("team_detail", args=[team.pk])).content.decode()
+    assert "Mean coverage" in body
     assert "data-member" not in body and "members-table" not in body
     for other in ("ann_q", "cat_q", "dan_q"):
         assert other not in body
