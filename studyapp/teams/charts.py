@@ -16,7 +16,7 @@ BAND_CLASSES = {Band.ON_TRACK: "fc-on", Band.AT_RISK: "fc-risk", Band.BEHIND: "f
 
 # ---------------------------------------------------------------- readiness forecast
 
-FC_WIDTH = 360
+FC_WIDTH = 300
 FC_BAR_H = 22
 FC_LABEL_H = 16
 FC_GAP = 10
