@@ -49,24 +49,6 @@ class Table:
     def detail_columns(self) -> list[Column]:
         return [self.columns[0]] + [c for c in self.columns if c.detail]
 
-    @property
-    def paired(self) -> list[tuple[MemberRow, list[tuple[Column, str]]]]:
-        """For the page's first table: every member, what every member shares
-        (each cell with its column: a phone shows the header beside it)."""
-        return [
-            (row, [(c, v) for c, v in zip(self.columns, cells, strict=True) if not c.detail])
-            for row, cells in self.rows
-        ]
-
-    @property
-    def paired_details(self) -> list[tuple[MemberRow, list[tuple[Column, str]]]]:
-        """For the page's second table: the members who share details, their details."""
-        return [
-            (row, [(c, v) for i, (c, v) in enumerate(zip(self.columns, cells, strict=True)) if i == 0 or c.detail])
-            for row, cells in self.rows
-            if row.details is not None
-        ]
-
 
 def percent(value: float | None) -> str:
     return "" if value is None else f"{round(100 * value)}%"
@@ -89,7 +71,7 @@ def assignment_domains(figures: AssignmentFigures) -> list[str]:
     return []
 
 
-def member_table(figures: AssignmentFigures) -> Table:
+def member_columns(figures: AssignmentFigures) -> list[Column]:
     domains = assignment_domains(figures)
     columns = [
         Column("member", _("Member")),
@@ -112,6 +94,12 @@ def member_table(figures: AssignmentFigures) -> Table:
     for name in domains:
         short, full = domain_label(name)
         columns.append(Column(f"{DOMAIN_PREFIX}{name}", short, title=full, numeric=True, detail=True))
+    return columns
+
+
+def member_table(figures: AssignmentFigures) -> Table:
+    columns = member_columns(figures)
+    domains = [c.key[len(DOMAIN_PREFIX) :] for c in columns if c.key.startswith(DOMAIN_PREFIX)]
     labels = _Labels(
         roles={role: str(role.label) for role in Membership.Role},
         bands={band: str(band.label) for band in Band},
@@ -260,33 +248,37 @@ def header_html(columns: list[Column]) -> SafeString:
     )
 
 
-# The rows are a pure function of the table's text (every cell, band and
-# domain level comes from it): cached under a hash of exactly that text, a
-# view of a dashboard whose figures did not change reuses them. Any change
-# (a new figure, a member who stops sharing, another language) is another key.
+# The rows are a function of the members' snapshots and memberships, and the
+# language: cached under a hash of what identifies them (each snapshot's
+# computation time and sharing, each member's name, role, sharing and time
+# zone), so a view of a dashboard whose figures did not change skips
+# building them; a refresh, a member who stops sharing (which rewrites their
+# snapshot), a new name or another language is another key.
 ROWS_CACHE_SECONDS = 3600
 
 
-def cached_rows_html(table: Table, *, details: bool) -> SafeString:
-    fingerprint = repr(
-        (
-            details,
-            [(c.key, c.header, c.title, c.numeric, c.detail) for c in table.columns],
-            [
-                (
-                    row.member.username,
-                    cells,
-                    row.snapshot.band if row.snapshot else None,
-                    row.snapshot.forecast_band if row.snapshot else None,
-                    row.details.get("domains") if row.details is not None else None,
-                )
-                for row, cells in table.rows
-            ],
-        )
+def cached_rows_html(figures: AssignmentFigures) -> tuple[SafeString, SafeString]:
+    """The rows of the page's two tables: (every member, members who share details)."""
+    state = (
+        get_language(),
+        figures.assignment.pk,
+        figures.assignment.updated_at,
+        [
+            (
+                row.member.membership_id,
+                row.member.username,
+                row.member.role,
+                row.member.share_details,
+                row.member.time_zone,
+                None if row.snapshot is None else (row.snapshot.computed_at, row.snapshot.share_details),
+            )
+            for row in figures.rows
+        ],
     )
-    key = "teams.rows." + hashlib.sha256(fingerprint.encode()).hexdigest()
-    html = django_cache.get(key)
-    if html is None:
-        html = rows_html(table, details=details)
-        django_cache.set(key, html, ROWS_CACHE_SECONDS)
-    return html
+    key = "teams.rows." + hashlib.sha256(repr(state).encode()).hexdigest()
+    rows = django_cache.get(key)
+    if rows is None:
+        table = member_table(figures)
+        rows = (rows_html(table, details=False), rows_html(table, details=True))
+        django_cache.set(key, rows, ROWS_CACHE_SECONDS)
+    return rows

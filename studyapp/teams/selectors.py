@@ -10,11 +10,13 @@ for a refresh and shows what it has, saying so."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from studyapp.accounts.models import Profile
@@ -139,12 +141,20 @@ class MemberRow:
     stale: bool
 
     @property
-    def details(self) -> dict | None:
-        """What the member shares beyond the defaults, or None. Both their
+    def shares(self) -> bool:
+        """The member shares details, and their snapshot has them: both their
         choice now and the snapshot must say so."""
-        if self.snapshot is None or not self.member.share_details or not self.snapshot.share_details:
-            return None
-        return self.snapshot.details
+        return (
+            self.snapshot is not None
+            and self.member.share_details
+            and self.snapshot.share_details
+            and self.snapshot.details_json is not None
+        )
+
+    @property
+    def details(self) -> dict | None:
+        """What the member shares beyond the defaults, or None."""
+        return self.snapshot.details if self.shares else None
 
 
 @dataclass
@@ -168,7 +178,7 @@ class AssignmentFigures:
 
     @property
     def sharing(self) -> list[MemberRow]:
-        return [row for row in self.rows if row.details is not None]
+        return [row for row in self.rows if row.shares]
 
     @property
     def min_contributors(self) -> int:
@@ -226,10 +236,14 @@ def assignment_figures(*, team: Team, assignment: Assignment, now: datetime | No
     return figures
 
 
-@dataclass(frozen=True, slots=True)
+_UNREAD = object()
+
+
+@dataclass(slots=True)
 class Figures:
     """A MemberSnapshot's figures, read as plain values (a dashboard of 200
-    members reads them on every view) and never the aggregate's inputs."""
+    members reads them on every view), never the aggregate's inputs; the
+    details' JSON is parsed only when something asks for them."""
 
     user_id: int
     computed_at: datetime
@@ -245,18 +259,29 @@ class Figures:
     streak: int
     band: str
     forecast_band: str
-    details: dict | None
+    details_json: str | None
+    _details: object = field(default=_UNREAD, repr=False)
+
+    @property
+    def details(self) -> dict | None:
+        if self._details is _UNREAD:
+            self._details = json.loads(self.details_json) if self.details_json else None
+        return self._details
 
     @property
     def coverage(self) -> float | None:
         return self.seen / self.assigned if self.assigned else None
 
 
-FIGURE_FIELDS = tuple(Figures.__dataclass_fields__)
+FIGURE_FIELDS = tuple(name for name in Figures.__dataclass_fields__ if not name.startswith("_"))
 
 
 def _snapshots(assignment: Assignment) -> dict[int, Figures]:
-    rows = MemberSnapshot.objects.filter(assignment=assignment).values_list(*FIGURE_FIELDS)
+    rows = (
+        MemberSnapshot.objects.filter(assignment=assignment)
+        .annotate(details_json=Cast("details", output_field=TextField()))
+        .values_list(*FIGURE_FIELDS)
+    )
     return {row[0]: Figures(*row) for row in rows}
 
 

@@ -22,7 +22,14 @@ from studyapp.teams import charts, services
 from studyapp.teams.aggregates import MIN_CONTRIBUTORS
 from studyapp.teams.forms import AssignmentForm, InviteForm, SharingForm, TeamForm
 from studyapp.teams.models import Assignment, Membership
-from studyapp.teams.presenters import cached_rows_html, domain_label, header_html, member_table, table_csv
+from studyapp.teams.presenters import (
+    cached_rows_html,
+    domain_label,
+    header_html,
+    member_columns,
+    member_table,
+    table_csv,
+)
 from studyapp.teams.selectors import (
     active_invites,
     assignment_figures,
@@ -160,14 +167,16 @@ def _dashboard_figures(request, membership: Membership) -> dict:
     if assignment is None:
         return context
     figures = assignment_figures(team=team, assignment=assignment, now=now)
-    return context | {"assignment": assignment, "figures": figures, "table": member_table(figures)}
+    return context | {"assignment": assignment, "figures": figures}
 
 
 def _dashboard_context(request, membership: Membership) -> dict:
     context = _dashboard_figures(request, membership)
     if "assignment" not in context:
         return context
-    assignment, figures, table = context["assignment"], context["figures"], context["table"]
+    assignment, figures = context["assignment"], context["figures"]
+    columns_all = member_columns(figures)
+    members_rows, details_rows = cached_rows_html(figures)
     aggregate = figures.aggregate or {}
     # The team's mastery per exam domain, as a heatmap row; each member's is
     # in the details table, whose domain cells are shaded the same way.
@@ -177,10 +186,10 @@ def _dashboard_context(request, membership: Membership) -> dict:
         columns, [(_("Team"), [recall for _name, recall in team_domains])], label=_("Team mastery per exam domain")
     )
     return context | {
-        "members_head": header_html(table.columns_shared_by_all),
-        "members_rows": cached_rows_html(table, details=False),
-        "details_head": header_html(table.detail_columns),
-        "details_rows": cached_rows_html(table, details=True),
+        "members_head": header_html([c for c in columns_all if not c.detail]),
+        "members_rows": members_rows,
+        "details_head": header_html(columns_all[:1] + [c for c in columns_all if c.detail]),
+        "details_rows": details_rows,
         "bands_svg": charts.bands_svg(figures.band_counts, figures.forecast_counts),
         "heatmap_svg": heatmap,
         "domain_columns": columns,
@@ -202,8 +211,7 @@ def team_dashboard(request, team_id: int):
 def team_dashboard_csv(request, team_id: int):
     membership = _lead(request, team_id)
     context = _dashboard_figures(request, membership)
-    table = context.get("table")
-    content = table_csv(table) if table else ""
+    content = table_csv(member_table(context["figures"])) if "figures" in context else ""
     response = HttpResponse(content.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     assignment = context.get("assignment")
     name = f"team-{membership.team_id}" + (f"-assignment-{assignment.pk}" if assignment else "")

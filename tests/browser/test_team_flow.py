@@ -31,6 +31,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 LEAD_PASSWORD = "lead-the-cohort-2026"
 
 
+@pytest.fixture(autouse=True)
+def no_cached_rows():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def notes_to_study():
     report = note_import(raw=samples.CANONICAL.encode(), report=NoteReport(path="tst-1.md"))
