@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "studyapp.accounts",
     "studyapp.notes",
     "studyapp.study",
+    "studyapp.teams",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +220,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "studyapp <noreply@localhost>
 # Reset mails leave from a thread, so the answer does not wait for the mail
 # server and takes as long whether or not the address has an account.
 PASSWORD_RESET_MAIL_IN_BACKGROUND = True
+
 
 LOGGING = {
     "version": 1,

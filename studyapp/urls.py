@@ -10,6 +10,7 @@ urlpatterns = [
     path("notes/<str:note_id>/", note_views.note_detail, name="note_detail"),
     path("accounts/", include("studyapp.accounts.urls")),
     path("", include("studyapp.study.urls")),
+    path("teams/", include("studyapp.teams.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
