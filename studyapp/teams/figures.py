@@ -172,7 +172,8 @@ def member_figures(*, user, profile, assignment: Assignment, cards: AssignmentCa
 def _details(profile, rows, answers, cards: AssignmentCards, readiness, now) -> tuple[dict, dict]:
     scheduler = scheduler_for(profile, fuzz=False)
     # The study app's memory model, card by card (a CardRow has what it reads).
-    recall = {row.card_id: retrievability(scheduler, row, now) for row in rows}
+    clock = profile.clock
+    recall = {row.card_id: retrievability(scheduler, row, now, clock=clock) for row in rows}
     studied = {row.card_id for row in rows if row.state != NEW}
 
     def mean_by(groups: dict[str, list[int]]) -> dict[str, float]:

@@ -56,12 +56,14 @@ def member_readiness(*, rows, profile, exam_date: date, assigned: int, now: date
         recall = recall * readiness.cards / assigned
     elif readiness.days_left >= 0 and assigned:
         recall = 0.0  # assigned cards, none of them with a state yet
+    # The band's target is the member's own desired retention (what they
+    # aim at every day); the exam plan's stricter target is the study page's.
     return MemberReadiness(
         cards=assigned,
-        target=readiness.target,
+        target=readiness.desired,
         days_left=readiness.days_left,
         recall=recall if assigned else None,
-        at_target=readiness.at_target,
+        at_target=readiness.at_desired,
     )
 
 

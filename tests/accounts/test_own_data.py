@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from studyapp.accounts.personal_data import covered_models, personal_data_collect
-from studyapp.study.models import HideAction, StudyDay
+from studyapp.study.models import CramReview, HideAction, MemoryModel, StudyDay
 from studyapp.teams import services as teams
 from studyapp.teams.models import Membership, Team
 from tests.teams.conftest import Studied, answer, assign, import_deck, study, team_with, user
@@ -50,6 +50,10 @@ def learner_with_everything(name: str, *, lead_of=(), member_of=()):
     StudyDay.objects.create(user=person, day=today, new_limit=30)
     HideAction.objects.create(
         user=person, state=states[0], kind="bury", created_at=now, version_before=1, version_after=2
+    )
+    CramReview.objects.create(user=person, card=cards[0], study_day=today, reviewed_at=now, remembered=True)
+    MemoryModel.objects.create(
+        user=person, fitted_at=now, parameters=[0.2] * 21, reviews=900, accepted=False, reason="test"
     )
     person.groups.add(Group.objects.get_or_create(name="Instructors")[0])
     person.user_permissions.add(Permission.objects.get(codename="view_note"))

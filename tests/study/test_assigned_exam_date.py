@@ -17,7 +17,7 @@ def test_without_a_date_of_their_own_the_assigned_one_plans(alice):
     assigned = timezone.now().date() + timedelta(days=30)
     profile.assigned_exam_date = assigned
     assert planned_exam_date(profile) == assigned
-    assert exam_moment(profile) == datetime.combine(assigned, time(12), tzinfo=UTC)
+    assert exam_moment(profile) == datetime.combine(assigned, time(9), tzinfo=UTC)
 
 
 def test_a_date_of_their_own_wins(alice):

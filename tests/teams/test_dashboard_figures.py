@@ -129,7 +129,7 @@ def figures_for(cohort):
 def test_coverage_activity_and_readiness_equal_an_independent_computation(cohort):
     figures, rows = figures_for(cohort)
     now = cohort["now"]
-    exam_moment = datetime.combine(cohort["assignment"].exam_date, time(12, 0), tzinfo=UTC)
+    exam_moment = datetime.combine(cohort["assignment"].exam_date, time(9, 0), tzinfo=UTC)  # the default exam time
     expected = {
         # name: (seen, reviews in 7 days, in 30 days, streak, last active)
         "bob": (22, 5, 6, 3, now),  # 3 cards on 3 days, 2 questions today, 2 older

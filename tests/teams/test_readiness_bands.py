@@ -46,7 +46,8 @@ def test_readiness_counts_assigned_cards_without_a_state_as_never_studied(deck):
     exam = (now - timedelta(hours=4)).date() + timedelta(days=10)
     rows = card_rows(user=member)
     readiness = member_readiness(rows=rows, profile=member.profile, exam_date=exam, assigned=22, now=now)
-    days = (datetime.combine(exam, time(12), tzinfo=UTC) - (now - timedelta(days=1))).days
+    # Fractional days from the last review to the exam's start (09:00 by default).
+    days = (datetime.combine(exam, time(9), tzinfo=UTC) - (now - timedelta(days=1))).total_seconds() / 86400
     expected = 10 * (1 + (0.9 ** (1 / -0.1542) - 1) * days / 36_500) ** -0.1542 / 22
     assert readiness.recall == pytest.approx(expected)
     assert (readiness.cards, readiness.at_target, readiness.target) == (22, 10, 0.9)
