@@ -13,7 +13,8 @@ views call: ``study_session_open`` (the queue in line with their scope and,
 with an exam date, the day planned by the exam policy), ``today_for`` and
 ``next_state`` (the next card), ``card_grade`` (fsrs, the policy's due date,
 the log). The background task that plans study days runs every night, and the
-one that fits FSRS parameters every week, as the worker does in production.
+one that fits FSRS parameters (for a learner due for a fit) as well, as the
+worker does in production.
 
 * **Session times vary.** A learner starts at a random time between 08:00 and
   20:00 (Asia/Tokyo) each day and answers every 10 seconds until the page
@@ -52,7 +53,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from statistics import mean
@@ -71,9 +72,9 @@ LAST_WEEK = 7
 CARDS_PER_NOTE = 20
 DEFAULT_SEEDS = 5
 POLICIES = ("fsrs90", "exam")
-# Tasks run at night, as the worker would: the day plan at the day's start, the fit weekly.
+# Tasks run at night, as the worker would: the fit (for a learner due for one:
+# studyapp.study.memory.due_for_fit) and the day plan at the day's start.
 PLAN_TASK_AT = timedelta(hours=4, minutes=30)
-FIT_EVERY_DAYS = 7
 
 FIRST_GRADE_SHARES = ((1, 0.24), (2, 0.094), (3, 0.495), (4, 0.171))
 SUCCESS_GRADE_SHARES = ((2, 0.224), (3, 0.631), (4, 0.145))
@@ -87,7 +88,7 @@ class Scenario:
     budget: int = 120  # reviews per day
     new_per_day: int = 30
     exam_day: int = 45  # the exam is on the morning of this day (day 0 is the first)
-    skip_every: int = 0  # skip every n-th day (0: never)
+    skip_share: float = 0.0  # the share of days the learner skips, at random (the same days under both policies)
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -100,7 +101,7 @@ SCENARIOS: dict[str, Scenario] = {
     "budget_60": Scenario(budget=60),
     "exam_day_30": Scenario(exam_day=30),
     "exam_day_90": Scenario(exam_day=90),
-    "skips_one_day_in_five": Scenario(skip_every=5),
+    "skips_one_day_in_five": Scenario(skip_share=0.2),
 }
 TARGETS = {
     "fits": 0.985,
@@ -126,6 +127,9 @@ class RunResult:
     answers: int
     parameters_source: str
     seconds: float
+    # How the parameters in use at the end and FSRS's defaults predict the
+    # answers given after the last fit (which never saw them): log loss, RMSE over bins.
+    held_out: dict = field(default_factory=dict)
 
     @property
     def mean_recall(self) -> float:
@@ -292,7 +296,7 @@ def simulate(name: str, scenario: Scenario, policy: str, seed: int) -> RunResult
     from django.contrib.auth.models import User
 
     from studyapp.study import services
-    from studyapp.study.memory import memory_model_learner_fit
+    from studyapp.study.memory import memory_model_learner_fit_if_due
     from studyapp.study.models import CardState, ReviewLog
     from studyapp.study.planning import study_day_plan
     from studyapp.study.queue import next_state
@@ -321,12 +325,11 @@ def simulate(name: str, scenario: Scenario, policy: str, seed: int) -> RunResult
         # database are not this one's pool).
         CLOCK.now = day_start + PLAN_TASK_AT
         profile = type(profile).objects.get(pk=profile.pk)
-        if day_index and day_index % FIT_EVERY_DAYS == 0:
-            memory_model_learner_fit(user=user, profile=profile, now=CLOCK.now)
+        if memory_model_learner_fit_if_due(user=user, profile=profile, now=CLOCK.now) is not None:
             profile = type(profile).objects.get(pk=profile.pk)
         study_day_plan(user=user, profile=profile, now=CLOCK.now)
         start_hour = sessions.uniform(SESSION_FROM_HOUR, SESSION_TO_HOUR)
-        if scenario.skip_every and day_index % scenario.skip_every == scenario.skip_every - 1:
+        if sessions.random() < scenario.skip_share:
             continue
         now = day_start + timedelta(hours=start_hour)
         CLOCK.now = now
@@ -353,8 +356,43 @@ def simulate(name: str, scenario: Scenario, policy: str, seed: int) -> RunResult
     daily = [per_day.get(START_DAY + timedelta(days=i), 0) for i in range(scenario.exam_day)]
     profile.refresh_from_db()
     return RunResult(
-        name, policy, seed, recalls, daily, answers, profile.parameters_source, round(time.perf_counter() - started, 1)
+        name,
+        policy,
+        seed,
+        recalls,
+        daily,
+        answers,
+        profile.parameters_source,
+        round(time.perf_counter() - started, 1),
+        _held_out(user, profile),
     )
+
+
+def _held_out(user, profile) -> dict:
+    """The parameters in use against FSRS's defaults, on the answers given
+    after the last fit: every card's history up to them, scored only on them."""
+    from studyapp.scheduling import fitting
+    from studyapp.study.models import MemoryModel, ReviewLog
+
+    last_fit = MemoryModel.objects.filter(user=user).order_by("-fitted_at").values_list("fitted_at", flat=True).first()
+    if last_fit is None:
+        return {}
+    logs = (
+        ReviewLog.objects.filter(user=user).order_by("id").values_list("state_id", "rating", "study_day", "reviewed_at")
+    )
+    answers = [fitting.Answer(s, r, d.toordinal()) for s, r, d, _ in logs]
+    since = profile.study_day(last_fit).toordinal()
+    in_use = tuple(profile.fsrs_parameters or fitting.DEFAULT_PARAMETERS)
+    scores = {}
+    for name, parameters in (("in_use", in_use), ("default", fitting.DEFAULT_PARAMETERS)):
+        evaluation = fitting.evaluate_after(parameters, answers, since_day=since)
+        if evaluation is not None:
+            scores[name] = {
+                "log_loss": evaluation.log_loss,
+                "rmse_bins": evaluation.rmse_bins,
+                "items": evaluation.items,
+            }
+    return scores
 
 
 # -----------------------------------------------------------------------------
@@ -424,6 +462,7 @@ def summarize(results: list[RunResult], scenarios: dict[str, Scenario]) -> dict:
             "worst_last_week_peak_to_mean": round(max(r.last_week_peak_to_mean for r in runs), 3),
             "answers": round(mean(r.answers for r in runs), 1),
             "parameters": dict(Counter(r.parameters_source for r in runs)),
+            "held_out": _held_out_summary(runs),
             "daily_reviews_mean": [round(mean(day), 1) for day in zip(*(r.daily_reviews for r in runs), strict=True)],
         }
     figures: dict = {}
@@ -437,6 +476,13 @@ def summarize(results: list[RunResult], scenarios: dict[str, Scenario]) -> dict:
         figures[f"exam_app_{name}_review_ratio"] = round(exam["total_reviews"] / max(1, plain["total_reviews"]), 3)
         figures[f"exam_app_{name}_last_week_peak_to_mean"] = exam["worst_last_week_peak_to_mean"]
         figures[f"exam_app_{name}_max_day_over_budget"] = exam["max_daily_reviews"] > scenario.budget
+        held = _held_out_summary([r for r in results if r.scenario == name])
+        if held:
+            figures[f"exam_app_{name}_held_out_log_loss_fitted"] = held["log_loss_in_use"]
+            figures[f"exam_app_{name}_held_out_log_loss_default"] = held["log_loss_default"]
+            figures[f"exam_app_{name}_held_out_rmse_fitted"] = held["rmse_bins_in_use"]
+            figures[f"exam_app_{name}_held_out_rmse_default"] = held["rmse_bins_default"]
+            figures[f"exam_app_{name}_fitted_no_worse_share"] = round(held["in_use_no_worse"] / held["learners"], 3)
     ratios = [v for k, v in figures.items() if k.endswith("_review_ratio")]
     peaks = [v for k, v in figures.items() if k.endswith("_last_week_peak_to_mean")]
     if ratios:
@@ -445,6 +491,20 @@ def summarize(results: list[RunResult], scenarios: dict[str, Scenario]) -> dict:
     figures["exam_app_targets"] = _targets(figures, details, scenarios)
     figures["exam_app_details"] = details
     return figures
+
+
+def _held_out_summary(runs: list[RunResult]) -> dict:
+    scored = [r.held_out for r in runs if "in_use" in r.held_out and "default" in r.held_out]
+    if not scored:
+        return {}
+    return {
+        "learners": len(scored),
+        "log_loss_in_use": round(mean(h["in_use"]["log_loss"] for h in scored), 4),
+        "log_loss_default": round(mean(h["default"]["log_loss"] for h in scored), 4),
+        "rmse_bins_in_use": round(mean(h["in_use"]["rmse_bins"] for h in scored), 4),
+        "rmse_bins_default": round(mean(h["default"]["rmse_bins"] for h in scored), 4),
+        "in_use_no_worse": sum(h["in_use"]["log_loss"] <= h["default"]["log_loss"] + 1e-9 for h in scored),
+    }
 
 
 def _targets(figures: dict, details: dict, scenarios: dict[str, Scenario]) -> dict:
@@ -458,6 +518,10 @@ def _targets(figures: dict, details: dict, scenarios: dict[str, Scenario]) -> di
                 figures[f"exam_app_{name}_review_ratio"] <= MAX_REVIEW_RATIO
             )
             met[f"{name}: no day above budget"] = not figures[f"exam_app_{name}_max_day_over_budget"]
+            if f"exam_app_{name}_fitted_no_worse_share" in figures:
+                met[f"{name}: fitted parameters no worse than the defaults on later answers, every learner"] = (
+                    figures[f"exam_app_{name}_fitted_no_worse_share"] == 1.0
+                )
             met[f"{name}: last-week peak <= {MAX_LAST_WEEK_PEAK}x mean"] = (
                 figures[f"exam_app_{name}_last_week_peak_to_mean"] <= MAX_LAST_WEEK_PEAK
             )
@@ -495,6 +559,18 @@ def table(figures: dict) -> str:
             f"{d['share_at_or_above_0.9']:>6.3f} {d['total_reviews']:>8.1f} {d['max_daily_reviews']:>7} "
             f"{d['worst_last_week_peak_to_mean']:>12.3f}  {d['parameters']}"
         )
+    lines.append("")
+    lines.append(
+        f"{'held-out answers after the last fit':<34} {'log loss fitted/default':>24} {'RMSE(bins) fitted/default':>26}"
+    )
+    for name, d in figures["exam_app_details"].items():
+        h = d.get("held_out")
+        if h:
+            lines.append(
+                f"{name:<34} {h['log_loss_in_use']:>11.4f} / {h['log_loss_default']:<10.4f} "
+                f"{h['rmse_bins_in_use']:>12.4f} / {h['rmse_bins_default']:<10.4f} "
+                f"({h['in_use_no_worse']}/{h['learners']} no worse)"
+            )
     lines.append("")
     lines.extend(f"{'target ' + name:<60} {'yes' if ok else 'NO'}" for name, ok in figures["exam_app_targets"].items())
     lines.append(f"{figures['exam_app_setup']['seeds']} seeds, {figures['exam_app_setup']['seconds']} s")

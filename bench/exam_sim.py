@@ -316,7 +316,18 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description="Plain FSRS at 90 % against the exam-date policy, simulated.")
     parser.add_argument("--seeds", type=int, default=DEFAULT_SEEDS, help=f"learners per case (default {DEFAULT_SEEDS})")
     parser.add_argument("--json", action="store_true", help="print only a JSON object")
+    parser.add_argument(
+        "--mode",
+        choices=["policy", "app"],
+        default="policy",
+        help="policy: the pure policy functions, sessions at 08:00; app: the app's own services "
+        "with a fake clock and varying session times (bench/exam_app.py)",
+    )
     args = parser.parse_args(argv)
+    if args.mode == "app":
+        from bench import exam_app
+
+        return exam_app.main(["--seeds", str(args.seeds), *(["--json"] if args.json else [])])
     figures = run(args.seeds)
     print(json.dumps(figures) if args.json else _table(figures))
     return figures

@@ -39,11 +39,14 @@ INSTALLED_APPS = [
     "studyapp.notes",
     "studyapp.study",
     "studyapp.authoring",
+    "studyapp.teams",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that reads the session, the user or a form from the database.
+    "studyapp.middleware.RejectUnstorableCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -218,6 +221,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "studyapp <noreply@localhost>
 # Reset mails leave from a thread, so the answer does not wait for the mail
 # server and takes as long whether or not the address has an account.
 PASSWORD_RESET_MAIL_IN_BACKGROUND = True
+
 
 LOGGING = {
     "version": 1,

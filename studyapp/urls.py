@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("studyapp.accounts.urls")),
     path("", include("studyapp.study.urls")),
     path("", include("studyapp.authoring.urls")),
+    path("teams/", include("studyapp.teams.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

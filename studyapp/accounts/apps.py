@@ -8,4 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from studyapp.accounts import signals  # noqa: F401 - registers the receivers
+        from studyapp.accounts import personal_data, signals  # noqa: F401 - registers the receivers
+
+        # Each app's personal_data.py: what it keeps about a person (download, deletion).
+        personal_data.discover()

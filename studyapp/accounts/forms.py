@@ -148,3 +148,29 @@ class ProfileSettingsForm(forms.ModelForm):
         if exam_date < today and exam_date != self.instance.exam_date:
             raise forms.ValidationError(_("The exam date cannot be in the past."), code="past")
         return exam_date
+
+
+class AccountDeleteForm(forms.Form):
+    """The password again before the account goes: a session left open on a
+    shared computer is not enough to delete someone. The check goes through
+    authenticate(), so the login throttle counts wrong passwords here too."""
+
+    password = forms.CharField(label=_("Your password"), strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.throttled = False
+
+    def clean_password(self):
+        from django.contrib.auth import authenticate
+
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        checked = authenticate(self.request, username=user.get_username(), password=password)
+        if getattr(self.request, "login_refusal", None) is not None:
+            self.throttled = True
+            raise forms.ValidationError(_("Too many attempts. Please wait a few minutes and try again."))
+        if checked is None or checked.pk != user.pk:
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return password

@@ -84,6 +84,10 @@ class Profile(models.Model):
     # What the username looks like (studyapp.accounts.usernames), kept in step
     # with it on every save, so sign-up finds a look-alike with one indexed query.
     username_skeleton = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    # The nearest coming exam date of the learner's team assignments, kept in
+    # step by studyapp.teams (which study/ cannot import): the study plan uses
+    # it when the learner has set no exam date of their own.
+    assigned_exam_date = models.DateField(null=True, blank=True, editable=False)
 
     def __str__(self):
         return f"profile of {self.user_id}"
@@ -131,9 +135,11 @@ class Profile(models.Model):
     def day_end(self, day: date) -> datetime:
         return self.clock.day_end(day)
 
-    def exam_moment(self) -> datetime | None:
-        """When the exam starts: its date at ``exam_time``, local time."""
-        return datetime.combine(self.exam_date, self.exam_time, tzinfo=self.zone) if self.exam_date else None
+    def exam_moment(self, exam_date: date | None = None) -> datetime | None:
+        """When the exam starts: ``exam_date`` (by default the learner's own)
+        at ``exam_time``, local time."""
+        exam_date = exam_date or self.exam_date
+        return datetime.combine(exam_date, self.exam_time, tzinfo=self.zone) if exam_date else None
 
 
 @dataclass(frozen=True)

@@ -110,3 +110,14 @@ def language_choice_adopt(*, request, user) -> None:
     language = session.pop(CHOSEN_LANGUAGE_SESSION_KEY, None) if session is not None else None
     if language in dict(settings.LANGUAGES):
         profile_update(profile=profile_get(user=user), data={"language": language})
+
+
+@transaction.atomic
+def account_delete(*, user) -> None:
+    """Delete the account and every row that belongs to it (CASCADE from the
+    user: profile, card states, review logs, memberships...), after each app
+    has handed over what must outlive the person (personal_data.py)."""
+    from studyapp.accounts.personal_data import before_delete_run
+
+    before_delete_run(user=user)
+    user.delete()

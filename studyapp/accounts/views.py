@@ -6,6 +6,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils import translation
@@ -17,10 +18,18 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.i18n import set_language
 
-from studyapp.accounts.forms import ProfileSettingsForm, SignupForm, ThrottledPasswordResetForm
+from studyapp.accounts.exports import export_csv_zip, export_json
+from studyapp.accounts.forms import AccountDeleteForm, ProfileSettingsForm, SignupForm, ThrottledPasswordResetForm
 from studyapp.accounts.middleware import login_throttled_response
+from studyapp.accounts.personal_data import deletion_notices
 from studyapp.accounts.ratelimit import password_reset_authorize_address, signup_attempt_authorize
-from studyapp.accounts.services import language_choice_remember, profile_get, profile_update, user_signup
+from studyapp.accounts.services import (
+    account_delete,
+    language_choice_remember,
+    profile_get,
+    profile_update,
+    user_signup,
+)
 
 # A URL name, not a setting: where a new learner starts. The study page is
 # being built; until its URL exists the notes list stands in.
@@ -103,12 +112,15 @@ def logout(request):
 @csrf_protect
 @never_cache
 def signup(request):
+    # `next` (an invite link, say) is where a new learner goes once signed up.
+    next_url = _safe_next(request, _after_signup_url())
+    context = {"next": next_url if "next" in request.GET or "next" in request.POST else ""}
     if request.user.is_authenticated:
-        return redirect(_after_signup_url())
+        return redirect(next_url)
     if request.method == "POST":
         if not signup_attempt_authorize(request=request):
             form = SignupForm(initial={"username": request.POST.get("username", "")[:150]})
-            return render(request, "accounts/signup.html", {"form": form, "throttled": True}, status=429)
+            return render(request, "accounts/signup.html", context | {"form": form, "throttled": True}, status=429)
         form = SignupForm(request.POST)
         if form.is_valid():
             user = user_signup(
@@ -119,10 +131,10 @@ def signup(request):
                 language=translation.get_language(),
             )
             auth_login(request, user)
-            return redirect(_after_signup_url())
+            return redirect(next_url)
     else:
         form = SignupForm()
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", context | {"form": form})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -210,3 +222,53 @@ def password_reset_confirm(request, uidb64, token):
 @require_safe
 def password_reset_complete(request):
     return _password_reset_complete(request)
+
+
+# Own data: download all of it, or delete the account with all of it
+# (studyapp/accounts/personal_data.py says what "all" is).
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+@never_cache
+@login_required
+def data_download_json(request):
+    return _attachment(export_json(user=request.user), "application/json", "studyapp-data.json")
+
+
+@require_safe
+@never_cache
+@login_required
+def data_download_csv(request):
+    return _attachment(export_csv_zip(user=request.user), "application/zip", "studyapp-data-csv.zip")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+@login_required
+def delete_account(request):
+    form = AccountDeleteForm(request, request.POST or None)
+    context = {"form": form, "notices": deletion_notices(user=request.user)}
+    if request.method == "POST":
+        if form.is_valid():
+            user = request.user
+            account_delete(user=user)
+            auth_logout(request)
+            return redirect("account_deleted")
+        if form.throttled:
+            # Our own page, not the login page the middleware would show.
+            request.login_refusal = None
+            return render(request, "accounts/delete.html", context, status=429)
+    return render(request, "accounts/delete.html", context)
+
+
+@require_safe
+def account_deleted(request):
+    return render(request, "accounts/deleted.html")

@@ -54,6 +54,10 @@ def normalize_answer(text: str) -> str:
 SAME_ANSWER = 0.85
 # Short answers ("403", "Gateway Timeout") have no room for typos: any change counts.
 SHORT_ANSWER = 12
+# SequenceMatcher takes time quadratic in the length (two 16,000-character
+# answers took 9 s; a hostile note's megabyte, hours): past this length any
+# change counts too.
+LONG_ANSWER = 2_000
 # Separates the part of an answer that must stay identical (a question's
 # correct letters) from the part that may take small edits.
 EXACT = "\x1f"
@@ -68,7 +72,7 @@ def answer_changed(old: str, new: str) -> bool:
     before, after = normalize_answer(old_rest), normalize_answer(new_rest)
     if before == after:
         return False
-    if min(len(before), len(after)) < SHORT_ANSWER:
+    if min(len(before), len(after)) < SHORT_ANSWER or max(len(before), len(after)) > LONG_ANSWER:
         return True
     return SequenceMatcher(None, before, after, autojunk=False).ratio() < SAME_ANSWER
 

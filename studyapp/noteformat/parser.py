@@ -3,7 +3,13 @@
 The format is described in docs/note-format.md. The parser is lenient about
 what it can understand (heading language, section order, list markers, CRLF,
 BOM) and strict about what would mislead a learner (a missing id, an answer
-key that names an option that does not exist). Every problem names its line."""
+key that names an option that does not exist). Every problem names its line.
+
+A note file is untrusted input: parsing takes time and memory linear in its
+size. No regular expression here may backtrack over a line (those that could
+are written out by hand), YAML anchors and aliases are refused before anything
+is built from them, nesting is bounded, and a message quotes at most a few
+dozen characters of what the note says."""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ import yaml
 
 from studyapp.noteformat import vocabulary
 from studyapp.noteformat.blocks import (
+    MAX_LIST_DEPTH,
     Blocks,
     Line,
     Node,
@@ -68,23 +75,109 @@ CORRECT_GROUP = re.compile(r"論理的根拠|正解|根拠|correct|answer|right 
 ARCHITECTURE = re.compile(r"構成|architecture|diagram|topology", re.I)
 REQUIREMENTS = re.compile(r"要件|requirement|constraint", re.I)
 LETTER = re.compile(r"(?<![A-Za-z])([A-Z])(?![A-Za-z])")
+# Cannot backtrack far: after the letter, "\s*(.*)$" matches whatever follows.
 OPTION_REASON_LABEL = re.compile(r"^([A-Z])(?:\s*[.:：)）]?\s*)(?:[(（]\s*(.*?)\s*[)）])?\s*(.*)$")
-OPTION_TEXT = re.compile(r"^(?:\*\*\s*([A-Z])\s*[.:：)]?\s*\*\*\s*[.:：)]?|([A-Z])\s*[.:：)])\s*(.+)$", re.S)
 PARENS = re.compile(r"[(（]([^()（）]*)[)）]")
 QUOTED_TERM = re.compile(r"^[\"“「『'](.+?)[\"”」』']\s*(.*)$")
-ARROW = re.compile(r"\s*(?:➔|→|->|=>|⇒)\s*")
-H1 = re.compile(r"^#\s+(.*?)\s*#*\s*$")
-H2 = re.compile(r"^##\s+(.*?)\s*#*\s*$")
-H3 = re.compile(r"^###\s+(.*?)\s*#*\s*$")
+ARROW = re.compile(r"➔|→|->|=>|⇒")
 FENCE = re.compile(r"^\s*(```|~~~)")
 # "(Choose two.)", "（2 つ選択してください）": how many answers the stem asks for.
 CHOOSE = re.compile(r"\bchoose\s+(one|two|three|four|five|six|[1-9])\b|([1-9一二三四五六])\s?つ[をの]?\s?選", re.I)
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 NUMBER_WORDS |= {k: i for i, k in enumerate("一二三四五六", start=1)}
 
+OPEN_PARENS, CLOSE_PARENS = "(（", ")）"
+
+# Characters a note may not contain. PostgreSQL cannot store NUL; XML 1.0, and
+# so HTML, has no place for the other C0 controls but tab and newline, nor for
+# surrogates and noncharacters; C1 controls and DEL never belong in prose.
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17))
+    + "]"
+)
+FORBIDDEN_REPORTED = 5
+
+# Front matter holds a few short fields; YAML is slow pure Python, so it is
+# bounded before it is read, and so is what it may build.
+MAX_FRONT_MATTER_CHARS = 64_000
+MAX_YAML_DEPTH = 16
+MAX_YAML_NUMBER = 64
+QUOTE_LIMIT = 60
+
 
 def normalize_newlines(text: str) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def clip(value, limit: int = QUOTE_LIMIT) -> str:
+    """What a message may quote of the note: at most ``limit`` characters."""
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe_character(ch: str) -> str:
+    code = f"U+{ord(ch):04X}"
+    if ch == "\x00":
+        return f"a NUL character ({code})"
+    if unicodedata.category(ch) == "Cs":
+        return f"an unpaired surrogate ({code})"
+    if unicodedata.category(ch) == "Cc":
+        return f"a control character ({code})"
+    return f"a noncharacter ({code})"
+
+
+def heading_text(line: str, level: int) -> str | None:
+    """The text of a ``#``-heading of exactly ``level``, or None: what
+    ``^#{level}\\s+(.*?)\\s*#*\\s*$`` captures. That pattern backtracks
+    cubically over a heading line of spaces."""
+    marks = "#" * level
+    if not line.startswith(marks) or not line[level : level + 1].isspace():
+        return None
+    return line[level:].strip().rstrip("#").rstrip()
+
+
+def split_arrow(text: str) -> tuple[str, str] | None:
+    """``trigger ➔ practice`` -> the two sides, around the first arrow."""
+    found = ARROW.search(text)
+    if not found:
+        return None
+    return text[: found.start()].strip(), text[found.end() :].strip()
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML that a note's front matter may not hold."""
+
+    def __init__(self, problem: str, mark):
+        super().__init__(problem=problem, problem_mark=mark)
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases before anything is built
+    from them (a 4 KB "billion laughs" took minutes and gigabytes, and merge
+    keys `<<` multiply without bound), bounds nesting, and refuses numbers too
+    long to convert in linear time (a sexagesimal 1:2:3:... grows quadratically;
+    a long hexadecimal cannot be printed)."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused("anchors and aliases (&name, *name) are not allowed", event.start_mark)
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise _Refused(f"collections nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_int(self, node):
+        if len(node.value) > MAX_YAML_NUMBER:
+            raise _Refused(f"a number longer than {MAX_YAML_NUMBER} characters", node.start_mark)
+        return super().construct_yaml_int(node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:int", _FrontMatterLoader.construct_yaml_int)
 
 
 def parse_note(text: str) -> ParseResult:
@@ -107,6 +200,8 @@ class _NoteParser:
         self.warnings.append(Problem(line, message))
 
     def run(self) -> ParseResult:
+        if self._forbidden_characters():
+            return ParseResult(note=None, errors=self.errors, warnings=self.warnings)
         try:
             note = self._parse()
         except RecursionError:
@@ -117,6 +212,29 @@ class _NoteParser:
         self.errors.sort(key=lambda p: p.line)
         self.warnings.sort(key=lambda p: p.line)
         return ParseResult(note=note, errors=self.errors, warnings=self.warnings)
+
+    def _forbidden_characters(self) -> bool:
+        """Report the first few characters no note may hold, each at its line."""
+        found = 0
+        for number, line in enumerate(self.lines, start=1):
+            for match in FORBIDDEN.finditer(line):
+                found += 1
+                if found > FORBIDDEN_REPORTED:
+                    self.error(number, "more characters that are not allowed follow; the note was not read")
+                    return True
+                self.error(
+                    number, f"column {match.start() + 1}: {describe_character(match.group())} is not allowed in a note"
+                )
+        return found > 0
+
+    def _blocks(self, lines: list[Line]) -> Blocks:
+        blocks = split_blocks(lines)
+        if blocks.too_deep is not None:
+            self.warn(
+                blocks.too_deep,
+                f"a list nested more than {MAX_LIST_DEPTH} levels deep; deeper items are read at that depth",
+            )
+        return blocks
 
     # -- front matter -------------------------------------------------------
 
@@ -156,24 +274,38 @@ class _NoteParser:
 
     def _load_yaml(self, start: int, end: int) -> dict | None:
         source = "\n".join(self.lines[start + 1 : end])
+        if len(source) > MAX_FRONT_MATTER_CHARS:
+            self.error(
+                start + 1,
+                f"front matter is {len(source)} characters long; it may have at most {MAX_FRONT_MATTER_CHARS}",
+            )
+            return None
         try:
-            data = yaml.safe_load(source)
+            data = yaml.load(source, Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader subclass
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             line = start + 2 + (mark.line if mark else 0)
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            self.error(line, f"front matter is not valid YAML: {problem}")
+            kind = "front matter" if isinstance(exc, _Refused) else "front matter is not valid YAML"
+            self.error(line, f"{kind}: {clip(problem, 120)}")
             return None
         except (ValueError, TypeError, OverflowError) as exc:
             # PyYAML's timestamp and int constructors can raise these on odd values.
-            self.error(start + 2, f"front matter is not valid YAML: {exc}")
+            self.error(start + 2, f"front matter is not valid YAML: {clip(str(exc), 120)}")
             return None
         if data is None:
             data = {}
         if not isinstance(data, dict):
             self.error(start + 2, "front matter must be a mapping of 'key: value' lines")
             return None
-        return data
+        clean = True
+        for key, value in data.items():
+            bad = _forbidden_in(key, value)
+            if bad:
+                clean = False
+                line = self._key_line(str(key), start, end)
+                self.error(line, f"front matter '{clip(str(key), 40)}' contains {describe_character(bad)}")
+        return data if clean else None
 
     def _key_line(self, key: str, start: int, end: int) -> int:
         pattern = re.compile(rf"^\s*['\"]?{re.escape(key)}['\"]?\s*:")
@@ -191,7 +323,7 @@ class _NoteParser:
         if isinstance(note_id, (dict, list, bool)) or not ID_PATTERN.match(str(note_id).strip()):
             self.error(
                 self._key_line("id", start, end),
-                f"id must be 1-64 letters, digits, '-', '_' or '.', not {str(note_id)[:40]!r}",
+                f"id must be 1-64 letters, digits, '-', '_' or '.', not {clip(str(note_id), 40)!r}",
             )
             return None
         title = self._text_field(raw, "title", start, end) or h1_title
@@ -295,7 +427,7 @@ class _NoteParser:
         tags: list[str] = []
         for item in items:
             if isinstance(item, (dict, list)) or item is None:
-                self.warn(line, f"tag {item!r} is not text; ignored")
+                self.warn(line, f"tag {clip(item)} is not text; ignored")
                 continue
             tag = " ".join(str(item).split())[:60]
             if tag and tag not in tags:
@@ -312,16 +444,16 @@ class _NoteParser:
         try:
             return date.fromisoformat(str(value).strip()[:10])
         except ValueError:
-            self.warn(line, f"created_at {value!r} is not a date (YYYY-MM-DD); ignored")
+            self.warn(line, f"created_at {clip(value)} is not a date (YYYY-MM-DD); ignored")
             return None
 
     # -- body ---------------------------------------------------------------
 
     def _h1_title(self, body: list[Line]) -> str:
         for _, text in body:
-            match = H1.match(text)
-            if match:
-                return re.sub(r"\s*[(（][^()（）]*[)）]\s*$", "", match.group(1)).strip()
+            title = heading_text(text, 1)
+            if title is not None:
+                return _without_trailing_parens(title)
         return ""
 
     def _body(self, note: ParsedNote, body: list[Line], first_line: int) -> None:
@@ -353,11 +485,11 @@ class _NoteParser:
         for number, text in body:
             if FENCE.match(text):
                 in_fence = not in_fence
-            heading = None if in_fence else H2.match(text)
-            if heading:
-                kind = classify(heading.group(1), SECTION_KINDS)
+            heading = None if in_fence else heading_text(text, 2)
+            if heading is not None:
+                kind = classify(heading, SECTION_KINDS)
                 if kind is None:
-                    self.warn(number, f"section '{heading.group(1)}' is not one studyapp knows; ignored")
+                    self.warn(number, f"section '{clip(heading)}' is not one studyapp knows; ignored")
                     current = None
                 elif kind in seen:
                     self.warn(number, f"a second {kind.replace('_', ' ')} section; ignored")
@@ -369,12 +501,12 @@ class _NoteParser:
                 continue
             if current is not None:
                 current.append((number, text))
-            elif text.strip() and not H1.match(text) and not sections:
+            elif text.strip() and heading_text(text, 1) is None and not sections:
                 self.warn(number, "text before the first '## ' section is ignored")
         return sections
 
     def _context(self, note: ParsedNote, lines: list[Line], line: int) -> None:
-        blocks = split_blocks(lines)
+        blocks = self._blocks(lines)
         context = Context(text="\n".join(t for _, t in blocks.paragraphs))
         for node in blocks.bullets:
             labelled = bold_label(node.text)
@@ -393,19 +525,19 @@ class _NoteParser:
         note.context = context
 
     def _question(self, note: ParsedNote, lines: list[Line], line: int) -> None:
-        blocks = split_blocks(lines)
+        blocks = self._blocks(lines)
         note.question = "\n".join(t for _, t in blocks.paragraphs)
         texts: dict[str, tuple[str, int]] = {}
         for node in blocks.bullets:
-            match = OPTION_TEXT.match(node.text)
-            if not match:
+            parsed = option_text(node.text)
+            if parsed is None:
                 self.warn(node.line, "expected an option like '- **A**: option text'; ignored")
                 continue
-            letter = match.group(1) or match.group(2)
+            letter, text = parsed
             if letter in texts:
                 self.error(node.line, f"option {letter} is given twice")
                 continue
-            texts[letter] = (match.group(3).strip(), node.line)
+            texts[letter] = (text.strip(), node.line)
         for letter, (text, number) in texts.items():
             option = _option(note, letter, number)
             option.text = text
@@ -414,14 +546,14 @@ class _NoteParser:
 
     def _triggers(self, note: ParsedNote, lines: list[Line], line: int) -> None:
         seen: set[str] = set()
-        for node in split_blocks(lines).bullets:
+        for node in self._blocks(lines).bullets:
             parsed = _trigger(node)
             if parsed is None:
                 self.warn(node.line, "expected a trigger word like '- **\"term\" (gloss)**: why'; ignored")
                 continue
             key = parsed.term.casefold()
             if key in seen:
-                self.warn(node.line, f"trigger word '{parsed.term}' is given twice; kept the first")
+                self.warn(node.line, f"trigger word '{clip(parsed.term)}' is given twice; kept the first")
                 continue
             seen.add(key)
             note.trigger_words.append(parsed)
@@ -432,7 +564,7 @@ class _NoteParser:
         declared: list[str] | None = None
         declared_line = line
         explained: dict[str, bool] = {}
-        for node in split_blocks(lines).bullets:
+        for node in self._blocks(lines).bullets:
             labelled = bold_label(node.text)
             label, rest = labelled if labelled else ("", node.text)
             own = _option_reason(node)
@@ -497,7 +629,7 @@ class _NoteParser:
             option.correct = option.letter in declared
 
     def _comparison(self, note: ParsedNote, lines: list[Line], line: int) -> None:
-        blocks = split_blocks(lines)
+        blocks = self._blocks(lines)
         for raw in blocks.tables:
             table = self._table(raw)
             if table:
@@ -507,7 +639,7 @@ class _NoteParser:
                 continue
             for label, url in links(text):
                 if not re.match(r"^(https?://|/)", url):
-                    self.warn(number, f"link '{label}' is not an http(s) address; ignored")
+                    self.warn(number, f"link '{clip(label)}' is not an http(s) address; ignored")
                     continue
                 note.references.append(Reference(text=label, url=url, line=number))
         if not note.tables and not note.references:
@@ -525,7 +657,7 @@ class _NoteParser:
         for number, cells in rows:
             key = plain(cells[0]).casefold()
             if key in seen:
-                self.warn(number, f"row '{plain(cells[0])}' repeats an earlier row's first cell")
+                self.warn(number, f"row '{clip(plain(cells[0]))}' repeats an earlier row's first cell")
             seen.add(key)
             kept.append(cells)
         return Table(header=header, rows=kept, line=raw.line)
@@ -538,16 +670,16 @@ class _NoteParser:
             if unquoted.strip().startswith("■"):
                 exam.summary = unquoted.strip().lstrip("■").strip()
                 continue
-            heading = H3.match(unquoted.strip())
-            if heading:
-                kind = classify(heading.group(1), EXAM_PARTS)
+            heading = heading_text(unquoted.strip(), 3)
+            if heading is not None:
+                kind = classify(heading, EXAM_PARTS)
                 if kind is None:
-                    self.warn(number, f"exam note part '{heading.group(1)}' is not one studyapp knows")
+                    self.warn(number, f"exam note part '{clip(heading)}' is not one studyapp knows")
                 parts.append((kind, number, []))
                 continue
             parts[-1][2].append((number, unquoted))
         for kind, number, part in parts:
-            blocks = split_blocks(part)
+            blocks = self._blocks(part)
             if kind == "concept":
                 exam.concept = " ".join(t for _, t in blocks.paragraphs)
                 exam.concept_line = number
@@ -574,9 +706,9 @@ class _NoteParser:
             for offset, cells in enumerate(table.rows):
                 found.append(BestPractice(cells[0], cells[1], raw.line + 2 + offset))
         for node in _flat(blocks.bullets):
-            pair = ARROW.split(node.text, maxsplit=1)
-            if len(pair) == 2:
-                found.append(BestPractice(pair[0].strip(), pair[1].strip(), node.line))
+            pair = split_arrow(node.text)
+            if pair:
+                found.append(BestPractice(pair[0], pair[1], node.line))
         return found
 
     def _check_options(self, note: ParsedNote, sections) -> None:
@@ -620,6 +752,94 @@ def classify(heading: str, kinds: list[tuple[str, re.Pattern]]) -> str | None:
 
 def _count(word: str) -> int:
     return NUMBER_WORDS.get(word.lower()) or int(word)
+
+
+def _without_trailing_parens(title: str) -> str:
+    """``Title (SAP-56)`` -> ``Title``: what
+    ``re.sub(r"\\s*[(（][^()（）]*[)）]\\s*$", "", title).strip()`` does, without
+    its quadratic backtracking over a title of spaces."""
+    text = title.rstrip()
+    if text[-1:] and text[-1] in CLOSE_PARENS:
+        opening = max(text.rfind(p) for p in OPEN_PARENS)
+        inside = text[opening + 1 : -1]
+        if opening >= 0 and not any(p in inside for p in CLOSE_PARENS):
+            text = text[:opening]
+    return text.strip()
+
+
+def _forbidden_in(key, value) -> str | None:
+    """The first character no note may hold in a front-matter entry (YAML
+    escapes such as "\\0" or "\\ud800" make them)."""
+    pending = [key, value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            found = FORBIDDEN.search(item)
+            if found:
+                return found.group()
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            pending.extend(item)
+    return None
+
+
+def option_text(text: str) -> tuple[str, str] | None:
+    """``**A**: text`` or ``A. text`` -> (letter, text): what
+    ``^(?:\\*\\*\\s*([A-Z])\\s*[.:：)]?\\s*\\*\\*\\s*[.:：)]?|([A-Z])\\s*[.:：)])\\s*(.+)$``
+    (re.S) captures, without its quadratic backtracking over runs of spaces."""
+    if text.startswith("**"):
+        at = _skip_space(text, 2)
+        letter = text[at : at + 1]
+        if not ("A" <= letter <= "Z"):
+            return None
+        at = _skip_space(text, at + 1)
+        if text[at : at + 1] and text[at] in ".:：)":
+            at += 1
+        at = _skip_space(text, at)
+        if text[at : at + 2] != "**":
+            return None
+        steps = _optional_steps(text, at + 2, ".:：)")
+    else:
+        letter = text[:1]
+        if not ("A" <= letter <= "Z"):
+            return None
+        at = _skip_space(text, 1)
+        if not (text[at : at + 1] and text[at] in ".:：)"):
+            return None
+        steps = [at + 1]
+    for at in steps:
+        rest = _rest_after_space(text, at)
+        if rest is not None:
+            return letter, rest
+    return None
+
+
+def _skip_space(text: str, at: int) -> int:
+    while at < len(text) and text[at].isspace():
+        at += 1
+    return at
+
+
+def _optional_steps(text: str, at: int, punctuation: str) -> list[int]:
+    """Where ``\\s*[punctuation]?`` can end after ``at``, longest first, as
+    the regex engine tries them."""
+    spaces_end = _skip_space(text, at)
+    ends = []
+    if text[spaces_end : spaces_end + 1] and text[spaces_end] in punctuation:
+        ends.append(spaces_end + 1)
+    ends.extend(range(spaces_end, at - 1, -1))
+    return ends
+
+
+def _rest_after_space(text: str, at: int) -> str | None:
+    """``\\s*(.+)$`` (re.S) at ``at``: the spaces are skipped unless nothing
+    would be left, in which case the engine gives the last one back."""
+    end = _skip_space(text, at)
+    if end < len(text):
+        return text[end:]
+    return text[end - 1 :] if end > at else None
 
 
 def _strip_period(text: str) -> str:

@@ -22,6 +22,15 @@ from studyapp.notes.signals import cards_withdrawn
 
 # How alike two cards' texts must be for an edit to keep the card's identity.
 SIMILAR_ENOUGH = 0.6
+# Comparing cards with SequenceMatcher takes time up to quadratic in their
+# length, and every new card is compared with every left-over one: a hostile
+# note's edit must not make that hours. Past these bounds cards are not
+# matched by similarity (they keep their identity only through their key).
+MAX_SIMILARITY_CHARS = 2_000
+MAX_SIMILARITY_PAIRS = 10_000
+# Characters of one text times the other's, summed over the ratio() calls of
+# one note: about a second of the worst SequenceMatcher can do.
+MAX_SIMILARITY_WORK = 20_000_000
 
 
 @dataclass
@@ -50,9 +59,14 @@ def cards_sync(*, note: Note, specs: list[CardSpec], new_note: bool = False) -> 
         else:
             unmatched_specs.append(spec)
     spare = [c for c in existing.values() if c.key not in matched and c.retired_at is None]
+    if len(unmatched_specs) * len(spare) > MAX_SIMILARITY_PAIRS:
+        spare_for_matching: list[Card] = []  # a hostile edit: no identity is carried over
+    else:
+        spare_for_matching = spare
     to_create: list[CardSpec] = []
+    work = [MAX_SIMILARITY_WORK]
     for spec in unmatched_specs:
-        card = _most_similar(spec, spare)
+        card = _most_similar(spec, spare_for_matching, work)
         if card is None:
             to_create.append(spec)
             continue
@@ -229,17 +243,23 @@ def _apply(card: Card, spec: CardSpec, now, counts: SyncCounts) -> bool:
     return True
 
 
-def _most_similar(spec: CardSpec, cards: list[Card]) -> Card | None:
+def _most_similar(spec: CardSpec, cards: list[Card], work: list[int]) -> Card | None:
+    """``work`` is what is left of the note's budget of comparison (see MAX_SIMILARITY_WORK)."""
     best, best_ratio = None, SIMILAR_ENOUGH
     wanted = f"{spec.front}\n{spec.back}"
+    if len(wanted) > MAX_SIMILARITY_CHARS:
+        return None
     for card in cards:
-        if card.kind != spec.kind:
+        if card.kind != spec.kind or len(card.front) + len(card.back) >= MAX_SIMILARITY_CHARS:
             continue
         matcher = SequenceMatcher(None, wanted, f"{card.front}\n{card.back}")
         # real_quick_ratio() and quick_ratio() are cheap upper bounds of
         # ratio(): a card they rule out could not have won.
         if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
             continue
+        work[0] -= len(wanted) * (len(card.front) + len(card.back))
+        if work[0] < 0:
+            break
         ratio = matcher.ratio()
         if ratio >= best_ratio:
             best, best_ratio = card, ratio

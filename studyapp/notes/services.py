@@ -1,12 +1,18 @@
 """Importing notes: bytes -> repaired text -> parsed note -> models and cards.
 
 Each note imports in its own transaction: a note that fails leaves nothing
-behind, and the notes beside it in the same run still import."""
+behind, and the notes beside it in the same run still import.
+
+Note files are untrusted: a file's type and size are checked on an open
+descriptor before anything is read (a FIFO must not hang the run, /dev/zero
+must not fill memory), and no more than the size limit is ever read."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +54,7 @@ UNREADABLE = (
 class NoteReport:
     path: str
     id: str = ""
-    status: str = "failed"
+    status: str = "failed"  # created, updated, unchanged, failed, or skipped (not a note file)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     repaired: bool = False
@@ -87,7 +93,7 @@ class ImportRun:
         return any(r.status == "failed" for r in self.notes)
 
     def summary(self) -> dict:
-        statuses = ["created", "updated", "unchanged", "failed"]
+        statuses = ["created", "updated", "unchanged", "failed", "skipped"]
         summary = {s: sum(1 for r in self.notes if r.status == s) for s in statuses}
         summary["total"] = len(self.notes)
         summary["repaired"] = sum(1 for r in self.notes if r.repaired)
@@ -102,15 +108,101 @@ def raw_hash(raw: bytes) -> str:
     return hashlib.sha256(PARSER_VERSION.encode() + b"\0" + raw).hexdigest()
 
 
-def note_files(paths: list[Path]) -> list[Path]:
-    """Files named, and ``*.md`` files below folders named, in a stable order."""
-    found: list[Path] = []
+def note_files(paths: list[Path]) -> tuple[list[tuple[Path, bool]], list[NoteReport]]:
+    """(path, named) for files named and for ``*.md`` entries below folders
+    named, in a stable order; and a failed report for each folder that cannot
+    be read (pathlib's rglob skipped those without a word). Symbolic links to
+    folders are not followed, so a link loop cannot make the walk endless."""
+    found: list[tuple[Path, bool]] = []
+    unreadable: list[NoteReport] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
-        else:
-            found.append(path)
-    return found
+        if not path.is_dir():
+            found.append((path, True))
+            continue
+        below: list[Path] = []
+        folders = [path]
+        while folders:
+            folder = folders.pop()
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        if entry.is_dir(follow_symlinks=False):
+                            folders.append(Path(entry.path))
+                        elif entry.name.endswith(".md"):
+                            below.append(Path(entry.path))
+            except OSError as exc:
+                report = NoteReport(path=display_path(folder))
+                report.errors.append(Problem(0, f"cannot read folder: {exc.strerror or exc}"))
+                unreadable.append(report)
+        found.extend((p, False) for p in sorted(below))
+    return found, unreadable
+
+
+def display_path(path: Path) -> str:
+    """The path as text that any database and terminal can hold: a file name
+    that is not valid UTF-8 keeps its odd bytes as \\xNN escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+class NoteFileError(Exception):
+    """A note file that was not read; ``skip`` when it is not a file at all."""
+
+    def __init__(self, message: str, *, skip: bool = False):
+        super().__init__(message)
+        self.skip = skip
+
+
+FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in FILE_KINDS if test(mode)), "not a regular file")
+    return f"{kind}, not a note file"
+
+
+def read_note_file(path: Path, *, limit: int = MAX_NOTE_BYTES) -> bytes:
+    """A note file's bytes, or NoteFileError. The descriptor is opened
+    non-blocking (opening a FIFO waits for a writer otherwise), its type and
+    size are checked with fstat before a byte is read, and at most
+    ``limit`` + 1 bytes are read, for a file that grows meanwhile."""
+    try:
+        kind = _not_regular(os.stat(path).st_mode)
+        if kind:
+            raise NoteFileError(kind, skip=True)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise NoteFileError(f"cannot read file: {exc.strerror or exc}") from exc
+    try:
+        info = os.fstat(descriptor)
+        kind = _not_regular(info.st_mode)
+        if kind:
+            raise NoteFileError(kind, skip=True)
+        if info.st_size > limit:
+            raise NoteFileError(f"file is {info.st_size} bytes; a note may have at most {limit}")
+        chunks: list[bytes] = []
+        size = 0
+        # The size fstat gave, and one byte more to see the end; in chunks if
+        # the file grows meanwhile; never past the limit and one byte.
+        while size <= limit and (
+            chunk := os.read(descriptor, min(limit + 1 - size, max(info.st_size + 1 - size, 65_536)))
+        ):
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise NoteFileError(f"file is more than {limit} bytes; a note may have at most {limit}")
+        return b"".join(chunks)
+    except OSError as exc:
+        raise NoteFileError(f"cannot read file: {exc.strerror or exc}") from exc
+    finally:
+        os.close(descriptor)
 
 
 @dataclass
@@ -178,16 +270,23 @@ COMMIT_EVERY = 50
 def notes_import(*, paths: list[Path], dry_run: bool = False) -> ImportRun:
     run = ImportRun()
     catalog = Catalog.load()
-    files = note_files(paths)
+    files, unreadable = note_files(paths)
+    run.notes.extend(unreadable)
     for start in range(0, len(files), COMMIT_EVERY):
         to_write: list[tuple[bytes, NoteReport]] = []
-        for path in files[start : start + COMMIT_EVERY]:
-            report = NoteReport(path=str(path))
+        for path, named in files[start : start + COMMIT_EVERY]:
+            report = NoteReport(path=display_path(path))
             run.notes.append(report)
             try:
-                raw = path.read_bytes()
-            except OSError as exc:
-                report.errors.append(Problem(0, f"cannot read file: {exc.strerror or exc}"))
+                raw = read_note_file(path)
+            except NoteFileError as exc:
+                # Something a folder holds that is not a file is passed over;
+                # a path named on the command line must be a note.
+                if exc.skip and not named:
+                    report.status = "skipped"
+                    report.warnings.append(Problem(0, f"{exc}; skipped"))
+                else:
+                    report.errors.append(Problem(0, str(exc)))
                 continue
             stored = catalog.by_hash.get(raw_hash(raw))
             if stored is not None:

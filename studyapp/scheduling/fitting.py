@@ -119,6 +119,14 @@ def _engine(call):
         raise EngineError(f"{type(exc).__name__}: {str(exc)[:200]}") from exc
 
 
+def evaluate_after(parameters: Sequence[float], answers: Iterable[Answer], *, since_day: int) -> Evaluation | None:
+    """Like ``evaluate``, scored only on the reviews given on or after
+    ``since_day`` (each with its card's whole history before it): how
+    parameters fitted before that day predict what came after."""
+    items = [i.item for i in _items(answers) if i.day >= since_day]
+    return _evaluate(parameters, items)
+
+
 def _evaluate(parameters: Sequence[float], items: list) -> Evaluation | None:
     if not items:
         return None
@@ -127,6 +135,19 @@ def _evaluate(parameters: Sequence[float], items: list) -> Evaluation | None:
     except EngineError:
         return None
     return Evaluation(float(result.log_loss), float(result.rmse_bins), len(items))
+
+
+def candidate(*, answers: Sequence[Answer], start: Sequence[float] = DEFAULT_PARAMETERS) -> tuple[float, ...] | None:
+    """Parameters fitted on every predictable review of ``answers``, unchecked
+    (None when fsrs-rs cannot fit them): what ``fit`` would get without its
+    test on later reviews."""
+    items = [i.item for i in _items(answers)]
+    if not items:
+        return None
+    try:
+        return tuple(float(w) for w in _engine(lambda: fsrs_rs.FSRS(list(start)).compute_parameters(items)))
+    except EngineError:
+        return None
 
 
 def fit(*, answers: Sequence[Answer], current: Sequence[float] = DEFAULT_PARAMETERS) -> FitOutcome:

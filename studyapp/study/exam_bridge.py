@@ -28,8 +28,11 @@ def planned_exam_date(profile) -> date | None:
     one, and None for a date beyond the settings' horizon that reached the
     database some other way (the shell, a restore): fsrs adds intervals to
     dates, and near year 9999 that overflows. Such a date is ignored, so the
-    learner studies with plain FSRS instead of meeting an error page."""
-    exam_date = profile.exam_date
+    learner studies with plain FSRS instead of meeting an error page.
+
+    Without a date of their own, the nearest exam date of their team
+    assignments (kept on the profile by the teams app) is theirs."""
+    exam_date = profile.exam_date or profile.assigned_exam_date
     # A day of slack: the learner's today may be a day ahead of UTC's.
     if exam_date is None or exam_date > latest_exam_date(timezone.now().date()) + timedelta(days=1):
         return None
@@ -37,8 +40,10 @@ def planned_exam_date(profile) -> date | None:
 
 
 def exam_moment(profile) -> datetime | None:
-    """When the exam starts (its date at the learner's exam time), or None."""
-    return profile.exam_moment() if planned_exam_date(profile) else None
+    """When the exam starts (its date, the learner's own or their team
+    assignment's, at the learner's exam time), or None."""
+    exam_date = planned_exam_date(profile)
+    return profile.exam_moment(exam_date) if exam_date else None
 
 
 def exam_fsrs_time(profile) -> datetime | None:

@@ -33,7 +33,7 @@ from studyapp.study.models import MemoryModel, ReviewLog
 
 # Answers a learner needs before their own fit is tried (see docs/scheduling.md
 # for the measurement behind it), and new answers between two fits.
-MIN_ANSWERS = 400
+MIN_ANSWERS = 800
 MIN_NEW_ANSWERS = 200
 # The pooled fit reads at most this many of the latest answers, and a learner's
 # fit at most this many of theirs: bounded work whatever the history.
@@ -82,6 +82,23 @@ def memory_model_learner_fit(*, user, profile: Profile, now: datetime) -> Memory
     return model
 
 
+def due_for_fit(*, answers: int, last_fit_answers: int | None) -> bool:
+    """Enough answers for a fit, and enough new ones since the last."""
+    if answers < MIN_ANSWERS:
+        return False
+    return last_fit_answers is None or answers - last_fit_answers >= MIN_NEW_ANSWERS
+
+
+def memory_model_learner_fit_if_due(*, user, profile: Profile, now: datetime) -> MemoryModel | None:
+    """The learner's fit, when they are due for one (what the weekly task
+    does for each learner)."""
+    answers = ReviewLog.objects.filter(user=user).count()
+    last = MemoryModel.objects.filter(user=user).aggregate(n=Max("reviews"))["n"]
+    if not due_for_fit(answers=answers, last_fit_answers=last):
+        return None
+    return memory_model_learner_fit(user=user, profile=profile, now=now)
+
+
 def _record(user, outcome: fitting.FitOutcome, now: datetime) -> MemoryModel:
     candidate, current = outcome.candidate, outcome.current
     return MemoryModel.objects.create(
@@ -111,7 +128,7 @@ def memory_models_fit(*, now: datetime) -> dict:
     )
     users = get_user_model().objects.filter(pk__in=answered).select_related("profile")
     for user in users:
-        if answered[user.pk] - last_fit.get(user.pk, 0) < MIN_NEW_ANSWERS and user.pk in last_fit:
+        if not due_for_fit(answers=answered[user.pk], last_fit_answers=last_fit.get(user.pk)):
             continue
         model = memory_model_learner_fit(user=user, profile=user.profile, now=now)
         counts["accepted" if model.accepted else "kept"] += 1

@@ -7,7 +7,10 @@ from studyapp.notes.services import notes_import
 
 
 class Command(BaseCommand):
-    help = "Import exam notes from Markdown files or folders (recursive *.md)."
+    help = (
+        "Import exam notes from Markdown files or folders (recursive *.md). Exit status: 0 when every note "
+        "imported, 1 when any failed (the others are still imported), 2 on a usage error."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
@@ -51,4 +54,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{prefix}{summary['total']} notes: {summary['created']} created, {summary['updated']} updated, "
             f"{summary['unchanged']} unchanged, {summary['failed']} failed, {summary['repaired']} repaired"
+            + (f", {summary['skipped']} skipped (not note files)" if summary["skipped"] else "")
         )

@@ -1,0 +1,12 @@
+"""Background work of the teams app: only enqueues services (docs/teams.md,
+"Figures computed ahead"). Run by `manage.py db_worker`; under the
+immediate backend (tests, DEBUG) inside the request that queues it."""
+
+from django_tasks import task
+
+from studyapp.teams.services import figures_refresh
+
+
+@task()
+def assignment_figures_refresh(assignment_id: int) -> int:
+    return figures_refresh(assignment_id=assignment_id)

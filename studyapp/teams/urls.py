@@ -1,0 +1,26 @@
+from django.urls import path
+
+from studyapp.teams import views
+
+urlpatterns = [
+    path("", views.team_list, name="team_list"),
+    path("join/<str:token>/", views.team_join, name="team_join"),
+    path("<int:team_id>/", views.team_detail, name="team_detail"),
+    path("<int:team_id>/sharing/", views.sharing_update, name="team_sharing"),
+    path("<int:team_id>/leave/", views.team_leave, name="team_leave"),
+    path("<int:team_id>/dashboard/", views.team_dashboard, name="team_dashboard"),
+    path("<int:team_id>/dashboard.csv", views.team_dashboard_csv, name="team_dashboard_csv"),
+    path("<int:team_id>/manage/", views.team_manage, name="team_manage"),
+    path("<int:team_id>/invites/", views.invite_create, name="team_invite_create"),
+    path("<int:team_id>/invites/<int:invite_id>/revoke/", views.invite_revoke, name="team_invite_revoke"),
+    path("<int:team_id>/assignments/", views.assignment_create, name="team_assignment_create"),
+    path(
+        "<int:team_id>/assignments/<int:assignment_id>/delete/",
+        views.assignment_delete,
+        name="team_assignment_delete",
+    ),
+    path("<int:team_id>/assignments/<int:assignment_id>/study/", views.assignment_study, name="team_assignment_study"),
+    path("<int:team_id>/members/<int:membership_id>/remove/", views.member_remove, name="team_member_remove"),
+    path("<int:team_id>/lead/", views.lead_transfer, name="team_lead_transfer"),
+    path("<int:team_id>/close/", views.team_close, name="team_close"),
+]
