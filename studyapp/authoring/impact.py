@@ -1,8 +1,9 @@
 """What publishing a text would do to learners, card by card, decided exactly
-as the importer will decide it (studyapp.notes.card_sync): cards matched by
-key, then a reworded card by similarity within its kind; a changed answer
-(noteformat.cards.answer_changed) sends the card back to learning, any
-other change keeps every schedule; cards left over are retired.
+as the importer will decide it: cards paired by the importer's own
+``card_sync.cards_match`` (by key, then a reworded card by similarity within
+its kind); a changed answer (noteformat.cards.answer_changed) sends the card
+back to learning, any other change keeps every schedule; cards left over
+are retired.
 
 A test publishes after previewing and checks that the preview said what the
 importer then did."""
@@ -15,7 +16,7 @@ from django.db.models import Count
 
 from studyapp.noteformat.cards import CardSpec, answer_changed, cards_for
 from studyapp.noteformat.model import ParsedNote
-from studyapp.notes.card_sync import _most_similar as most_similar  # the importer's own matching
+from studyapp.notes.card_sync import cards_match
 from studyapp.notes.models import Card, Note
 from studyapp.study.models import CardState
 
@@ -86,8 +87,12 @@ class _Old:
     answer_hash: str
     content_hash: str
     position: int
-    retired: bool = False
+    retired_at: object = None  # set (to anything) when the card is retired
     card_id: int | None = None
+
+    @property
+    def retired(self) -> bool:
+        return self.retired_at is not None
 
 
 def _old_from_spec(spec: CardSpec) -> _Old:
@@ -106,7 +111,7 @@ def _old_from_card(card: Card) -> _Old:
         card.answer_hash,
         card.content_hash,
         card.position,
-        card.retired_at is not None,
+        card.retired_at,
         card.pk,
     )
 
@@ -114,22 +119,8 @@ def _old_from_card(card: Card) -> _Old:
 def changes_between(old: list, new: list[CardSpec]) -> list[CardChange]:
     """``old``: CardSpecs (another version) or _Old rows (the stored cards)."""
     existing = {c.key: (c if isinstance(c, _Old) else _old_from_spec(c)) for c in old}
-    matched: dict[str, CardSpec] = {}
-    unmatched: list[CardSpec] = []
-    for spec in new:
-        if spec.key in existing:
-            matched[spec.key] = spec
-        else:
-            unmatched.append(spec)
-    spare = [c for c in existing.values() if c.key not in matched and not c.retired]
-    changes: list[CardChange] = []
-    for spec in unmatched:
-        card = most_similar(spec, spare)
-        if card is None:
-            changes.append(CardChange("added", spec.key, spec.kind, front_after=spec.front, back_after=spec.back))
-            continue
-        spare.remove(card)
-        matched[card.key] = spec
+    matched, to_create, spare = cards_match(existing=existing, specs=new)
+    changes = [CardChange("added", s.key, s.kind, front_after=s.front, back_after=s.back) for s in to_create]
     for key, spec in matched.items():
         card = existing[key]
         change = _matched_change(card, spec)

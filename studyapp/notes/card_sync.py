@@ -51,27 +51,7 @@ def cards_sync(*, note: Note, specs: list[CardSpec], new_note: bool = False) -> 
         return counts
     now = timezone.now()
     existing = {card.key: card for card in Card.objects.filter(note=note)}
-    unmatched_specs: list[CardSpec] = []
-    matched: dict[str, CardSpec] = {}
-    for spec in specs:
-        if spec.key in existing:
-            matched[spec.key] = spec
-        else:
-            unmatched_specs.append(spec)
-    spare = [c for c in existing.values() if c.key not in matched and c.retired_at is None]
-    if len(unmatched_specs) * len(spare) > MAX_SIMILARITY_PAIRS:
-        spare_for_matching: list[Card] = []  # a hostile edit: no identity is carried over
-    else:
-        spare_for_matching = spare
-    to_create: list[CardSpec] = []
-    work = [MAX_SIMILARITY_WORK]
-    for spec in unmatched_specs:
-        card = _most_similar(spec, spare_for_matching, work)
-        if card is None:
-            to_create.append(spec)
-            continue
-        spare.remove(card)
-        matched[card.key] = spec
+    matched, to_create, spare = cards_match(existing=existing, specs=specs)
     to_update: list[Card] = []
     for key, spec in matched.items():
         card = existing[key]
@@ -108,6 +88,37 @@ def cards_sync(*, note: Note, specs: list[CardSpec], new_note: bool = False) -> 
         cards_withdrawn.send(sender=Card, cards=Card.objects.filter(pk__in=[card.pk for card in spare]))
     counts.created = insert_rows(Card, (_new_card_row(note, spec) for spec in to_create))
     return counts
+
+
+def cards_match(*, existing: dict[str, Any], specs: list[CardSpec]) -> tuple[dict[str, CardSpec], list, list]:
+    """Pair each spec with the stored card it becomes: by key, else the most
+    similar left-over active card of its kind (within the bounds above).
+    Returns (card key -> spec, specs with no card: to create, active cards
+    with no spec: to retire). ``existing`` maps keys to anything with
+    ``key``, ``kind``, ``front``, ``back`` and ``retired_at``: Card rows here,
+    another version's cards in the authoring app's preview of an edit."""
+    unmatched_specs: list[CardSpec] = []
+    matched: dict[str, CardSpec] = {}
+    for spec in specs:
+        if spec.key in existing:
+            matched[spec.key] = spec
+        else:
+            unmatched_specs.append(spec)
+    spare = [c for c in existing.values() if c.key not in matched and c.retired_at is None]
+    if len(unmatched_specs) * len(spare) > MAX_SIMILARITY_PAIRS:
+        spare_for_matching: list = []  # a hostile edit: no identity is carried over
+    else:
+        spare_for_matching = spare
+    to_create: list[CardSpec] = []
+    work = [MAX_SIMILARITY_WORK]
+    for spec in unmatched_specs:
+        card = _most_similar(spec, spare_for_matching, work)
+        if card is None:
+            to_create.append(spec)
+            continue
+        spare.remove(card)
+        matched[card.key] = spec
+    return matched, to_create, spare
 
 
 def _check_unique_keys(cards: list[Card]) -> None:
