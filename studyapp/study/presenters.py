@@ -8,6 +8,7 @@ from datetime import datetime
 
 from studyapp.accounts.models import Profile
 from studyapp.notes.models import Card
+from studyapp.notes.rendering import card_faces
 from studyapp.study import questions
 from studyapp.study.exam_bridge import exam_due
 from studyapp.study.fsrs_bridge import scheduler_for, to_fsrs
@@ -51,6 +52,18 @@ class Showing:
     mode: str  # "flash", "choice" (scenario with option texts), "recall" (scenario without)
     intervals: dict[int, str]
     scenario: Scenario | None = None
+    # A flashcard's faces as safe HTML (studyapp.notes.rendering: rendered once, kept).
+    front: str = ""
+    back: str = ""
+
+    @property
+    def key(self) -> str:
+        """Which card at which version: what the page and the server compare."""
+        return showing_key(self.state)
+
+
+def showing_key(state: CardState) -> str:
+    return f"{state.pk}:{state.version}"
 
 
 def scenario_for(state: CardState, chosen: list[str] | None = None) -> Scenario:
@@ -79,6 +92,7 @@ def showing_for(state: CardState, profile: Profile, now: datetime) -> Showing:
     card_now = to_fsrs(state, clock=clock, now=now)
     intervals = {r: humanize(d) for r, d in preview(scheduler, card_now, clock.fsrs_time(now), adjust).items()}
     if card.kind != Card.Kind.QUESTION:
-        return Showing(state, card, "flash", intervals)
+        front, back = card_faces(card)
+        return Showing(state, card, "flash", intervals, front=front, back=back)
     scenario = scenario_for(state)
     return Showing(state, card, "choice" if scenario.with_texts else "recall", intervals, scenario)
