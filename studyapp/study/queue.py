@@ -63,7 +63,8 @@ def next_state(user, today: Today, *, count: bool = True) -> tuple[CardState | N
     costs the same whatever the backlog. Answers carry the count forward
     (``left_after``), so the hot path asks for the card only."""
     found = hot_sql.next_candidates(user.pk, window(today, count=count))
-    return pick(found), found.left
+    shown = pick(found)
+    return (shown.load() if shown else None), found.left
 
 
 def next_two(user, today: Today, *, count: bool = False) -> tuple[CardState | None, CardState | None, int | None]:
@@ -71,10 +72,11 @@ def next_two(user, today: Today, *, count: bool = False) -> tuple[CardState | No
     (``pick_after``), and (with ``count``) what is left today; one statement."""
     found = hot_sql.next_candidates(user.pk, window(today, count=count))
     shown = pick(found)
-    return shown, pick_after(found, today, shown) if shown else None, found.left
+    held = pick_after(found, today, shown) if shown else None
+    return (shown.load() if shown else None), (held.load() if held else None), found.left
 
 
-def pick(found: Candidates) -> CardState | None:
+def pick(found: Candidates):
     """Due cards first (their source is already in the queue's order), then
     new ones, then learning cards shown ahead of their step because nothing
     else is left (Anki's "learn ahead": an Again comes back in the session)."""
@@ -84,7 +86,7 @@ def pick(found: Candidates) -> CardState | None:
     return None
 
 
-def pick_after(found: Candidates, today: Today, shown: CardState) -> CardState | None:
+def pick_after(found: Candidates, today: Today, shown):
     """The card that will most likely come after ``shown`` once it is
     answered: the next candidate with ``shown`` gone and its answer counted
     against the daily limits. A prediction for the page to hold ready; the

@@ -232,13 +232,14 @@ def undo(request):
         return _card_response(request, profile, now=now, notice=notice)
     today = services.today_for(user=request.user, profile=profile, now=now)
     found = hot_sql.next_candidates(request.user.pk, window(today, count=True))
+    held = pick_after(found, today, state)
     return _fragment(
         request,
         profile,
         now=now,
         today=today,
         shown=state,
-        held=pick_after(found, today, state),
+        held=held.load() if held else None,
         left=found.left,
         notice=notice,
     )
