@@ -153,13 +153,14 @@ def _cursor(connection):
     raw = connection.connection
     if raw.prepare_threshold is None:
         raw.prepare_threshold = _NEVER_BY_ITSELF
-    cursor = _preparing_cursor_class()(raw)
-    return connection.make_debug_cursor(cursor) if connection.queries_logged else connection.make_cursor(cursor)
+    preparing, logging = _postgresql_cursor_classes()
+    cursor = preparing(raw)
+    return logging(cursor, connection) if connection.queries_logged else connection.make_cursor(cursor)
 
 
 @functools.cache
-def _preparing_cursor_class():
-    from django.db.backends.postgresql.base import ServerBindingCursor
+def _postgresql_cursor_classes():
+    from django.db.backends.postgresql.base import CursorDebugWrapper, ServerBindingCursor
 
     class PreparingCursor(ServerBindingCursor):
         """Server-side binding (the parameters apart from the text, which a
@@ -168,7 +169,14 @@ def _preparing_cursor_class():
         def execute(self, query, params=None, *, prepare=None, binary=None):
             return super().execute(query, params, prepare=True, binary=binary)
 
-    return PreparingCursor
+    class LoggingCursor(CursorDebugWrapper):
+        """Django's query log (DEBUG, tests counting statements) records the
+        statement's text: psycopg keeps none for a prepared statement."""
+
+        def debug_sql(self, sql=None, params=None, use_last_executed_query=False, many=False):
+            return super().debug_sql(sql, params, use_last_executed_query=False, many=many)
+
+    return PreparingCursor, LoggingCursor
 
 
 def _plans(connection) -> dict:

@@ -74,8 +74,12 @@
   }
 
   function setPending() {
+    // For whoever watches the page (tests, a curious learner's devtools):
+    // how many actions wait for the server, and which card is held ready.
     const root = page();
-    if (root) root.dataset.pending = String(outbox.length);
+    if (!root) return;
+    root.dataset.pending = String(outbox.length);
+    root.dataset.held = held ? held.key : "";
   }
 
   function status(kind) {
