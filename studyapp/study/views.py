@@ -8,8 +8,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -95,7 +96,9 @@ def _fragment(request, profile, *, now, today, shown, held, left, notice, expect
         "done_today": today.done,
         "notice": notice,
     }
-    response = render(request, FRAGMENT, context, status=status)
+    # Without the request: the fragment needs none of the context processors
+    # (user, messages, CSRF), and running them was a third of its rendering.
+    response = HttpResponse(render_to_string(FRAGMENT, context), status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
 
