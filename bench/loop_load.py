@@ -243,7 +243,7 @@ class LoadOutcome:
     readers: list[FloorReader] = field(default_factory=list)
 
     def summary(self, phase: str) -> Summary | None:
-        samples = self.measured.get(phase, {}).get(MEASURED_LABEL[phase.removesuffix("_solo")])
+        samples = self.measured.get(phase, {}).get(MEASURED_LABEL.get(phase.removesuffix("_solo"), "grade"))
         return summarize(samples) if samples else None
 
     def failed_requests(self) -> int:
@@ -301,11 +301,11 @@ def drive_load(
     count = min(schedule.virtual_learners, len(learners))
     shares = [learners[i::count] for i in range(count)]
     outcome = LoadOutcome(
-        graders=[_grader(share, origin, seed + i, schedule) for i, share in enumerate(shares)],
+        graders=[grader(share, origin, seed + i, schedule) for i, share in enumerate(shares)],
         readers=[FloorReader(share) for share in shares],
     )
     crowd = {FLOOR: outcome.readers, LOOP: outcome.graders}
-    driver = _Driver(outcome, host, {FLOOR: floor_port, LOOP: port}, schedule.max_requests, cpu or {})
+    driver = Driver(outcome, host, {FLOOR: floor_port, LOOP: port}, schedule.max_requests, cpu or {})
     if schedule.warmup_seconds is None or schedule.warmup_seconds > 0:
         for phase, users in crowd.items():
             driver.run(phase, users, schedule.warmup_seconds, measured=False)
@@ -314,14 +314,14 @@ def drive_load(
             driver.run(phase, users, schedule.seconds, measured=True)
     if schedule.solo_seconds is None or schedule.solo_seconds > 0:
         # A fresh grader: it opens its learner's current card, whatever the crowd left.
-        solo_grader = _grader(learners, origin, seed + count, schedule)
+        solo_grader = grader(learners, origin, seed + count, schedule)
         outcome.graders.append(solo_grader)
         driver.run(f"{FLOOR}_solo", [FloorReader(learners)], schedule.solo_seconds, measured=True)
         driver.run(f"{LOOP}_solo", [solo_grader], schedule.solo_seconds, measured=True)
     return outcome
 
 
-def _grader(learners: list[Learner], origin: str, seed: int, schedule: Schedule) -> GradingLearner:
+def grader(learners: list[Learner], origin: str, seed: int, schedule: Schedule) -> GradingLearner:
     return GradingLearner(
         learners,
         origin,
@@ -333,10 +333,10 @@ def _grader(learners: list[Learner], origin: str, seed: int, schedule: Schedule)
 
 
 @dataclass
-class _Driver:
+class Driver:
     outcome: LoadOutcome
     host: str
-    ports: dict[str, int]  # FLOOR and LOOP: each phase kind has its server
+    ports: dict[str, int | list[int]]  # FLOOR and LOOP: each phase kind has its server(s)
     max_requests: int
     cpu: dict[str, CpuMeter]  # FLOOR and LOOP, like ports
 

@@ -61,11 +61,11 @@ class ProcessCpu:
     """Reads the CPU time of the processes that serve the requests: a cost per
     request that other work on the machine disturbs far less than latency."""
 
-    def __init__(self, master_pid: int) -> None:
-        self.master_pid = master_pid
+    def __init__(self, *master_pids: int) -> None:
+        self.master_pids = master_pids
 
     def snapshot(self) -> CpuSnapshot:
-        workers = {pid: _ticks(pid) for pid in _children(self.master_pid)}
+        workers = {pid: _ticks(pid) for master in self.master_pids for pid in _children(master)}
         backends = {pid: _ticks(pid) for pid in _postgres_backends()}
         return CpuSnapshot(
             workers={pid: t for pid, t in workers.items() if t is not None},

@@ -51,6 +51,7 @@ def gunicorn(
     app: str | None = None,
     ready_path: str = APP_READY_PATH,
     name: str = "gunicorn",
+    port: int | None = None,
 ) -> Iterator[Server]:
     """gunicorn.conf.py on a free port of 127.0.0.1, access log off, serving
     ``app`` (default: the config's, studyapp). Stopped (and, if need be,
@@ -59,7 +60,7 @@ def gunicorn(
     Without a control socket: gunicorn's default one is a single path per
     user, so two servers (the app and the floor, or two runs on one machine)
     would take it from each other."""
-    port = free_port()
+    port = port or free_port()
     log = folder / f"{name}.log"
     config = _config_without_access_log(folder)
     command = [sys.executable, "-m", "gunicorn", "-c", str(config), "--no-control-socket"]
