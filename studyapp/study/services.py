@@ -222,9 +222,6 @@ def card_grade(
     state.version = version + 1
     # In study days, as fsrs counted them (and as fitting reads them).
     elapsed = (day - clock.study_day(state_last_review(before))).days if before["last_review"] else None
-    # savepoint=False: a request is never inside another transaction here, and
-    # a savepoint would cost two more statements on the hot path. Nothing may
-    # raise inside it (without a savepoint an error would spoil an outer one).
     log = ReviewLog(
         user_id=user.pk,
         card_id=state.card_id,
@@ -241,10 +238,10 @@ def card_grade(
         chosen=chosen,
         score=score,
     )
-    with transaction.atomic(savepoint=False):
-        # in_scope in the UPDATE's WHERE: a card withdrawn since it was read is not answered.
-        recorded = hot_sql.answer_record(state=state, version=version, fields=ANSWERED, log=log)
-    if not recorded:
+    # The state and the log together, or neither (one statement on
+    # PostgreSQL). in_scope in the UPDATE's WHERE: a card withdrawn since it
+    # was read is not answered.
+    if not hot_sql.answer_record(state=state, version=version, fields=ANSWERED, log=log):
         log = None
     if log is None:
         # Rare: only a repeated or stale answer gets here, so it may ask why.
