@@ -48,7 +48,21 @@ LEARNING_DUE, REVIEW_DUE, NEW, AHEAD = 0, 1, 2, 3
 # The note's parsed structure is read only for scenario questions (the other
 # cards never look at it, and it is the largest column of the join).
 QUESTION = Card.Kind.QUESTION.value
-# Fields of a note the study card shows (the rest stay deferred).
+# Fields of a card and of its note that the study card shows (the rest stay
+# deferred: read on first use, as with the ORM's only()).
+CARD_FIELDS = (
+    "id",
+    "note",
+    "key",
+    "kind",
+    "position",
+    "front",
+    "back",
+    "content_hash",
+    "front_html",
+    "back_html",
+    "html_key",
+)
 NOTE_FIELDS = ("id", "note_id", "title")
 S = CardState.State
 
@@ -93,7 +107,7 @@ class _Reader:
 
 def _reader(connection, model: type[models.Model], alias: str, names: Iterable[str] | None = None) -> _Reader:
     wanted = set(names) if names is not None else None
-    fields = [f for f in model._meta.concrete_fields if wanted is None or f.attname in wanted]
+    fields = [f for f in model._meta.concrete_fields if wanted is None or f.name in wanted]
     conversions = []
     for position, field in enumerate(fields):
         expression = field.get_col(alias)
@@ -526,7 +540,7 @@ def _next_plan(connection, window: Window) -> _NextPlan:
         sources.append(source(NEW, f"{col('state')} = {S.NEW}", f"{col('new_rank')}, {col('id')}"))
     sources.append(source(AHEAD, f"{learning} AND {col('due')} <= %s", f"{col('due')}, {col('id')}"))
     state = _reader(connection, CardState, "s")
-    card = _reader(connection, Card, "c")
+    card = _reader(connection, Card, "c", CARD_FIELDS)
     note = _reader(connection, Note, "n", NOTE_FIELDS)
     parsed = _reader(connection, Note, "n", ("parsed",))
     kind = f"c.{_column(connection, Card, 'kind')}"

@@ -277,6 +277,9 @@
     // The card's forms and Undo; the scope picker is an ordinary form.
     if (!form.closest("#study-card") && !form.matches(".undo-form")) return;
     event.preventDefault();
+    // A graded card waiting for what follows takes no second answer (a click
+    // on its buttons); Undo still queues.
+    if (form.closest("#study-card[data-mode='waiting']")) return;
     const fields = formFields(form, event.submitter);
     if (form.matches(".grades") || form.closest(".card-tools")) act(form.action, fields, { speculative: true });
     else act(form.action, fields);
