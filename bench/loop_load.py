@@ -40,7 +40,7 @@ DUPLICATE_EVERY = 10
 ANSWERS_PER_SITTING = 40
 
 # A card's grade form: its state and the version it answers.
-GRADE_FORM = re.compile(r'action="/study/grade/(\d+)/">\s*<input type="hidden" name="version" value="(\d+)">')
+GRADE_FORM = re.compile(r'action="/study/grade/(\d+)/"[^>]*>\s*<input type="hidden" name="version" value="(\d+)">')
 HELD = '<template id="study-next"'
 CONFIRM = re.compile(r'<div id="study-confirm" data-key="(\d+):(\d+)"')
 LEFT = re.compile(r'id="study-progress"[^>]*data-left="(\d+)"')

@@ -7,7 +7,9 @@ querysets, 25 % compiling their SQL; docs/benchmarks.md, "Review loop"). Here
 each statement is a constant string, built once per connection, its parameters
 passed apart; rows become model instances through the ORM's own converters and
 ``Model.from_db``, so what comes back is what the ORM would have returned. The
-database sees the same text every time.
+database sees the same text every time, and PostgreSQL keeps each statement
+prepared on its connection (``_cursor``): planning the next-card statement
+cost it more than running it. docs/benchmarks.md has the figures.
 
 The rules these statements carry out are written as querysets where they are
 read: the next card and what is left today in ``studyapp.study.queue``, a

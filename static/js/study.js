@@ -272,17 +272,19 @@
 
   // -- the page's controls -----------------------------------------------------------
 
+  // The forms of the study loop say how they go: data-study="at-once" (the
+  // card leaves: grade, bury, suspend; the card held ready shows at once) or
+  // data-study="wait" (undo, a question's answer). Any other form on the page
+  // (the scope picker, a control added to the card) is left to itself.
   document.addEventListener("submit", (event) => {
     const form = event.target;
-    // The card's forms and Undo; the scope picker is an ordinary form.
-    if (!form.closest("#study-card") && !form.matches(".undo-form")) return;
+    const how = form.dataset ? form.dataset.study : undefined;
+    if (how !== "at-once" && how !== "wait") return;
     event.preventDefault();
     // A graded card waiting for what follows takes no second answer (a click
     // on its buttons); Undo still queues.
     if (form.closest("#study-card[data-mode='waiting']")) return;
-    const fields = formFields(form, event.submitter);
-    if (form.matches(".grades") || form.closest(".card-tools")) act(form.action, fields, { speculative: true });
-    else act(form.action, fields);
+    act(form.action, formFields(form, event.submitter), { speculative: how === "at-once" });
   });
 
   document.addEventListener("click", (event) => {
