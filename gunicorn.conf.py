@@ -9,6 +9,7 @@ wsgi_app = "studyapp.wsgi:application"
 # An empty GUNICORN_ACCESSLOG turns the access log off (benchmarks do).
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None
 timeout = 30
-# Requests are short; recycle workers now and then so that a leak cannot grow forever.
-max_requests = 5000
-max_requests_jitter = 500
+# Requests are short; recycle workers now and then so that a leak cannot grow
+# forever (GUNICORN_MAX_REQUESTS=0: never; the benchmarks measure without it).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10

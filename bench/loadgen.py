@@ -83,31 +83,53 @@ _Sent = tuple[http.client.HTTPConnection, float]
 
 class Http:
     """One virtual user's connections to the server: two, so that a double
-    click can have both of its requests in flight at once."""
+    click can have both of its requests in flight at once. With several
+    servers (``port`` a list), requests go to each in turn, as a load
+    balancer's round robin would send them, and a double click's two
+    requests to two servers."""
 
-    def __init__(self, host: str, port: int, recorder: Recorder) -> None:
-        self.host, self.port, self.recorder = host, port, recorder
-        self._lines = [http.client.HTTPConnection(host, port, timeout=REQUEST_TIMEOUT_S) for _ in range(2)]
+    def __init__(self, host: str, port: int | Sequence[int], recorder: Recorder) -> None:
+        ports = [port] if isinstance(port, int) else list(port)
+        self.host, self.recorder = host, recorder
+        self._lines = {
+            p: [http.client.HTTPConnection(host, p, timeout=REQUEST_TIMEOUT_S) for _ in range(2)] for p in ports
+        }
+        self._ports = ports
+        self._turn = 0
+
+    def _next_port(self) -> int:
+        port = self._ports[self._turn % len(self._ports)]
+        self._turn += 1
+        return port
 
     def request(self, label: str, method: str, path: str, *, headers: dict[str, str], body: str = "") -> Response:
-        sent = self._send(label, 0, method, path, headers, body)
+        sent = self._send(label, self._lines[self._next_port()][0], method, path, headers, body)
         return self._receive(label, sent)
 
     def request_twice_at_once(
         self, label: str, method: str, path: str, *, headers: dict[str, str], body: str = ""
     ) -> tuple[Response, Response]:
-        """The same request on both connections before either answer is read:
-        the server sees them concurrently, as with a double click."""
-        first = self._send(label, 0, method, path, headers, body)
-        second = self._send(label, 1, method, path, headers, body)
+        """The same request on two connections before either answer is read:
+        the server(s) see them concurrently, as with a double click."""
+        first_port, second_port = self._next_port(), self._next_port()
+        first = self._send(label, self._lines[first_port][0], method, path, headers, body)
+        second = self._send(label, self._lines[second_port][1], method, path, headers, body)
         return self._receive(label, first), self._receive(label, second)
 
     def close(self) -> None:
-        for connection in self._lines:
-            connection.close()
+        for lines in self._lines.values():
+            for connection in lines:
+                connection.close()
 
-    def _send(self, label: str, line: int, method: str, path: str, headers: dict[str, str], body: str) -> _Sent | None:
-        connection = self._lines[line]
+    def _send(
+        self,
+        label: str,
+        connection: http.client.HTTPConnection,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        body: str,
+    ) -> _Sent | None:
         payload = body.encode() if body else None
         started = time.perf_counter()
         try:
@@ -155,7 +177,9 @@ class Phase:
     errors: list[str]
 
 
-def run_phase(users: Sequence[VirtualUser], *, host: str, port: int, seconds: float | None, max_requests: int) -> Phase:
+def run_phase(
+    users: Sequence[VirtualUser], *, host: str, port: int | Sequence[int], seconds: float | None, max_requests: int
+) -> Phase:
     """Every virtual user in its own thread for ``seconds``, or until
     ``max_requests`` requests were sent in all (split evenly between them).
     With ``seconds`` None only the request budget ends the phase: the same

@@ -8,7 +8,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from studyapp.env import env_bool, env_int, env_list, env_str
+from studyapp.env import env_bool, env_choice, env_int, env_int_range, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -43,6 +43,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: load balancers ask without a session, a host name or TLS.
+    "studyapp.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything that reads the session, the user or a form from the database.
@@ -56,7 +58,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "studyapp.csp.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "studyapp.urls"
@@ -85,15 +87,37 @@ DATABASES = {
         conn_max_age=env_int("CONN_MAX_AGE", 60),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+_DB = DATABASES["default"]
+if _DB["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while an import writes; a busy timeout instead of
     # "database is locked" when two gunicorn workers write at once.
-    DATABASES["default"]["OPTIONS"] = {
+    _DB["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    _DB["CONN_MAX_AGE"] = 0
+# PostgreSQL connections for several app servers (docs/scaling.md): either
+# psycopg's pool in each process (DATABASE_POOL), or PgBouncer in front of the
+# database in transaction mode (DATABASE_BEHIND_PGBOUNCER), never both.
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
+DATABASE_BEHIND_PGBOUNCER = env_bool("DATABASE_BEHIND_PGBOUNCER", False)
+if (DATABASE_POOL or DATABASE_BEHIND_PGBOUNCER) and _DB["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_POOL and DATABASE_BEHIND_PGBOUNCER are for PostgreSQL only")
+if DATABASE_POOL and DATABASE_BEHIND_PGBOUNCER:
+    raise ImproperlyConfigured("DATABASE_POOL and DATABASE_BEHIND_PGBOUNCER: choose one pool, not two")
+if DATABASE_POOL:
+    # A pool keeps the connections; Django must not keep them a second way.
+    _DB["CONN_MAX_AGE"] = 0
+    _DB.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int_range("DATABASE_POOL_MIN_SIZE", 1, 0, 100),
+        "max_size": env_int_range("DATABASE_POOL_MAX_SIZE", 4, 1, 100),
+        "timeout": env_int_range("DATABASE_POOL_TIMEOUT", 10, 1, 300),
+    }
+if DATABASE_BEHIND_PGBOUNCER:
+    # In transaction mode a server connection serves another client after each
+    # transaction: no cursor may outlive one (Django's server-side cursors do).
+    _DB["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -125,17 +149,42 @@ PASSWORD_RESET_THROTTLE_PER_EMAIL = (3, 1200)
 # then key on the address the proxy appends to X-Forwarded-For.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 
-# Background tasks (django-tasks): the database backend by default, so the
-# embedded SQLite set-up needs no other server; "immediate" runs each task
-# inline (tests).
+# Several app servers (docs/scaling.md): with REDIS_URL, the cache and the
+# sessions live in Redis (sessions backed by the database, so a flushed cache
+# logs nobody out) and background tasks run on RQ. Without it, the embedded
+# default: a per-process cache that nothing depends on, sessions in the
+# database, tasks in the database. Nothing kept in a process's memory decides
+# anything (throttles and day plans are rows), so any server may answer any request.
+REDIS_URL = env_url("REDIS_URL", {"redis", "rediss", "unix"})
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Servers that share a Redis but not a database keep apart.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "studyapp"),
+        }
+    }
+    SESSION_ENGINE = "studyapp.accounts.sessions.cached_db"
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+else:
+    SESSION_ENGINE = "studyapp.accounts.sessions.db"
+
+# Background tasks (django-tasks): RQ with Redis; else the database backend,
+# so the embedded SQLite set-up needs no other server; "immediate" runs each
+# task inline (tests).
 TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "rq": "django_tasks_rq.RQBackend",
 }
-TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
-if TASKS_BACKEND not in TASK_BACKENDS:
-    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}")
+TASKS_BACKEND = env_choice("TASKS_BACKEND", list(TASK_BACKENDS), "rq" if REDIS_URL else "database")
+if TASKS_BACKEND == "rq" and not REDIS_URL:
+    raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL")
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+if TASKS_BACKEND == "rq":
+    TASKS["default"]["QUEUES"] = ["default"]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]

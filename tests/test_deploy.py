@@ -1,6 +1,7 @@
 """Production settings: `check --deploy` is silent, and every page carries a CSP
 that allows no inline script."""
 
+import dataclasses
 import os
 import re
 import secrets
@@ -69,3 +70,16 @@ def test_pages_carry_a_csp_without_inline_script(client, url):
     # Every <script> in the page is an external file.
     for tag in re.findall(r"<script[^>]*>", response.content.decode()):
         assert "src=" in tag
+
+
+@pytest.mark.django_db
+def test_the_csp_kept_once_is_what_django_csp_builds(client, alice):
+    """studyapp.csp keeps the policy it built from the settings: the header
+    must be django-csp's own, on pages and on study fragments alike."""
+    from csp.middleware import PolicyParts
+    from csp.utils import build_policy
+
+    expected = build_policy(**dataclasses.asdict(PolicyParts()))
+    client.force_login(alice)
+    for url, headers in [("/notes/", {}), ("/study/", {}), ("/study/card/", {"HX-Request": "true"})]:
+        assert client.get(url, headers=headers)["Content-Security-Policy"] == expected, url

@@ -227,6 +227,13 @@ class Card(models.Model):
     # The back as it was before that change, shown to learners beside the new one.
     previous_back = models.TextField(blank=True)
     retired_at = models.DateTimeField(null=True, blank=True)
+    # The front and back as sanitized HTML, rendered once after an import
+    # (studyapp.notes.rendering) instead of at every showing. ``html_key``
+    # says for which content and renderer: "<content_hash>:<sanitizer.RENDERER>";
+    # HTML whose key does not match the card's text is never shown.
+    front_html = models.TextField(blank=True, default="", editable=False)
+    back_html = models.TextField(blank=True, default="", editable=False)
+    html_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = CardQuerySet.as_manager()
 

@@ -39,6 +39,7 @@ from studyapp.notes.models import (
 )
 from studyapp.notes.renames import note_rename, rename_check, same_path_warning
 from studyapp.notes.signals import cards_withdrawn, note_changed
+from studyapp.notes.tasks import cards_render_soon
 
 # Bump when the parser or card generation changes what a file turns into, so
 # that files whose bytes did not change are still re-read once.
@@ -301,6 +302,9 @@ def notes_import(*, paths: list[Path], dry_run: bool = False) -> ImportRun:
                 for raw, report in to_write:
                     note_import(raw=raw, report=report, catalog=catalog)
     _warn_same_path(run, catalog)
+    if any(report.status in {"created", "updated"} for report in run.notes):
+        # The cards' HTML is rendered by the task worker, not while the import waits.
+        cards_render_soon()
     return run
 
 

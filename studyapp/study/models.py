@@ -22,7 +22,11 @@ class CardState(models.Model):
         REVIEW = 2, _("Review")
         RELEARNING = 3, _("Relearning")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_states")
+    # No index of its own on user: the unique (user, card) and the queue
+    # indexes lead with it, and every answer updates each index of the row.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="card_states", db_index=False
+    )
     card = models.ForeignKey("notes.Card", on_delete=models.PROTECT, related_name="states")
     state = models.PositiveSmallIntegerField(choices=State.choices, default=State.NEW)
     step = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -67,7 +71,11 @@ class ReviewLog(models.Model):
     """One answer. Keeps the state before and after, so that undo restores the
     exact previous state and parameters can be optimized from the log later."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
+    # No index of its own on user: both indexes below lead with it, and every
+    # answer inserts into each index of the table.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs", db_index=False
+    )
     card = models.ForeignKey("notes.Card", on_delete=models.PROTECT, related_name="review_logs")
     state = models.ForeignKey(CardState, on_delete=models.SET_NULL, null=True, related_name="logs")
     rating = models.PositiveSmallIntegerField()

@@ -1,21 +1,33 @@
 """Picking the next card and counting what is left today: reads only.
 
-The next card comes from at most three LIMIT 1 subqueries, each served by an
-index, fetched in one round trip; what is left today is counted over LIMITed
-subqueries, so neither grows with the learner's backlog."""
+The next card comes from at most three ordered sources, each served by an
+index: cards due now, new cards, learning cards due soon. Their first rows
+are fetched in one statement; what is left today is counted over LIMITed
+subqueries, so neither grows with the learner's backlog.
+
+The rules are written here twice on purpose: as querysets
+(``candidates_orm``, the readable definition), and as the hand-written SQL
+the study loop runs (``studyapp.hot_sql``, see its docstring for why). The
+tests check on a fixture covering every branch that both return exactly the
+same candidates and counts. Which candidate is shown (``pick``) and which the
+page holds ready after it (``pick_after``) is decided here, once, for both."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from django.db.models import F, Q, Subquery
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Q
 
+from studyapp import hot_sql
+from studyapp.hot_sql import Candidates, Window
 from studyapp.study.models import CardState
 
 LEARN_AHEAD = timedelta(minutes=20)
 S = CardState.State
+# A learner never has more cards in learning than this on one day; the cap
+# only bounds the count query.
+LEARNING_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -32,44 +44,16 @@ class Today:
     exam_order: bool = False
 
 
-def _open(user):
-    return CardState.objects.filter(user=user, in_scope=True, suspended=False)
-
-
-def _not_buried(now: datetime) -> Q:
-    return Q(buried_until__isnull=True) | Q(buried_until__lte=now)
-
-
-def _due_now(user, today: Today):
-    due = Q(state__in=(S.LEARNING, S.RELEARNING), due__lte=today.now)
-    if today.reviews_left > 0:
-        due |= Q(state=S.REVIEW, due__lt=today.day_end)
-    return _open(user).filter(due).filter(_not_buried(today.now))
-
-
-def _new(user, today: Today):
-    return _open(user).filter(state=S.NEW).filter(_not_buried(today.now))
-
-
-def _ahead(user, today: Today):
-    return (
-        _open(user)
-        .filter(state__in=(S.LEARNING, S.RELEARNING), due__lte=today.now + LEARN_AHEAD)
-        .filter(_not_buried(today.now))
+def window(today: Today, *, count: bool) -> Window:
+    return Window(
+        now=today.now,
+        learn_ahead_until=today.now + LEARN_AHEAD,
+        day_end=today.day_end,
+        reviews=today.reviews_left > 0,
+        new=today.new_left > 0,
+        exam_order=today.exam_order,
+        count_caps=(LEARNING_CAP, max(0, today.reviews_left), max(0, today.new_left)) if count else None,
     )
-
-
-def _capped_count_sql(queryset, cap: int) -> tuple[str, tuple]:
-    if cap <= 0:
-        return "SELECT 0", ()
-    sql, params = queryset.values("id")[:cap].query.sql_with_params()
-    # The inner SQL is Django's own compilation with its parameters kept apart.
-    return f"SELECT COUNT(*) FROM ({sql}) capped", params  # noqa: S608
-
-
-# A learner never has more cards in learning than this on one day; the cap
-# only bounds the count query.
-LEARNING_CAP = 1000
 
 
 def next_state(user, today: Today, *, count: bool = True) -> tuple[CardState | None, int | None]:
@@ -78,35 +62,49 @@ def next_state(user, today: Today, *, count: bool = True) -> tuple[CardState | N
     limit and new cards up to the daily limit, each count capped so that it
     costs the same whatever the backlog. Answers carry the count forward
     (``left_after``), so the hot path asks for the card only."""
-    due_order = [F("exam_recall").asc(nulls_first=True), "due"] if today.exam_order else ["due"]
-    due_ids = _due_now(user, today).order_by(*due_order).values("id")[:1]
-    new_ids = _new(user, today).order_by("new_rank", "id").values("id")[:1]
-    ahead_ids = _ahead(user, today).order_by("due").values("id")[:1]
-    # "id = (subquery)", not "id IN (subquery)": PostgreSQL then runs each
-    # LIMIT 1 subquery once as an init plan instead of scanning every state.
-    candidates = Q(id=Subquery(due_ids)) | Q(id=Subquery(ahead_ids))
-    if today.new_left > 0:
-        candidates |= Q(id=Subquery(new_ids))
-    rows = (
-        CardState.objects.filter(candidates)
-        .select_related("card__note")
-        .defer("card__note__source", "card__note__warnings", "card__note__repair_report")
+    found = hot_sql.next_candidates(user.pk, window(today, count=count))
+    shown = pick(found)
+    return (shown.load() if shown else None), found.left
+
+
+def next_two(user, today: Today, *, count: bool = False) -> tuple[CardState | None, CardState | None, int | None]:
+    """The card to show now, the card the page holds ready for after it
+    (``pick_after``), and (with ``count``) what is left today; one statement."""
+    found = hot_sql.next_candidates(user.pk, window(today, count=count))
+    shown = pick(found)
+    held = pick_after(found, today, shown) if shown else None
+    return (shown.load() if shown else None), (held.load() if held else None), found.left
+
+
+def pick(found: Candidates):
+    """Due cards first (their source is already in the queue's order), then
+    new ones, then learning cards shown ahead of their step because nothing
+    else is left (Anki's "learn ahead": an Again comes back in the session)."""
+    for source in (found.due, found.new, found.ahead):
+        if source:
+            return source[0]
+    return None
+
+
+def pick_after(found: Candidates, today: Today, shown):
+    """The card that will most likely come after ``shown`` once it is
+    answered: the next candidate with ``shown`` gone and its answer counted
+    against the daily limits. A prediction for the page to hold ready; the
+    server's answer to the grade says which card really comes next (it
+    differs after a learning card comes due meanwhile, or when ``shown``
+    itself comes back before anything else)."""
+    after = replace(
+        today,
+        new_left=today.new_left - (shown.state == S.NEW),
+        reviews_left=today.reviews_left - (shown.state == S.REVIEW),
     )
-    if count:
-        open_today = _open(user).filter(_not_buried(today.now))
-        learning = open_today.filter(state__in=(S.LEARNING, S.RELEARNING), due__lt=today.day_end)
-        reviews = open_today.filter(state=S.REVIEW, due__lt=today.day_end)
-        rows = rows.annotate(
-            learning_left=RawSQL(*_capped_count_sql(learning, LEARNING_CAP)),  # noqa: S611
-            reviews_left=RawSQL(*_capped_count_sql(reviews, today.reviews_left)),  # noqa: S611
-            new_left=RawSQL(*_capped_count_sql(_new(user, today), today.new_left)),  # noqa: S611
+    return pick(
+        Candidates(
+            due=[s for s in found.due if s.pk != shown.pk and (s.state != S.REVIEW or after.reviews_left > 0)],
+            new=[s for s in found.new if s.pk != shown.pk] if after.new_left > 0 else [],
+            ahead=[s for s in found.ahead if s.pk != shown.pk],
         )
-    rows = list(rows)
-    if not rows:
-        return None, 0
-    first = rows[0]
-    left = first.learning_left + first.reviews_left + first.new_left if count else None
-    return min(rows, key=lambda s: _priority(s, today)), left
+    )
 
 
 def left_after(left: int, answered: CardState, today: Today) -> int:
@@ -116,11 +114,63 @@ def left_after(left: int, answered: CardState, today: Today) -> int:
     return max(0, left - 1 + int(comes_back))
 
 
-def _priority(state: CardState, today: Today) -> tuple:
-    """Due cards first (the subquery already chose which), then new ones, then
-    learning cards shown ahead of their step because nothing else is left."""
-    if state.state == S.NEW:
-        return (1, 0)
-    if state.due <= today.now or (state.state == S.REVIEW and state.due < today.day_end):
-        return (0, 0)
-    return (2, state.due.timestamp())
+# -- the same rules as querysets ---------------------------------------------------
+# The readable definition of the queue; studyapp.hot_sql must return exactly
+# what these return (tests/study/test_hot_sql.py).
+
+
+def _open(user):
+    return CardState.objects.filter(user=user, in_scope=True, suspended=False)
+
+
+def _not_buried(now: datetime) -> Q:
+    return Q(buried_until__isnull=True) | Q(buried_until__lte=now)
+
+
+def due_now(user, today: Today):
+    due = Q(state__in=(S.LEARNING, S.RELEARNING), due__lte=today.now)
+    if today.reviews_left > 0:
+        due |= Q(state=S.REVIEW, due__lt=today.day_end)
+    order = [F("exam_recall").asc(nulls_first=True), "due", "id"] if today.exam_order else ["due", "id"]
+    return _open(user).filter(due).filter(_not_buried(today.now)).order_by(*order)
+
+
+def new_cards(user, today: Today):
+    return _open(user).filter(state=S.NEW).filter(_not_buried(today.now)).order_by("new_rank", "id")
+
+
+def learning_soon(user, today: Today):
+    return (
+        _open(user)
+        .filter(state__in=(S.LEARNING, S.RELEARNING), due__lte=today.now + LEARN_AHEAD)
+        .filter(_not_buried(today.now))
+        .order_by("due", "id")
+    )
+
+
+def left_today(user, today: Today) -> int:
+    """Learning cards due before the day ends, reviews up to the daily limit,
+    new cards up to the daily limit; each count capped."""
+    open_today = _open(user).filter(_not_buried(today.now))
+    learning = open_today.filter(state__in=(S.LEARNING, S.RELEARNING), due__lt=today.day_end)
+    reviews = open_today.filter(state=S.REVIEW, due__lt=today.day_end)
+    caps = ((learning, LEARNING_CAP), (reviews, today.reviews_left), (new_cards(user, today), today.new_left))
+    return sum(len(queryset.order_by().values("id")[: max(0, cap)]) for queryset, cap in caps)
+
+
+def candidates_orm(user, today: Today, *, count: bool = True) -> Candidates:
+    """What ``hot_sql.next_candidates`` returns, built with the ORM."""
+    per_source = hot_sql.CANDIDATES_PER_SOURCE
+    related = ("card__note",)
+
+    def first(queryset) -> list[CardState]:
+        return list(queryset.select_related(*related)[:per_source])
+
+    found = Candidates(
+        due=first(due_now(user, today)),
+        new=first(new_cards(user, today)) if today.new_left > 0 else [],
+        ahead=first(learning_soon(user, today)),
+    )
+    if count:
+        found.left = left_today(user, today) if (found.due or found.new or found.ahead) else 0
+    return found

@@ -18,6 +18,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from fsrs import Rating
 
+from studyapp import hot_sql
 from studyapp.accounts.models import Profile
 from studyapp.noteformat.cards import slug
 from studyapp.notes.models import Card
@@ -51,6 +52,8 @@ RESTORED = [
     "exam_recall",
 ]
 DATETIMES = {"due", "last_review", "buried_until"}
+# What an answer writes: every restored field (in_scope is only checked).
+ANSWERED = tuple(RESTORED)
 
 
 @dataclass(frozen=True)
@@ -177,19 +180,6 @@ def _counts_today(user, day) -> DayCounts:
     return DayCounts(row.get("new_done") or 0, row.get("reviews_done") or 0, row.get("new_limit"))
 
 
-def _state_with_counters(user, state_id: int, day):
-    """The state and today's counters in one query (the hot path counts them)."""
-    return (
-        CardState.objects.filter(pk=state_id, user=user)
-        .annotate(
-            day_new=_answers_today(OuterRef("user"), day, S.NEW),
-            day_reviews=_answers_today(OuterRef("user"), day, S.REVIEW),
-            day_new_limit=_day_limit(OuterRef("user"), day),
-        )
-        .first()
-    )
-
-
 def card_grade(
     *,
     user,
@@ -206,10 +196,11 @@ def card_grade(
     log it with the state before and after, count it for today."""
     now = now or timezone.now()
     day = profile.study_day(now)
-    state = _state_with_counters(user, state_id, day)
-    if state is None:
+    found = hot_sql.state_with_answers(user.pk, state_id, day)
+    if found is None:
         raise NotFound(state_id)
-    counts = DayCounts(state.day_new or 0, state.day_reviews or 0, state.day_new_limit)
+    state, answers = found
+    counts = DayCounts(answers.new_done, answers.reviews_done, answers.new_limit)
     if not state.in_scope:
         raise Unavailable(state_id)
     if state.version != version:
@@ -231,32 +222,27 @@ def card_grade(
     state.version = version + 1
     # In study days, as fsrs counted them (and as fitting reads them).
     elapsed = (day - clock.study_day(state_last_review(before))).days if before["last_review"] else None
-    # savepoint=False: a request is never inside another transaction here, and
-    # a savepoint would cost two more statements on the hot path. Nothing may
-    # raise inside it (without a savepoint an error would spoil an outer one).
-    with transaction.atomic(savepoint=False):
-        # in_scope in the WHERE: a card withdrawn since it was read is not answered.
-        updated = CardState.objects.filter(pk=state.pk, version=version, in_scope=True).update(
-            **{name: getattr(state, name) for name in RESTORED}
-        )
+    log = ReviewLog(
+        user_id=user.pk,
+        card_id=state.card_id,
+        state_id=state.pk,
+        rating=rating,
+        reviewed_at=now,
+        study_day=day,
+        duration_ms=duration_ms,
+        previous_state=previous,
+        elapsed_days=elapsed,
+        interval_days=(due - now).total_seconds() / 86400,
+        state_before=before,
+        state_after=snapshot(state),
+        chosen=chosen,
+        score=score,
+    )
+    # The state and the log together, or neither (one statement on
+    # PostgreSQL). in_scope in the UPDATE's WHERE: a card withdrawn since it
+    # was read is not answered.
+    if not hot_sql.answer_record(state=state, version=version, fields=ANSWERED, log=log):
         log = None
-        if updated:
-            log = ReviewLog.objects.create(
-                user=user,
-                card_id=state.card_id,
-                state=state,
-                rating=rating,
-                reviewed_at=now,
-                study_day=day,
-                duration_ms=duration_ms,
-                previous_state=previous,
-                elapsed_days=elapsed,
-                interval_days=(due - now).total_seconds() / 86400,
-                state_before=before,
-                state_after=snapshot(state),
-                chosen=chosen,
-                score=score,
-            )
     if log is None:
         # Rare: only a repeated or stale answer gets here, so it may ask why.
         if not CardState.objects.filter(pk=state.pk, in_scope=True).exists():

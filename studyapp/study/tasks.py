@@ -4,7 +4,8 @@ the recurring ones enqueue their next run before they return.
 
 ``manage.py study_tasks_start`` (run by ``make run`` and at each deploy)
 enqueues the recurring tasks that are not pending yet; ``manage.py
-db_worker`` runs them."""
+db_worker`` runs them (with REDIS_URL: ``manage.py rqworker --with-scheduler
+--job-class django_tasks_rq.Job default``, on as many machines as wanted)."""
 
 from __future__ import annotations
 
@@ -61,12 +62,28 @@ def recurring_tasks_start() -> list[str]:
 
 
 def _pending(recurring) -> bool:
+    """A run of ``recurring`` waits or runs already, in the database or in
+    Redis, whichever backend holds the tasks."""
     backend = recurring.get_backend()
     if not backend.supports_defer:
         return False
+    if type(backend).__module__.startswith("django_tasks_rq"):
+        return _pending_in_rq(recurring)
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.filter(
         task_path=recurring.module_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
     ).exists()
+
+
+def _pending_in_rq(recurring) -> bool:
+    import django_rq
+    from rq.job import Job
+    from rq.registry import ScheduledJobRegistry, StartedJobRegistry
+
+    queue = django_rq.get_queue(recurring.queue_name)
+    ids = {*queue.get_job_ids(), *ScheduledJobRegistry(queue=queue).get_job_ids()}
+    ids |= set(StartedJobRegistry(queue=queue).get_job_ids())
+    jobs = Job.fetch_many(sorted(ids), connection=queue.connection)
+    return any(job is not None and job.func_name == recurring.module_path for job in jobs)

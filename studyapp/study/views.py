@@ -8,24 +8,28 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from studyapp import hot_sql
 from studyapp.accounts.models import Profile
 from studyapp.htmx import render_page
 from studyapp.study import services
 from studyapp.study.exam_bridge import planned_exam_date
 from studyapp.study.forms import ScopeForm
 from studyapp.study.hidden import LISTS, hidden_cards, hidden_counts
-from studyapp.study.presenters import scenario_for, showing_for
-from studyapp.study.queue import left_after, next_state
+from studyapp.study.presenters import scenario_for, showing_for, showing_key
+from studyapp.study.queue import left_after, next_two, pick_after, window
 from studyapp.study.scope import scope_choices
 
 TEMPLATE = "study/study.html"
+FRAGMENT = "study/_fragment.html"
 MAX_DURATION_MS = 30 * 60 * 1000
 HIDDEN_PER_PAGE = 50
 
@@ -50,25 +54,59 @@ def _left(data) -> int | None:
     return _int(data.get("left"), 0, 100_000)
 
 
-def _card_response(request, profile, *, now, counts=None, left=None, answered=None, status=200, notice=""):
-    """The next card as a fragment, with the progress bar. ``left`` carried by
-    the page and the card just ``answered`` give today's remaining count
-    without counting; without them it is counted."""
+def _card_response(request, profile, *, now, counts=None, left=None, answered=None, status=200, notice="", expect=""):
+    """The card to show next, as the study script wants it (studyapp's
+    ``study/_fragment.html``), with the card to hold ready after it and the
+    progress bar. ``left`` carried by the page and the card just ``answered``
+    give today's remaining count without counting; without them it is
+    counted. ``expect`` is the key of the card the page shows already (it
+    showed the card it held ready): when that is the next card, the reply
+    only confirms it."""
     today = services.today_for(user=request.user, profile=profile, now=now, counts=counts)
     carried = left is not None and answered is not None
-    state, counted = next_state(request.user, today, count=not carried)
+    shown, held, counted = next_two(request.user, today, count=not carried)
     if carried:
-        left = left_after(left, answered, today) if state else 0
+        left = left_after(left, answered, today) if shown else 0
     else:
         left = counted
+    return _fragment(
+        request,
+        profile,
+        now=now,
+        today=today,
+        shown=shown,
+        held=held,
+        left=left,
+        notice=notice,
+        expect=expect,
+        status=status,
+    )
+
+
+def _fragment(request, profile, *, now, today, shown, held, left, notice, expect="", status=200):
+    if request.method == "POST" and not request.htmx:
+        # A plain form post (no script): back to the page, which shows what is next.
+        return redirect("study")
+    confirmed = bool(shown) and expect == showing_key(shown)
     context = {
-        "showing": showing_for(state, profile, now) if state else None,
+        "showing": showing_for(shown, profile, now) if shown and not confirmed else None,
+        "confirmed": showing_key(shown) if confirmed else "",
+        "held": showing_for(held, profile, now) if held else None,
         "left": left,
         "done_today": today.done,
-        "oob": True,
         "notice": notice,
     }
-    return render_page(request, TEMPLATE, context, partial="card", status=status)
+    # Without the request: the fragment needs none of the context processors
+    # (user, messages, CSRF), and running them was a third of its rendering.
+    response = HttpResponse(render_to_string(FRAGMENT, context), status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _expect(data) -> str:
+    """The key ("state:version") of the card the page already shows, if any."""
+    value = data.get("expect", "")
+    return value if len(value) <= 40 else ""
 
 
 @require_safe
@@ -82,12 +120,13 @@ def _study_page(request, *, scope_form: ScopeForm | None = None, status: int = 2
     now = timezone.now()
     services.study_session_open(user=request.user, profile=profile, now=now)
     today = services.today_for(user=request.user, profile=profile, now=now)
-    state, left = next_state(request.user, today)
+    state, held, left = next_two(request.user, today, count=True)
     exam_date = planned_exam_date(profile)
     # After a refused choice the form shows what the learner chose, with the error.
     chosen = scope_form.data if scope_form is not None else {"kind": profile.scope_kind, "value": profile.scope_value}
     context = {
         "showing": showing_for(state, profile, now) if state else None,
+        "held": showing_for(held, profile, now) if held else None,
         "left": left,
         "done_today": today.done,
         "profile": profile,
@@ -135,9 +174,15 @@ def grade(request, state_id: int):
     except services.NotFound:
         raise Http404("no such card") from None
     except services.Unavailable:
-        return _card_response(request, profile, now=now, notice="unavailable")
+        return _card_response(request, profile, now=now, notice="unavailable", expect=_expect(request.POST))
     return _card_response(
-        request, profile, now=now, counts=outcome.counts, left=_left(request.POST), answered=outcome.state
+        request,
+        profile,
+        now=now,
+        counts=outcome.counts,
+        left=_left(request.POST),
+        answered=outcome.state,
+        expect=_expect(request.POST),
     )
 
 
@@ -189,15 +234,18 @@ def undo(request):
         # Undone, but the card has left the queue since: show what is next.
         return _card_response(request, profile, now=now, notice=notice)
     today = services.today_for(user=request.user, profile=profile, now=now)
-    _next, left = next_state(request.user, today)
-    context = {
-        "showing": showing_for(state, profile, now),
-        "left": left,
-        "done_today": today.done,
-        "oob": True,
-        "notice": notice,
-    }
-    return render_page(request, TEMPLATE, context, partial="card")
+    found = hot_sql.next_candidates(request.user.pk, window(today, count=True))
+    held = pick_after(found, today, state)
+    return _fragment(
+        request,
+        profile,
+        now=now,
+        today=today,
+        shown=state,
+        held=held.load() if held else None,
+        left=found.left,
+        notice=notice,
+    )
 
 
 def _hide(request, state_id: int, action, notice: str) -> object:
@@ -210,7 +258,9 @@ def _hide(request, state_id: int, action, notice: str) -> object:
     except services.NotFound:
         raise Http404("no such card") from None
     # A stale version (a second click) hid nothing: no notice then.
-    return _card_response(request, profile, now=timezone.now(), notice=notice if hidden else "")
+    return _card_response(
+        request, profile, now=timezone.now(), notice=notice if hidden else "", expect=_expect(request.POST)
+    )
 
 
 @require_POST

@@ -45,7 +45,7 @@ def is_open(page, selector: str) -> bool:
 
 def card_url(page) -> str:
     """Which card is on screen (its bury form names its state)."""
-    return page.locator("#study-card form[hx-post*='/study/bury/']").get_attribute("hx-post")
+    return page.locator("#study-card form[action*='/study/bury/']").get_attribute("action")
 
 
 def follow_by_keyboard(page, selector: str, url_part: str) -> None:

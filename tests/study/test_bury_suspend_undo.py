@@ -121,7 +121,7 @@ def test_bury_and_suspend_say_what_happened_with_an_undo(client, alice_deck, nam
     state = new_states(alice_deck, 1)[0]
     body = client.post(reverse(name, args=[state.pk]), {"version": 0}, headers=HTMX).content.decode()
     assert says in body
-    assert 'id="flash-undo"' in body and f'hx-post="{reverse("study_undo")}"' in body
+    assert 'id="flash-undo"' in body and f'data-post="{reverse("study_undo")}"' in body
     assert f"/study/grade/{state.pk}/" not in body  # the next card is shown
     body = client.post(reverse("study_undo"), headers=HTMX).content.decode()
     assert f"/study/grade/{state.pk}/" in body  # the card is back

@@ -86,14 +86,14 @@ def test_a_scenario_answer_to_an_unpublished_question_is_refused(client, two_lea
 def test_an_answer_racing_the_unpublishing_is_refused(alice_deck, monkeypatch):
     """Withdrawn between reading the card and writing the answer."""
     state = CardState.objects.filter(user=alice_deck, card__note__note_id="TST-1").first()
-    real = services._state_with_counters
+    real = services.hot_sql.state_with_answers
 
     def read_then_withdraw(*args, **kwargs):
         found = real(*args, **kwargs)
         note_publish_set(note=Note.objects.get(note_id="TST-1"), published=False)
         return found
 
-    monkeypatch.setattr(services, "_state_with_counters", read_then_withdraw)
+    monkeypatch.setattr(services.hot_sql, "state_with_answers", read_then_withdraw)
     with pytest.raises(services.Unavailable):
         services.card_grade(user=alice_deck, profile=alice_deck.profile, state_id=state.pk, version=0, rating=3)
     assert ReviewLog.objects.count() == 0

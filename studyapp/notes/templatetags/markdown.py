@@ -1,26 +1,53 @@
+from functools import lru_cache
+
 from django import template
 
 from studyapp.sanitizer import render_highlighted, render_inline, render_markdown
 
 register = template.Library()
 
+# A scenario question shows the same note texts at every showing. Rendering
+# is a pure function of the text, so each process keeps the latest results
+# (for speed only: nothing depends on what is kept). Long texts are not kept,
+# so the memory this takes stays bounded.
+MEMO_SIZE = 2048
+MEMO_MAX_CHARS = 4000
+
+
+def _memo(render):
+    cached = lru_cache(maxsize=MEMO_SIZE)(render)
+
+    def rendered(text, *args):
+        text = text if isinstance(text, str) else str(text)
+        if len(text) > MEMO_MAX_CHARS:
+            return render(text, *args)
+        return cached(text, *args)
+
+    return rendered
+
+
+_markdown = _memo(render_markdown)
+_inline = _memo(render_inline)
+_marked = _memo(lambda text, terms: render_highlighted(text, list(terms)))
+_inline_marked = _memo(lambda text, terms: render_highlighted(text, list(terms), inline=True))
+
 
 @register.filter(name="markdown")
 def markdown_filter(text):
-    return render_markdown(text)
+    return _markdown(text or "")
 
 
 @register.filter(name="markdown_inline")
 def markdown_inline_filter(text):
-    return render_inline(text)
+    return _inline(text or "")
 
 
 @register.filter(name="markdown_marked")
 def markdown_marked_filter(text, terms):
     """Markdown with the given terms (a list) highlighted."""
-    return render_highlighted(text, list(terms or []))
+    return _marked(text or "", tuple(terms or ()))
 
 
 @register.filter(name="markdown_inline_marked")
 def markdown_inline_marked_filter(text, terms):
-    return render_highlighted(text, list(terms or []), inline=True)
+    return _inline_marked(text or "", tuple(terms or ()))

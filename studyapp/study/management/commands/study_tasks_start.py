@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from studyapp.notes.tasks import render_cards
 from studyapp.study.tasks import recurring_tasks_start
 
 
@@ -8,4 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = recurring_tasks_start()
+        # Cards whose stored HTML a new release's sanitizer would render differently.
+        render_cards.enqueue()
+        started.append(render_cards.name)
         self.stdout.write(f"enqueued: {', '.join(started)}" if started else "every recurring task is pending already")

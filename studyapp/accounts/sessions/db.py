@@ -1,0 +1,7 @@
+from django.contrib.sessions.backends import db
+
+from studyapp.accounts.sessions import HotLoad
+
+
+class SessionStore(HotLoad, db.SessionStore):
+    pass
