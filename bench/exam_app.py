@@ -182,8 +182,9 @@ def _app_setup(database: Path) -> None:
 
 
 def _note_text(number: int) -> str:
-    """bench/review_loop's 20-card note, tagged by which decks it belongs to."""
-    from bench.review_loop import note_text
+    """The review-loop benchmark's 20-card note (bench/loop_data.py), tagged by
+    which decks it belongs to."""
+    from bench.loop_data import note_text
 
     tags = "deck800" if number > 20 else "deck400\n  - deck800"
     text = note_text(number)

@@ -12,7 +12,7 @@ once per process):
 
 1. A fresh database (a temporary SQLite file; on PostgreSQL the database
    ``studyapp_bench_team_dashboard``, dropped at the end), migrated, and
-   filled: 100 notes of 20 cards (bench/review_loop.py's notes), a team of a
+   filled: 100 notes of 20 cards (bench/loop_data.py's notes), a team of a
    lead and 200 members who all share details, an assignment of the tag
    the notes share (2,000 cards, exam in 30 days), 2,000 card states per
    member (most in review) and 5,000 answers per member over the last 120
@@ -52,7 +52,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import review_loop  # noqa: E402
+from bench import database, loop_data, loop_load, servers  # noqa: E402
+from bench import floor as floor_site  # noqa: E402
+from bench import machine as machine_state  # noqa: E402
 from bench.common import ROOT, Stopwatch, busy_warning, machine  # noqa: E402
 
 MEMBERS = 200
@@ -87,11 +89,11 @@ def build_team(*, members: int, reviews: int, notes: int, seed: int, now: dateti
 
     seconds = {}
     with Stopwatch() as watch:
-        card_ids = review_loop.import_notes(notes)
+        card_ids = loop_data.import_notes(notes)
     seconds["notes"] = round(watch.seconds, 1)
     questions = set(Card.objects.filter(kind=Card.Kind.QUESTION).values_list("id", flat=True))
     with Stopwatch() as watch:
-        user_ids = review_loop.create_learners(members + 1)
+        user_ids = loop_data.create_learners(members + 1)
         lead_id, member_ids = user_ids[0], user_ids[1:]
         team = Team.objects.create(name="Benchmark cohort")
         Membership.objects.bulk_create(
@@ -106,20 +108,18 @@ def build_team(*, members: int, reviews: int, notes: int, seed: int, now: dateti
             rng = random.Random(seed * 1_000_003 + index)
             first_id = index * len(card_ids) + 1
             plans.append(
-                review_loop.plan_learner(
+                loop_data.plan_learner(
                     rng, user_id=user_id, card_ids=card_ids, first_id=first_id, logs=reviews, now=now
                 )
             )
-        states = review_loop.insert_rows(
-            CardState, review_loop.STATE_COLUMNS, (s.row(now) for plan in plans for s in plan)
-        )
+        states = loop_data.insert_rows(CardState, loop_data.STATE_COLUMNS, (s.row(now) for plan in plans for s in plan))
     seconds["members_and_states"] = round(watch.seconds, 1)
     with Stopwatch() as watch:
-        logs = review_loop.insert_rows(
-            ReviewLog, review_loop.LOG_COLUMNS, _answers(plans, questions, seed=seed, now=now, per_member=reviews)
+        logs = loop_data.insert_rows(
+            ReviewLog, loop_data.LOG_COLUMNS, _answers(plans, questions, seed=seed, now=now, per_member=reviews)
         )
-        review_loop.reset_sequences([CardState, ReviewLog, User])
-        review_loop.analyze()
+        loop_data.reset_sequences([CardState, ReviewLog, User])
+        loop_data.analyze()
     seconds["answers"] = round(watch.seconds, 1)
     return {
         "lead_id": lead_id,
@@ -138,19 +138,19 @@ def _answers(plans, questions: set[int], *, seed: int, now: datetime, per_member
     review. Answers to scenario questions carry the options chosen."""
     from django.db import connection
 
-    # COPY needs the options chosen wrapped as JSON (review_loop.insert_rows
+    # COPY needs the options chosen wrapped as JSON (loop_data.insert_rows
     # wraps the state snapshots itself); bulk_create takes them as they are.
     wrap = _jsonb if connection.vendor == "postgresql" else (lambda value: value)
     rng = random.Random(seed)
     next_id = 1
     empty = {}
     for plan in plans:
-        studied = [s for s in plan if s.state != review_loop.NEW]
+        studied = [s for s in plan if s.state != loop_data.NEW]
         seen = set()
         times = sorted(now - timedelta(days=rng.uniform(0, HISTORY_DAYS)) for _ in range(per_member))
         for reviewed_at in times:
             state = rng.choice(studied)
-            previous = review_loop.REVIEW if state.id in seen else review_loop.NEW
+            previous = loop_data.REVIEW if state.id in seen else loop_data.NEW
             seen.add(state.id)
             chosen = score = None
             if state.card_id in questions:
@@ -159,7 +159,7 @@ def _answers(plans, questions: set[int], *, seed: int, now: datetime, per_member
             yield (
                 next_id, state.user_id, state.card_id, state.id, rng.choice((1, 3, 3, 3, 4)), reviewed_at,
                 (reviewed_at - timedelta(hours=4)).date(), rng.randint(2_000, 20_000), previous,
-                None if previous == review_loop.NEW else rng.uniform(1, 20), rng.uniform(1, 30), empty, empty,
+                None if previous == loop_data.NEW else rng.uniform(1, 20), rng.uniform(1, 30), empty, empty,
                 wrap(chosen) if chosen else None, score,
             )  # fmt: skip
             next_id += 1
@@ -178,7 +178,7 @@ def _jsonb(value):
 
 def timed_get(port: int, path: str, headers: dict[str, str]) -> tuple[int, str, float]:
     started = time.perf_counter()
-    connection = http.client.HTTPConnection(review_loop.HOST, port, timeout=30)
+    connection = http.client.HTTPConnection(servers.HOST, port, timeout=30)
     try:
         connection.request("GET", path, headers=headers)
         response = connection.getresponse()
@@ -213,11 +213,11 @@ def measure(engine: str, *, members: int, reviews: int, notes: int, requests: in
             database_url = f"sqlite:///{Path(folder) / 'app.sqlite3'}"
             floor_url = f"sqlite:///{Path(folder) / 'floor.sqlite3'}"
         else:
-            database_url = review_loop.recreate_database(server_url, DATABASE)
+            database_url = database.recreate_database(server_url, DATABASE)
             floor_url = database_url  # as review_loop: the floor's own tables in the same database
         try:
-            env = review_loop.production_env(database_url, secrets.token_urlsafe(50))
-            review_loop.django_setup(env)
+            env = database.production_env(database_url, secrets.token_urlsafe(50))
+            database.django_setup(env)
             now = datetime.now(UTC)
             built = build_team(members=members, reviews=reviews, notes=notes, seed=seed, now=now)
             figures = _serve_and_measure(engine, env, floor_url, built, requests=requests, folder=Path(folder))
@@ -226,7 +226,7 @@ def measure(engine: str, *, members: int, reviews: int, notes: int, requests: in
 
             connections.close_all()
             if engine == "postgresql":
-                review_loop.drop_database(server_url, DATABASE)
+                database.drop_database(server_url, DATABASE)
     return figures
 
 
@@ -236,21 +236,21 @@ def _serve_and_measure(engine: str, env: dict, floor_url: str, built: dict, *, r
     with Stopwatch() as watch:
         computed = figures_refresh(assignment_id=built["assignment_id"])
     refresh_s = watch.seconds
-    lead = review_loop.learner_sessions([built["lead_id"]])[0]
+    lead = loop_data.learner_sessions([built["lead_id"]])[0]
     queries, page_bytes = count_queries(lead.session_key, built["team_id"])
-    floor = review_loop.floor_prepare(floor_url, 1)
+    floor = floor_site.floor_prepare(floor_url, 1)
     floor_headers = {"Cookie": f"{floor.cookie_name}={floor.session_keys[0]}"}
     path = f"/teams/{built['team_id']}/dashboard/"
-    quiet = review_loop.wait_for_quiet(review_loop.QUIET_WAIT_S)
+    quiet = machine_state.wait_for_quiet(machine_state.QUIET_WAIT_S)
     app_env = env | {"TASKS_BACKEND": "database"}
     with (
-        review_loop.gunicorn(app_env, folder, workers=1) as server,
-        review_loop.gunicorn(
+        servers.gunicorn(app_env, folder, workers=1) as server,
+        servers.gunicorn(
             floor.env,
             folder,
             workers=1,
-            app=review_loop.FLOOR_APP,
-            ready_path=review_loop.FLOOR_READY_PATH,
+            app=floor_site.FLOOR_APP,
+            ready_path=floor_site.FLOOR_READY_PATH,
             name="floor",
         ) as floor_server,
     ):
@@ -260,12 +260,12 @@ def _serve_and_measure(engine: str, env: dict, floor_url: str, built: dict, *, r
             status, body, seconds = timed_get(server.port, path, {"Cookie": lead.cookie})
             _check_dashboard(status, body, built)
             floor_status, floor_body, floor_seconds = timed_get(floor_server.port, "/floor/", floor_headers)
-            if floor_status != 200 or review_loop.FLOOR_MARKER not in floor_body:
+            if floor_status != 200 or loop_load.FLOOR_MARKER not in floor_body:
                 raise RuntimeError(f"the floor answered {floor_status}")
             if index >= WARMUP:
                 dashboard_ms.append(1000 * seconds)
                 floor_ms.append(1000 * floor_seconds)
-        errors = review_loop.server_errors(server.log) + review_loop.server_errors(floor_server.log)
+        errors = servers.server_errors(server.log) + servers.server_errors(floor_server.log)
     if errors:
         raise RuntimeError(f"server errors: {errors[:3]}")
     dashboard = statistics.median(dashboard_ms)

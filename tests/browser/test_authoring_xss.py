@@ -117,8 +117,13 @@ def log_in(page, base, username, password):
 
 
 def settle(page):
+    """Until htmx is idle and the study page has no answer waiting for the
+    server (static/js/study.js keeps the count in data-pending)."""
     for _ in range(400):
-        if page.evaluate("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"):
+        if page.evaluate(
+            "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+            " && !document.querySelector('#study:not([data-pending=\"0\"])')"
+        ):
             return
         page.wait_for_timeout(25)
 
