@@ -87,6 +87,16 @@ def test_parameters_in_use_are_kept_when_the_fit_predicts_later_reviews_worse(mo
     assert outcome.current.log_loss < outcome.candidate.log_loss
 
 
+def test_a_fit_must_win_by_a_margin_not_by_a_hair():
+    in_use = fitting.Evaluation(log_loss=0.300, rmse_bins=0.050, items=500)
+    by_a_hair = fitting.Evaluation(log_loss=0.299, rmse_bins=0.050, items=500)
+    clearly = fitting.Evaluation(log_loss=0.300 * (1 - fitting.MIN_GAIN) - 0.001, rmse_bins=0.050, items=500)
+    worse_bins = fitting.Evaluation(log_loss=0.200, rmse_bins=0.051, items=500)
+    assert not by_a_hair.beats(in_use)
+    assert clearly.beats(in_use)
+    assert not worse_bins.beats(in_use)
+
+
 def test_the_split_is_in_time_so_the_test_reviews_come_after_the_training_ones():
     answers = learner(scale=0.7, seed=5)
     items = fitting._items(answers)
