@@ -16,6 +16,7 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from studyapp.notes.models import Card
 from studyapp.notes.services import NoteReport, note_import
@@ -183,7 +184,8 @@ def test_a_lead_and_a_member_in_two_browsers(browser, live_server, notes_to_stud
         member.check("#share-details")
         with member.expect_response(lambda response: "/sharing/" in response.url):
             member.click("#sharing button[type=submit]")
-        assert "You share your details now." in member.locator("#sharing-state").inner_text()
+        # htmx swaps the answer in after the response has arrived: wait for the swap.
+        expect(member.locator("#sharing-state")).to_have_text("You share your details now.", timeout=30_000)
         lead.reload()
         assert dashboard_cells(lead)["miko"]["traps"].startswith("TST-1 B")
         assert lead.locator("#team-traps").count() == 0
