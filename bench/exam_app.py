@@ -454,7 +454,7 @@ def simulate_all(scenarios: dict[str, Scenario], seeds: int, processes: int, tun
                 results.append(result)
                 # Progress on stderr: a full run takes minutes.
                 print(
-                    f"  {len(results)}/{len(jobs)} {result.scenario}/{result.policy} "
+                    f"  {len(results)}/{len(jobs)} {result.scenario}/{result.policy} seed {result.seed} "
                     f"recall {result.mean_recall:.4f} ({time.perf_counter() - started:.0f} s)",
                     file=sys.stderr,
                     flush=True,
