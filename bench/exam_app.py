@@ -63,12 +63,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script, only bench/ is on the path
 
+from bench.exam_sim import ExamFigures  # noqa: E402
+
 ZONE = ZoneInfo("Asia/Tokyo")
 START_DAY = date(2026, 1, 5)
 SESSION_FROM_HOUR, SESSION_TO_HOUR = 8, 20
 ANSWER_EVERY = timedelta(seconds=10)
 EXAM_HOUR = 9
-LAST_WEEK = 7
 CARDS_PER_NOTE = 20
 DEFAULT_SEEDS = 5
 POLICIES = ("fsrs90", "exam")
@@ -118,7 +119,7 @@ MAX_LAST_WEEK_PEAK = 1.5
 
 
 @dataclass
-class RunResult:
+class RunResult(ExamFigures):
     scenario: str
     policy: str
     seed: int
@@ -130,23 +131,6 @@ class RunResult:
     # How the parameters in use at the end and FSRS's defaults predict the
     # answers given after the fit that produced them (which never saw them): log loss, RMSE over bins.
     held_out: dict = field(default_factory=dict)
-
-    @property
-    def mean_recall(self) -> float:
-        return mean(self.exam_recalls)
-
-    @property
-    def share_at_90(self) -> float:
-        return sum(r >= 0.9 for r in self.exam_recalls) / len(self.exam_recalls)
-
-    @property
-    def total_reviews(self) -> int:
-        return sum(self.daily_reviews)
-
-    @property
-    def last_week_peak_to_mean(self) -> float:
-        studied = [n for n in self.daily_reviews]
-        return max(self.daily_reviews[-LAST_WEEK:]) / max(1e-9, mean(studied))
 
 
 # -----------------------------------------------------------------------------

@@ -71,15 +71,12 @@ START = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
 EXAM_AT = START + timedelta(days=EXAM_DAY, hours=1)
 
 
-@dataclass
-class RunResult:
-    """What one simulated learner ends with."""
+class ExamFigures:
+    """The figures of one simulated learner's run, from its ``exam_recalls``
+    (per card) and ``daily_reviews`` (per day); bench/exam_app.py's runs too."""
 
     exam_recalls: list[float]
     daily_reviews: list[int]
-    presentations: int
-    lapses: int
-    stability_scale: float
 
     @property
     def mean_recall(self) -> float:
@@ -95,7 +92,18 @@ class RunResult:
 
     @property
     def last_week_peak_to_mean(self) -> float:
-        return max(self.daily_reviews[-LAST_WEEK:]) / mean(self.daily_reviews)
+        return max(self.daily_reviews[-LAST_WEEK:]) / max(1e-9, mean(self.daily_reviews))
+
+
+@dataclass
+class RunResult(ExamFigures):
+    """What one simulated learner ends with."""
+
+    exam_recalls: list[float]
+    daily_reviews: list[int]
+    presentations: int
+    lapses: int
+    stability_scale: float
 
 
 @dataclass

@@ -3,6 +3,7 @@ or ``browser`` (loaded as a plugin by tests/conftest.py). Under CI=true a missin
 elsewhere the browser tests are skipped with a reason that -ra prints."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,25 @@ def phone(browser):
 
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+# No htmx request on its way, and no study page with an action waiting for the
+# server (static/js/study.js keeps the count in data-pending). Pages without
+# #study only wait for htmx.
+IDLE = (
+    "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    " && !document.querySelector('#study:not([data-pending=\"0\"])')"
+)
+# A guard against a page that never settles, not a measure of speed: far more
+# than any answer takes on a busy 2-core machine.
+SETTLE_LIMIT_SECONDS = 120
+
+
+def wait_until_settled(page) -> None:
+    """Until the page is idle (IDLE). Polls: wait_for_function evaluates
+    strings, which our CSP forbids."""
+    deadline = time.monotonic() + SETTLE_LIMIT_SECONDS
+    while not page.evaluate(IDLE):
+        if time.monotonic() > deadline:
+            raise AssertionError("the page never settled")
+        page.wait_for_timeout(25)

@@ -14,7 +14,7 @@ from studyapp.authoring.models import NoteVersion, ProblemReport
 from studyapp.notes.models import Card, Note
 from studyapp.study.models import CardState
 from tests.authoring.conftest import make_instructor
-from tests.browser_fixtures import no_horizontal_scroll
+from tests.browser_fixtures import no_horizontal_scroll, wait_until_settled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,14 +43,6 @@ def replace_in_editor(page, old: str, new: str) -> None:
     )
     assert found, f"{old!r} is not in the editor"
     page.keyboard.type(new, delay=5)
-
-
-def settled(page) -> None:
-    for _ in range(400):
-        if page.evaluate("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"):
-            return
-        page.wait_for_timeout(25)
-    raise AssertionError("htmx never settled")
 
 
 def editor_line(page, needle: str) -> int:
@@ -107,7 +99,7 @@ def test_an_instructor_writes_and_fixes_a_note_that_a_learner_studies_and_report
         replace_in_editor(page, "# New exam note (NOTE-1)", "# Origin failover (NOTE-1)")
         page.wait_for_selector("#check-summary.ok")
         page.wait_for_selector("#note-preview h1:has-text('Origin failover')")
-        settled(page)
+        wait_until_settled(page)
         assert page.locator("#problems li.error").count() == 0
         assert page.locator("#gutter span.error").count() == 0
         # 4. Ctrl+S saves a draft: the new note's editor opens.
@@ -138,7 +130,7 @@ def test_an_instructor_writes_and_fixes_a_note_that_a_learner_studies_and_report
         study.wait_for_selector("details.report-problem .report-sent")
         study.locator("#grades .grade.easy").click()
         study.wait_for_selector("#study-card.kind-compare")
-        settled(study)
+        wait_until_settled(study)
         study.locator("#reveal-button").click()
         study.locator("#grades .grade.easy").click()
         study.wait_for_selector("#study-card:not(.kind-compare)")
@@ -161,7 +153,7 @@ def test_an_instructor_writes_and_fixes_a_note_that_a_learner_studies_and_report
         page.wait_for_selector("#impact-summary:has-text('1 card reset for 1 learners')")
         summary = page.locator("#impact-summary").inner_text()
         assert "1 card reworded (schedules kept)" in summary
-        settled(page)
+        wait_until_settled(page)
         page.locator("#publish-button").click()
         page.wait_for_selector("#save-status:has-text('Saved as version 2')")
         assert no_horizontal_scroll(page)

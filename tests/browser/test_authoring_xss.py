@@ -16,6 +16,7 @@ from studyapp.notes.models import Note
 from studyapp.sanitizer import clean_html
 from tests import samples
 from tests.authoring.conftest import make_instructor
+from tests.browser_fixtures import wait_until_settled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -116,18 +117,6 @@ def log_in(page, base, username, password):
     page.wait_for_load_state("networkidle")
 
 
-def settle(page):
-    """Until htmx is idle and the study page has no answer waiting for the
-    server (static/js/study.js keeps the count in data-pending)."""
-    for _ in range(400):
-        if page.evaluate(
-            "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-            " && !document.querySelector('#study:not([data-pending=\"0\"])')"
-        ):
-            return
-        page.wait_for_timeout(25)
-
-
 def test_a_hostile_note_runs_nothing_in_the_preview_the_note_page_or_the_study_session(browser, live_server):
     ines = make_instructor("ines")
     ines.set_password("teach-sap-2026")
@@ -147,13 +136,13 @@ def test_a_hostile_note_runs_nothing_in_the_preview_the_note_page_or_the_study_s
         page.goto(f"{base}/author/new/")
         page.fill("#source", hostile_note())
         page.wait_for_selector("#note-preview h1:has-text('(XSS-1)')")
-        settle(page)
+        wait_until_settled(page)
         assert "xss-3" in page.locator("#note-preview").inner_text()
         assert nothing_active(page) == []
         page.locator("#publish-button").click()
         page.wait_for_url("**/author/notes/XSS-1/")
         assert Note.objects.get(note_id="XSS-1").is_published
-        settle(page)
+        wait_until_settled(page)
         assert nothing_active(page) == []
 
         study = learner.new_page()
@@ -182,7 +171,7 @@ def test_a_hostile_note_runs_nothing_in_the_preview_the_note_page_or_the_study_s
                 study.locator("#reveal-button").click()
                 assert nothing_active(study) == []
                 study.locator("#grades .grade.easy").click()
-            settle(study)
+            wait_until_settled(study)
             seen += 1
         assert seen >= len(PAYLOADS) + 6  # every card of the note was shown, front and back
     finally:

@@ -26,7 +26,7 @@ from bench.loop_data import note_text
 from studyapp.notes.services import NoteReport, note_import
 from studyapp.study import services
 from studyapp.study.models import CardState, ReviewLog
-from tests.browser.test_study_flow import settled
+from tests.browser_fixtures import wait_until_settled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 GRADES = 20
@@ -75,14 +75,6 @@ def logged_in_page(browser, live_server, user):
     return context, page
 
 
-def wait_settled(page) -> None:
-    for _ in range(600):
-        if settled(page):
-            return
-        page.wait_for_timeout(25)
-    raise AssertionError("the page never settled")
-
-
 def shown(page) -> str:
     return page.locator("#study-card").get_attribute("data-key")
 
@@ -124,7 +116,7 @@ def test_twenty_grades_on_a_slow_failing_network_are_each_recorded_once(browser,
     page.route("**/study/grade/**", failing)
     try:
         page.goto(f"{live_server.url}/study/")
-        wait_settled(page)
+        wait_until_settled(page)
         graded: list[str] = []
         corrected = withdrawn = None
         for number in range(GRADES):
@@ -139,7 +131,7 @@ def test_twenty_grades_on_a_slow_failing_network_are_each_recorded_once(browser,
             page.keyboard.press("Space")  # reveal
             page.keyboard.press("1" if number % 5 == 4 else "3")  # Again now and then, else Good
             graded.append(before)
-            wait_settled(page)
+            wait_until_settled(page)
             after = page.evaluate("window.__shown")[history:]
             # The first card shown after the press is the one held ready: at once, no reply needed.
             assert after and after[0] == held, (number, held, after)

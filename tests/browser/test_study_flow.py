@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from studyapp.notes.services import NoteReport, note_import
 from studyapp.study.models import ReviewLog
 from tests import samples
-from tests.browser_fixtures import no_horizontal_scroll
+from tests.browser_fixtures import no_horizontal_scroll, wait_until_settled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,26 +40,12 @@ def mode(page) -> str:
     return page.locator("#study-card").get_attribute("data-mode")
 
 
-def settled(page) -> bool:
-    """No htmx request on its way, and the study page has no action waiting
-    for the server (static/js/study.js keeps the count in data-pending)."""
-    return page.evaluate(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-        " && !document.querySelector('#study:not([data-pending=\"0\"])')"
-    )
-
-
 def press_and_wait(page, key: str) -> None:
     """Press a key that talks to the server, and wait until its answer is on
     the page."""
     with page.expect_response(lambda response: "/study/" in response.url):
         page.keyboard.press(key)
-    # wait_for_function evaluates strings, which our CSP forbids: poll instead.
-    for _ in range(200):
-        if settled(page):
-            return
-        page.wait_for_timeout(25)
-    raise AssertionError("the page never settled")
+    wait_until_settled(page)
 
 
 def sign_up(page, base: str) -> None:

@@ -228,7 +228,6 @@ def test_hostile_lines_parse_in_time_linear_in_their_length(name):
             cards_for(result.note)
         print(len(result.errors), len(result.warnings))
         """,
-        cpu_seconds=60,
     )
     assert process.returncode == 0, outcome(process)
     assert len(text) > N
@@ -246,7 +245,6 @@ def test_comparing_long_answers_after_an_edit_takes_linear_time():
         old = "ab" * 150_000
         print(answer_changed(old, old[:-1] + "c"), answer_changed(old, old + " "))
         """,
-        cpu_seconds=60,
     )
     assert process.returncode == 0, outcome(process)
     assert process.stdout.split() == ["True", "False"]
