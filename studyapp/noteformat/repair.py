@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-1252" codec)
 
+from studyapp.noteformat import model_store
+
 # Bytes the damaging round trip dropped: undefined in Windows-1252, plus the
 # soft hyphen, which the writer treated as invisible.
 DROPPED_BYTES = (0x81, 0x8D, 0x8F, 0x90, 0x9D, 0xAD)
@@ -398,29 +400,29 @@ class _CharModel:
     punctuation, emoji) end the current word. Orders are mixed with
     Witten-Bell interpolation."""
 
-    def __init__(self, frequencies: dict[str, float], order: int = _ORDER) -> None:
+    def __init__(self, counts: dict[str, float], types: dict[str, int], total: float, order: int = _ORDER) -> None:
         self.order = order
-        self.counts: dict[str, float] = {}
-        self.types: dict[str, int] = defaultdict(int)  # distinct continuations of a context
-        for word, frequency in frequencies.items():
-            if all(map(_is_word_char, word)):
-                self._count_word(_START + word + _END, frequency * _COUNT_SCALE)
-        for gram in self.counts:
-            if len(gram) > 1:
-                self.types[gram[:-1]] += 1
-        symbols = [gram for gram in self.counts if len(gram) == 1 and gram != _START]
-        self.total = sum(self.counts[gram] for gram in symbols)
-        self.types[""] = len(symbols)
+        self.counts = counts
+        self.types = types  # distinct continuations of a context
+        self.total = total
         self._memo: dict[tuple[str, str], tuple[tuple[str, float], ...]] = {}
 
-    def _count_word(self, framed: str, weight: float) -> None:
-        counts = self.counts
-        get = counts.get
-        length = len(framed)
-        for n in range(1, min(self.order, length) + 1):
-            for i in range(length - n + 1):
-                gram = framed[i : i + n]
-                counts[gram] = get(gram, 0.0) + weight
+    @classmethod
+    def build(cls, frequencies: dict[str, float], order: int = _ORDER) -> _CharModel:
+        counts: dict[str, float] = {}
+        types: dict[str, int] = defaultdict(int)
+        for word, frequency in frequencies.items():
+            if all(map(_is_word_char, word)):
+                _count_word(counts, _START + word + _END, frequency * _COUNT_SCALE, order)
+        for gram in counts:
+            if len(gram) > 1:
+                types[gram[:-1]] += 1
+        symbols = [gram for gram in counts if len(gram) == 1 and gram != _START]
+        types[""] = len(symbols)
+        return cls(counts, dict(types), float(sum(counts[gram] for gram in symbols)), order)
+
+    def tables(self) -> model_store.Tables:
+        return self.counts, self.types, self.total
 
     def knows(self, ch: str) -> bool:
         return ch in self.counts and _is_word_char(ch)
@@ -468,8 +470,61 @@ class _CharModel:
         return tuple(options)
 
 
+def _count_word(counts: dict[str, float], framed: str, weight: float, order: int) -> None:
+    get = counts.get
+    length = len(framed)
+    for n in range(1, min(order, length) + 1):
+        for i in range(length - n + 1):
+            gram = framed[i : i + n]
+            counts[gram] = get(gram, 0.0) + weight
+
+
+def _model_recipe() -> str:
+    """Everything the model's tables are built from, for the name of their file."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        wordfreq_version = version("wordfreq")
+    except PackageNotFoundError:
+        wordfreq_version = "?"
+    return "|".join(
+        [
+            f"wordfreq {wordfreq_version}",
+            str(_ORDER),
+            repr(_COUNT_SCALE),
+            repr(_MIN_WORD_FREQUENCY),
+            _NOTE_FORMAT_VOCABULARY,
+            repr(_NOTE_VOCABULARY_FREQUENCY),
+            _DOMAIN_VOCABULARY,
+            repr(_DOMAIN_VOCABULARY_FREQUENCY),
+        ]
+    )
+
+
 @functools.lru_cache(maxsize=1)
 def _char_model() -> _CharModel:
+    """Once per process, when a damaged text first needs it: the tables saved
+    on disk (one read), or built and saved for the next process."""
+    path = model_store.path_for(_model_recipe())
+    tables = model_store.tables_load(path)
+    if tables is not None:
+        return _CharModel(*tables)
+    model = _build_char_model()
+    model_store.tables_save(path, model.tables())
+    return model
+
+
+def model_prepare() -> bool:
+    """Make sure the model's tables are on disk (``migrate`` calls this); True
+    when they had to be built."""
+    path = model_store.path_for(_model_recipe())
+    if path.exists():
+        return False
+    model_store.tables_save(path, _build_char_model().tables())
+    return True
+
+
+def _build_char_model() -> _CharModel:
     import wordfreq  # imported here: clean files never pay for loading it
 
     frequencies = {
@@ -483,7 +538,7 @@ def _char_model() -> _CharModel:
     ):
         for word in words.split():
             frequencies[word] = frequencies.get(word, 0.0) + frequency
-    return _CharModel(frequencies)
+    return _CharModel.build(frequencies)
 
 
 # --------------------------------------------------------------------------
