@@ -25,10 +25,14 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-1252" codec)
 
 from studyapp.noteformat import model_store
+
+if TYPE_CHECKING:
+    from studyapp.noteformat.note_vocabulary import NoteVocabulary
 
 # Bytes the damaging round trip dropped: undefined in Windows-1252, plus the
 # soft hyphen, which the writer treated as invisible.
@@ -806,6 +810,28 @@ class _DocumentCache:
         return total
 
 
+# Weight of the other notes' vocabulary (studyapp.noteformat.note_vocabulary)
+# against the character model's log probabilities, per log(1 + count) of an
+# n-gram the candidate makes. Lower than the note's own evidence: the other
+# notes are about other services, and their counts grow with their number.
+# Chosen on the tuning notes of bench/repair_vocabulary.py (0.25, 0.5 and 1
+# tried; see docs/note-format.md) before the held-out notes were measured.
+_VOCABULARY_WEIGHT = 0.5
+_VOCABULARY_ORDERS = (3, 4)
+
+
+def _vocabulary_evidence(vocabulary: NoteVocabulary, text: str, i: int) -> float:
+    """Sum of log(1 + count) over the n-grams of text that contain position
+    i, counted in the other notes."""
+    total = 0.0
+    for n in _VOCABULARY_ORDERS:
+        for start in range(max(0, i - n + 1), min(i, len(text) - n) + 1):
+            seen = vocabulary.count(text[start : start + n])
+            if seen > 0:
+                total += math.log1p(seen)
+    return total
+
+
 def _document_cache(clean: list[tuple[int, str]], damaged: list[_Line]) -> _DocumentCache:
     cache = _DocumentCache()
     for number, text in clean:
@@ -816,15 +842,17 @@ def _document_cache(clean: list[tuple[int, str]], damaged: list[_Line]) -> _Docu
     return cache
 
 
-def _second_reading(damaged: list[_Line], clean: list[tuple[int, str]]) -> None:
+def _second_reading(
+    damaged: list[_Line], clean: list[tuple[int, str]], vocabulary: NoteVocabulary | None = None
+) -> None:
     """Decide the doubtful characters again, one at a time from the left,
     each with the characters chosen so far around it, adding the document's
-    evidence to the character model's score."""
+    evidence, and the other notes' vocabulary, to the character model's score."""
     doubtful = [line for line in damaged if any(line.margin(i) < _RESCORE_MARGIN for i in range(len(line.slots)))]
     if not doubtful:
         return
     cache = _document_cache(clean, damaged)
-    if not cache.grams:
+    if not cache.grams and not vocabulary:
         return
     for line in doubtful:
         for i in range(len(line.slots)):
@@ -832,11 +860,14 @@ def _second_reading(damaged: list[_Line], clean: list[tuple[int, str]]) -> None:
                 continue
             score = line.scores[i]
             best = max(score.values())
-            before, after = "".join(line.chosen[max(0, i - 2) : i]), "".join(line.chosen[i + 1 : i + 3])
+            before, after = "".join(line.chosen[max(0, i - 3) : i]), "".join(line.chosen[i + 1 : i + 4])
             combined = {}
             for ch, value in score.items():
                 if best - value < _RESCORE_MARGIN:
-                    value += _CACHE_WEIGHT * cache.evidence(line.number, before + ch + after, len(before))
+                    near = before[-2:] + ch + after[:2]
+                    value += _CACHE_WEIGHT * cache.evidence(line.number, near, len(before[-2:]))
+                    if vocabulary:
+                        value += _VOCABULARY_WEIGHT * _vocabulary_evidence(vocabulary, before + ch + after, len(before))
                 combined[ch] = value
             line.scores[i] = combined
             line.chosen[i] = max(combined, key=combined.__getitem__)
@@ -847,13 +878,22 @@ def _second_reading(damaged: list[_Line], clean: list[tuple[int, str]]) -> None:
 # --------------------------------------------------------------------------
 
 
-def repair_text(text: str) -> RepairResult:
+def looks_damaged(text: str) -> bool:
+    """The cheap sign of damage (a UTF-8 lead byte followed by a continuation
+    byte, as Windows-1252 characters): only such a text can need the repair,
+    and the vocabulary of the other notes."""
+    _, suspect = _patterns()
+    return suspect.search(text) is not None
+
+
+def repair_text(text: str, *, vocabulary: NoteVocabulary | None = None) -> RepairResult:
     """Undo UTF-8-read-as-Windows-1252 damage. A text without the telltale
     lead-byte-plus-continuation-byte pair is returned as it is (the same
-    object) without building the language model."""
+    object) without building the language model. ``vocabulary``: the
+    n-grams of the notes already imported (note_vocabulary), which weigh the
+    doubtful characters' candidates."""
     unchanged = RepairResult(text, False, [], [])
-    _, suspect = _patterns()
-    if not suspect.search(text):
+    if not looks_damaged(text):
         return unchanged
     lines = text.split("\n")
     found = [_damaged_runs(line) for line in lines]
@@ -865,7 +905,7 @@ def repair_text(text: str) -> RepairResult:
     numbered = list(enumerate(zip(lines, found, strict=True), start=1))
     damaged = [_first_reading(number, line, runs) for number, (line, runs) in numbered if runs]
     clean = [(number, line) for number, (line, runs) in numbered if not runs and not line.isascii()]
-    _second_reading(damaged, clean)
+    _second_reading(damaged, clean, vocabulary)
     repaired_lines: list[int] = []
     uncertain: list[Uncertain] = []
     for line in damaged:
