@@ -4,8 +4,8 @@ repair.
 wordfreq's general Japanese prefers "チケット" (ticket) to "バケット"
 (bucket), and a lost byte leaves exactly that choice open. The notes an
 installation already holds say which words its notes use: the character
-bigrams, trigrams and four-grams of their text (those with a character that
-is not ASCII: katakana service names, AWS terms, the brackets and commas
+trigrams and four-grams of their text (those with a character that is not
+ASCII: katakana service names, AWS terms, the brackets and commas
 around them) are counted here, and the repair's second reading weighs each
 doubtful candidate by how often the n-grams it would make occur in them
 (studyapp.noteformat.repair, docs/note-format.md).
@@ -22,7 +22,10 @@ from dataclasses import dataclass, field
 
 from studyapp.noteformat.repair import looks_damaged
 
-ORDERS = (2, 3, 4)
+# Bigrams were tried too and made more wrong choices on the tuning notes of
+# bench/repair_vocabulary.py: "バケ" from "バケット" voted for "バケーション"
+# where "ロケーション" was meant.
+ORDERS = (3, 4)
 MAX_CHARS = 4_000_000
 MAX_NOTE_CHARS = 200_000
 MAX_GRAMS = 400_000
@@ -32,6 +35,7 @@ MAX_GRAMS = 400_000
 class NoteVocabulary:
     grams: dict[str, int] = field(default_factory=dict)
     notes: int = 0  # how many texts it was drawn from
+    orders: tuple[int, ...] = ORDERS  # the lengths of the n-grams counted
 
     def count(self, gram: str) -> int:
         return self.grams.get(gram, 0)

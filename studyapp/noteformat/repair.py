@@ -814,17 +814,19 @@ class _DocumentCache:
 # against the character model's log probabilities, per log(1 + count) of an
 # n-gram the candidate makes. Lower than the note's own evidence: the other
 # notes are about other services, and their counts grow with their number.
-# Chosen on the tuning notes of bench/repair_vocabulary.py (0.25, 0.5 and 1
-# tried; see docs/note-format.md) before the held-out notes were measured.
+# Chosen on the tuning notes of bench/repair_vocabulary.py before the
+# held-out notes were measured: weights 0.25, 0.5 and 1 with bigrams to
+# four-grams, trigrams and four-grams, or four-grams only; trigrams and
+# four-grams at 0.5 made 9 wrong choices of 2,864 against 13 without the
+# vocabulary (docs/note-format.md).
 _VOCABULARY_WEIGHT = 0.5
-_VOCABULARY_ORDERS = (3, 4)
 
 
 def _vocabulary_evidence(vocabulary: NoteVocabulary, text: str, i: int) -> float:
     """Sum of log(1 + count) over the n-grams of text that contain position
     i, counted in the other notes."""
     total = 0.0
-    for n in _VOCABULARY_ORDERS:
+    for n in vocabulary.orders:
         for start in range(max(0, i - n + 1), min(i, len(text) - n) + 1):
             seen = vocabulary.count(text[start : start + n])
             if seen > 0:
