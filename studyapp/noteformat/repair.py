@@ -8,8 +8,10 @@ two of their continuation bytes. For such a character every way of putting
 the lost bytes back that gives valid UTF-8 is a candidate, and a character
 language model built from wordfreq's Japanese word list picks among them by
 context, line by line; then the doubtful characters are decided again with
-the character n-grams that the rest of the note shows for certain. When the
-choice is close the character is reported as uncertain. The method and its
+the character n-grams that the rest of the note shows for certain, and those
+of the notes already imported (a vocabulary the caller passes in). When the
+choice is close the character is reported as uncertain. The model's tables
+are kept on disk (model_store.py) and loaded once per process. The method and its
 measurement: docs/note-format.md (Encoding repair), docs/benchmarks.md.
 
 No Django here: the importer and its tests use this as plain Python.
