@@ -38,7 +38,9 @@ Figures (held-out set unless the key says ``tuning``):
 * ``flagged_share``: characters reported uncertain, per position;
 * ``ms_per_note``: repair time (CPU) per damaged note of ``notes`` (the
   character model already built), ``ms_per_kchar``: per 1,000 characters of
-  all documents; ``model_build_s``: the one-off build of the model (CPU);
+  all documents; ``model_build_s``: the one-off cost of the model (CPU): a
+  load of the tables kept in var/repair-model/ when ``migrate`` prepared
+  them, else their build (bench/repair_model_load.py measures both apart);
 * ``clean_changed``: originals that the repair changed (must be 0).
 """
 

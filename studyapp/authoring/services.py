@@ -19,7 +19,7 @@ from studyapp.authoring.access import may_write
 from studyapp.authoring.checks import light_catalog, text_bytes, writer_check
 from studyapp.authoring.models import NoteVersion, ProblemReport, RepairDoubt, UploadFile, UploadJob
 from studyapp.authoring.uploads import Entry
-from studyapp.authoring.versions import version_baseline
+from studyapp.authoring.versions import doubts_record, version_baseline
 from studyapp.noteformat.parser import normalize_newlines
 from studyapp.notes.models import Card, Note
 from studyapp.notes.services import Catalog, ImportRun, NoteReport, note_import, note_publish_set
@@ -73,10 +73,14 @@ def note_create(*, user, text: str, publish: bool = False) -> SaveOutcome:
             origin=NoteVersion.Origin.EDITOR,
             actor=user,
             permit=writer_check(user=user, note=None),
+            hold_uncertain=True,
         )
         if report.status == "failed":
             return SaveOutcome("failed", report)
         note = Note.objects.get(note_id=report.id)
+        # Held: the repair is unsure of characters, and the note waits,
+        # unpublished, until they are settled (docs/authoring.md).
+        publish = publish and not report.held
         if report.status == "created" and not publish:
             # Created in this transaction: no learner can have studied it yet.
             Note.objects.filter(pk=note.pk).update(is_published=False)
@@ -330,18 +334,55 @@ def upload_job_create(
     return job
 
 
+class _HoldAsDraft(Exception):
+    """Raised by the upload's check, before the importer writes anything: the
+    new text of a published note has uncertain characters, so it becomes a
+    draft instead (see ``_upload_draft``)."""
+
+
 def upload_check(*, user):
     """An upload creates new notes (its uploader becomes their author) and
-    updates only notes the uploader writes."""
+    updates only notes the uploader writes. A published note whose new text
+    the repair is unsure of is not changed: the text becomes a draft."""
 
     def check(report: NoteReport) -> str | None:
         if report.renamed_from and not may_write(user, report.renamed_from):
             return f"you cannot rename {report.renamed_from}: you do not write it"
         if report.status == "updated" and not report.renamed_from and not may_write(user, report.id):
             return f"note {report.id} exists and you do not write it; choose another id"
+        if (
+            report.uncertain
+            and report.status == "updated"
+            and not report.renamed_from
+            and Note.objects.filter(note_id=report.id, is_published=True).exists()
+        ):
+            raise _HoldAsDraft
         return None
 
     return check
+
+
+def _upload_draft(*, user, report: NoteReport) -> None:
+    """The uploaded text of a published note, with characters the repair is
+    unsure of, kept as a draft version with its doubts: learners keep the
+    published text until an instructor settles them and publishes."""
+    note = Note.objects.select_for_update().get(note_id=report.id)
+    latest = version_baseline(note=note)
+    digest = _source_hash(report.text)
+    report.held = True
+    if digest == latest.source_hash:
+        report.status = "unchanged"
+        return
+    version = NoteVersion.objects.create(
+        note=note,
+        number=latest.number + 1,
+        source=report.text,
+        source_hash=digest,
+        origin=NoteVersion.Origin.UPLOAD,
+        author=user,
+        applied=False,
+    )
+    doubts_record(note_id=note.pk, version=version, source=report.text, uncertain=report.uncertain)
 
 
 def upload_job_run(*, job_id: int) -> UploadJob | None:
@@ -378,14 +419,18 @@ def _upload_import(job: UploadJob) -> None:
             for name, data in files:
                 report = NoteReport(path=name)
                 run.notes.append(report)
-                note_import(
-                    raw=bytes(data),
-                    report=report,
-                    catalog=catalog,
-                    origin=NoteVersion.Origin.UPLOAD,
-                    actor=job.user,
-                    permit=check,
-                )
+                try:
+                    note_import(
+                        raw=bytes(data),
+                        report=report,
+                        catalog=catalog,
+                        origin=NoteVersion.Origin.UPLOAD,
+                        actor=job.user,
+                        permit=check,
+                        hold_uncertain=True,
+                    )
+                except _HoldAsDraft:
+                    _upload_draft(user=job.user, report=report)
                 if report.status == "created" and not job.publish:
                     Note.objects.filter(note_id=report.id).update(is_published=False)
             UploadFile.objects.filter(pk__in=batch).delete()

@@ -43,7 +43,7 @@ def version_record(*, note, created, source, source_hash, counts, origin, actor,
         # Whoever brings a new note in the browser writes it.
         NoteAuthor.objects.get_or_create(note_id=note.pk, user=actor)
     if uncertain:
-        _doubts_record(note_id=note.pk, version=version, source=source, uncertain=uncertain)
+        doubts_record(note_id=note.pk, version=version, source=source, uncertain=uncertain)
     return version
 
 
@@ -59,7 +59,7 @@ def _plain_counts(counts) -> dict:
     }
 
 
-def _doubts_record(*, note_id: int, version: NoteVersion, source: str, uncertain: list[dict]) -> None:
+def doubts_record(*, note_id: int, version: NoteVersion, source: str, uncertain: list[dict]) -> None:
     """A new repair supersedes the doubts of an earlier one not yet settled."""
     RepairDoubt.objects.filter(note_id=note_id, decided_at__isnull=True).delete()
     lines = source.split("\n")

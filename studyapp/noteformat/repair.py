@@ -8,8 +8,10 @@ two of their continuation bytes. For such a character every way of putting
 the lost bytes back that gives valid UTF-8 is a candidate, and a character
 language model built from wordfreq's Japanese word list picks among them by
 context, line by line; then the doubtful characters are decided again with
-the character n-grams that the rest of the note shows for certain. When the
-choice is close the character is reported as uncertain. The method and its
+the character n-grams that the rest of the note shows for certain, and those
+of the notes already imported (a vocabulary the caller passes in). When the
+choice is close the character is reported as uncertain. The model's tables
+are kept on disk (model_store.py) and loaded once per process. The method and its
 measurement: docs/note-format.md (Encoding repair), docs/benchmarks.md.
 
 No Django here: the importer and its tests use this as plain Python.
@@ -25,8 +27,14 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-1252" codec)
+
+from studyapp.noteformat import model_store
+
+if TYPE_CHECKING:
+    from studyapp.noteformat.note_vocabulary import NoteVocabulary
 
 # Bytes the damaging round trip dropped: undefined in Windows-1252, plus the
 # soft hyphen, which the writer treated as invisible.
@@ -398,29 +406,29 @@ class _CharModel:
     punctuation, emoji) end the current word. Orders are mixed with
     Witten-Bell interpolation."""
 
-    def __init__(self, frequencies: dict[str, float], order: int = _ORDER) -> None:
+    def __init__(self, counts: dict[str, float], types: dict[str, int], total: float, order: int = _ORDER) -> None:
         self.order = order
-        self.counts: dict[str, float] = {}
-        self.types: dict[str, int] = defaultdict(int)  # distinct continuations of a context
-        for word, frequency in frequencies.items():
-            if all(map(_is_word_char, word)):
-                self._count_word(_START + word + _END, frequency * _COUNT_SCALE)
-        for gram in self.counts:
-            if len(gram) > 1:
-                self.types[gram[:-1]] += 1
-        symbols = [gram for gram in self.counts if len(gram) == 1 and gram != _START]
-        self.total = sum(self.counts[gram] for gram in symbols)
-        self.types[""] = len(symbols)
+        self.counts = counts
+        self.types = types  # distinct continuations of a context
+        self.total = total
         self._memo: dict[tuple[str, str], tuple[tuple[str, float], ...]] = {}
 
-    def _count_word(self, framed: str, weight: float) -> None:
-        counts = self.counts
-        get = counts.get
-        length = len(framed)
-        for n in range(1, min(self.order, length) + 1):
-            for i in range(length - n + 1):
-                gram = framed[i : i + n]
-                counts[gram] = get(gram, 0.0) + weight
+    @classmethod
+    def build(cls, frequencies: dict[str, float], order: int = _ORDER) -> _CharModel:
+        counts: dict[str, float] = {}
+        types: dict[str, int] = defaultdict(int)
+        for word, frequency in frequencies.items():
+            if all(map(_is_word_char, word)):
+                _count_word(counts, _START + word + _END, frequency * _COUNT_SCALE, order)
+        for gram in counts:
+            if len(gram) > 1:
+                types[gram[:-1]] += 1
+        symbols = [gram for gram in counts if len(gram) == 1 and gram != _START]
+        types[""] = len(symbols)
+        return cls(counts, dict(types), float(sum(counts[gram] for gram in symbols)), order)
+
+    def tables(self) -> model_store.Tables:
+        return self.counts, self.types, self.total
 
     def knows(self, ch: str) -> bool:
         return ch in self.counts and _is_word_char(ch)
@@ -468,8 +476,61 @@ class _CharModel:
         return tuple(options)
 
 
+def _count_word(counts: dict[str, float], framed: str, weight: float, order: int) -> None:
+    get = counts.get
+    length = len(framed)
+    for n in range(1, min(order, length) + 1):
+        for i in range(length - n + 1):
+            gram = framed[i : i + n]
+            counts[gram] = get(gram, 0.0) + weight
+
+
+def _model_recipe() -> str:
+    """Everything the model's tables are built from, for the name of their file."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        wordfreq_version = version("wordfreq")
+    except PackageNotFoundError:
+        wordfreq_version = "?"
+    return "|".join(
+        [
+            f"wordfreq {wordfreq_version}",
+            str(_ORDER),
+            repr(_COUNT_SCALE),
+            repr(_MIN_WORD_FREQUENCY),
+            _NOTE_FORMAT_VOCABULARY,
+            repr(_NOTE_VOCABULARY_FREQUENCY),
+            _DOMAIN_VOCABULARY,
+            repr(_DOMAIN_VOCABULARY_FREQUENCY),
+        ]
+    )
+
+
 @functools.lru_cache(maxsize=1)
 def _char_model() -> _CharModel:
+    """Once per process, when a damaged text first needs it: the tables saved
+    on disk (one read), or built and saved for the next process."""
+    path = model_store.path_for(_model_recipe())
+    tables = model_store.tables_load(path)
+    if tables is not None:
+        return _CharModel(*tables)
+    model = _build_char_model()
+    model_store.tables_save(path, model.tables())
+    return model
+
+
+def model_prepare() -> bool:
+    """Make sure the model's tables are on disk (``migrate`` calls this); True
+    when they had to be built."""
+    path = model_store.path_for(_model_recipe())
+    if path.exists():
+        return False
+    model_store.tables_save(path, _build_char_model().tables())
+    return True
+
+
+def _build_char_model() -> _CharModel:
     import wordfreq  # imported here: clean files never pay for loading it
 
     frequencies = {
@@ -483,7 +544,7 @@ def _char_model() -> _CharModel:
     ):
         for word in words.split():
             frequencies[word] = frequencies.get(word, 0.0) + frequency
-    return _CharModel(frequencies)
+    return _CharModel.build(frequencies)
 
 
 # --------------------------------------------------------------------------
@@ -751,6 +812,30 @@ class _DocumentCache:
         return total
 
 
+# Weight of the other notes' vocabulary (studyapp.noteformat.note_vocabulary)
+# against the character model's log probabilities, per log(1 + count) of an
+# n-gram the candidate makes. Lower than the note's own evidence: the other
+# notes are about other services, and their counts grow with their number.
+# Chosen on the tuning notes of bench/repair_vocabulary.py before the
+# held-out notes were measured: weights 0.25, 0.5 and 1 with bigrams to
+# four-grams, trigrams and four-grams, or four-grams only; trigrams and
+# four-grams at 0.5 made 9 wrong choices of 2,864 against 13 without the
+# vocabulary (docs/note-format.md).
+_VOCABULARY_WEIGHT = 0.5
+
+
+def _vocabulary_evidence(vocabulary: NoteVocabulary, text: str, i: int) -> float:
+    """Sum of log(1 + count) over the n-grams of text that contain position
+    i, counted in the other notes."""
+    total = 0.0
+    for n in vocabulary.orders:
+        for start in range(max(0, i - n + 1), min(i, len(text) - n) + 1):
+            seen = vocabulary.count(text[start : start + n])
+            if seen > 0:
+                total += math.log1p(seen)
+    return total
+
+
 def _document_cache(clean: list[tuple[int, str]], damaged: list[_Line]) -> _DocumentCache:
     cache = _DocumentCache()
     for number, text in clean:
@@ -761,15 +846,17 @@ def _document_cache(clean: list[tuple[int, str]], damaged: list[_Line]) -> _Docu
     return cache
 
 
-def _second_reading(damaged: list[_Line], clean: list[tuple[int, str]]) -> None:
+def _second_reading(
+    damaged: list[_Line], clean: list[tuple[int, str]], vocabulary: NoteVocabulary | None = None
+) -> None:
     """Decide the doubtful characters again, one at a time from the left,
     each with the characters chosen so far around it, adding the document's
-    evidence to the character model's score."""
+    evidence, and the other notes' vocabulary, to the character model's score."""
     doubtful = [line for line in damaged if any(line.margin(i) < _RESCORE_MARGIN for i in range(len(line.slots)))]
     if not doubtful:
         return
     cache = _document_cache(clean, damaged)
-    if not cache.grams:
+    if not cache.grams and not vocabulary:
         return
     for line in doubtful:
         for i in range(len(line.slots)):
@@ -777,11 +864,14 @@ def _second_reading(damaged: list[_Line], clean: list[tuple[int, str]]) -> None:
                 continue
             score = line.scores[i]
             best = max(score.values())
-            before, after = "".join(line.chosen[max(0, i - 2) : i]), "".join(line.chosen[i + 1 : i + 3])
+            before, after = "".join(line.chosen[max(0, i - 3) : i]), "".join(line.chosen[i + 1 : i + 4])
             combined = {}
             for ch, value in score.items():
                 if best - value < _RESCORE_MARGIN:
-                    value += _CACHE_WEIGHT * cache.evidence(line.number, before + ch + after, len(before))
+                    near = before[-2:] + ch + after[:2]
+                    value += _CACHE_WEIGHT * cache.evidence(line.number, near, len(before[-2:]))
+                    if vocabulary:
+                        value += _VOCABULARY_WEIGHT * _vocabulary_evidence(vocabulary, before + ch + after, len(before))
                 combined[ch] = value
             line.scores[i] = combined
             line.chosen[i] = max(combined, key=combined.__getitem__)
@@ -792,13 +882,22 @@ def _second_reading(damaged: list[_Line], clean: list[tuple[int, str]]) -> None:
 # --------------------------------------------------------------------------
 
 
-def repair_text(text: str) -> RepairResult:
+def looks_damaged(text: str) -> bool:
+    """The cheap sign of damage (a UTF-8 lead byte followed by a continuation
+    byte, as Windows-1252 characters): only such a text can need the repair,
+    and the vocabulary of the other notes."""
+    _, suspect = _patterns()
+    return suspect.search(text) is not None
+
+
+def repair_text(text: str, *, vocabulary: NoteVocabulary | None = None) -> RepairResult:
     """Undo UTF-8-read-as-Windows-1252 damage. A text without the telltale
     lead-byte-plus-continuation-byte pair is returned as it is (the same
-    object) without building the language model."""
+    object) without building the language model. ``vocabulary``: the
+    n-grams of the notes already imported (note_vocabulary), which weigh the
+    doubtful characters' candidates."""
     unchanged = RepairResult(text, False, [], [])
-    _, suspect = _patterns()
-    if not suspect.search(text):
+    if not looks_damaged(text):
         return unchanged
     lines = text.split("\n")
     found = [_damaged_runs(line) for line in lines]
@@ -810,7 +909,7 @@ def repair_text(text: str) -> RepairResult:
     numbered = list(enumerate(zip(lines, found, strict=True), start=1))
     damaged = [_first_reading(number, line, runs) for number, (line, runs) in numbered if runs]
     clean = [(number, line) for number, (line, runs) in numbered if not runs and not line.isascii()]
-    _second_reading(damaged, clean)
+    _second_reading(damaged, clean, vocabulary)
     repaired_lines: list[int] = []
     uncertain: list[Uncertain] = []
     for line in damaged:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from studyapp.noteformat.cards import CardSpec, cards_for
 from studyapp.noteformat.model import ParsedNote, Problem
 from studyapp.noteformat.parser import normalize_newlines, parse_note
-from studyapp.noteformat.repair import decode_bytes, repair_text
+from studyapp.noteformat.repair import decode_bytes, looks_damaged, repair_text
 from studyapp.notes.card_sync import SyncCounts, cards_sync, insert_rows
 from studyapp.notes.models import (
     Card,
@@ -38,6 +38,7 @@ from studyapp.notes.models import (
     TriggerWord,
 )
 from studyapp.notes.renames import note_rename, rename_check, same_path_warning
+from studyapp.notes.repair_vocabulary import vocabulary_current
 from studyapp.notes.signals import cards_withdrawn, note_changed
 from studyapp.notes.tasks import cards_render_soon
 
@@ -68,6 +69,12 @@ class NoteReport:
     renamed_from: str = ""
     previous_ids: list[str] = field(default_factory=list)
     id_line: int = 1
+    # Kept from learners because the repair is unsure of characters: a new
+    # note is stored unpublished, a published one gets a draft (the upload's
+    # doing, see studyapp.authoring.services), until an instructor settles them.
+    held: bool = False
+    # The text as repaired, for whoever keeps it as a draft instead.
+    text: str = ""
 
     def to_dict(self) -> dict:
         return {
@@ -82,6 +89,7 @@ class NoteReport:
             "counts": self.counts,
             "correct": self.correct,
             "renamed_from": self.renamed_from,
+            "held": self.held,
         }
 
 
@@ -99,6 +107,8 @@ class ImportRun:
         summary["total"] = len(self.notes)
         summary["repaired"] = sum(1 for r in self.notes if r.repaired)
         summary["renamed"] = sum(1 for r in self.notes if r.renamed_from)
+        summary["held"] = sum(1 for r in self.notes if r.held)
+        summary["uncertain"] = sum(len(r.uncertain) for r in self.notes if r.status != "unchanged")
         return summary
 
     def to_dict(self) -> dict:
@@ -334,6 +344,7 @@ def note_import(
     origin: str = "import",
     actor=None,
     permit: Callable[[NoteReport], str | None] | None = None,
+    hold_uncertain: bool = False,
 ) -> NoteReport:
     """Import one note's bytes, filling ``report``. Writes nothing unless it succeeds.
 
@@ -341,7 +352,9 @@ def note_import(
     with the ``note_changed`` signal. ``permit``, given the report once the
     note's id, status and rename are known, may refuse the write with a
     message (the editor keeps a note's id; an instructor writes only the
-    notes they may author); it is reported on the id line."""
+    notes they may author); it is reported on the id line.
+    ``hold_uncertain``: a new note whose repair left characters uncertain is
+    stored unpublished (an instructor's upload or editor: they settle them)."""
     catalog = catalog or Catalog.load()
     if len(raw) > MAX_NOTE_BYTES:
         report.errors.append(Problem(0, f"file is {len(raw)} bytes; a note may have at most {MAX_NOTE_BYTES}"))
@@ -356,8 +369,12 @@ def note_import(
         report.errors.append(Problem(decoded.unreadable_line, UNREADABLE))
         return report
     report.warnings.extend(Problem(1, w) for w in decoded.warnings)
-    repair = repair_text(normalize_newlines(decoded.text))
+    text = normalize_newlines(decoded.text)
+    # The notes already stored weigh the repair's doubtful choices; read
+    # only for a text that shows damage.
+    repair = repair_text(text, vocabulary=vocabulary_current() if looks_damaged(text) else None)
     _report_repair(report, repair)
+    report.text = repair.text
     result = parse_note(repair.text)
     report.errors.extend(result.errors)
     report.warnings.extend(result.warnings)
@@ -405,14 +422,27 @@ def note_import(
     fields = _note_fields(parsed, repair, source_hash, fingerprint, report)
     known = parsed.meta.id in catalog.ids or rename_from is not None
     changed = {"origin": origin, "actor": actor, "uncertain": report.uncertain}
+    # A new note with characters the repair is unsure of waits, unpublished,
+    # until an instructor settles them on the repair page.
+    report.held = hold_uncertain and bool(report.uncertain) and not known
     try:
-        cards = _write_note(parsed, fields, specs, catalog.tags, known=known, rename_from=rename_from, changed=changed)
+        cards = _write_note(
+            parsed,
+            fields,
+            specs,
+            catalog.tags,
+            known=known,
+            rename_from=rename_from,
+            changed=changed,
+            publish_new=not report.held,
+        )
     except IntegrityError:
         # Only a note that another import created after this run's catalog
         # was read is retried, as a stored note; any other error comes back.
         if known or not Note.objects.filter(note_id=parsed.meta.id).exists():
             raise
         report.status = "updated"
+        report.held = False
         cards = _write_note(parsed, fields, specs, catalog.tags, known=True, changed=changed)
     if rename_from:
         catalog.rename(rename_from, parsed.meta.id)
@@ -444,15 +474,17 @@ def _write_note(
     known: bool,
     rename_from: str | None = None,
     changed: dict | None = None,
+    publish_new: bool = True,
 ) -> SyncCounts | None:
     """Store the note, its parts, tags and cards in one transaction; None
     when the stored text was the same already. ``rename_from``: the stored
     note to give this note's id first (a declared rename); ``changed``: what
-    the ``note_changed`` signal says besides the note (origin, actor)."""
+    the ``note_changed`` signal says besides the note (origin, actor);
+    ``publish_new``: False stores a new note unpublished."""
     with transaction.atomic():
         if rename_from:
             note_rename(old_id=rename_from, new_id=parsed.meta.id)
-        note, created = _store_note(parsed.meta.id, fields, known=known)
+        note, created = _store_note(parsed.meta.id, fields, known=known, publish_new=publish_new)
         if note is None:
             return None
         if not created:
@@ -478,12 +510,21 @@ def _report_repair(report: NoteReport, repair) -> None:
     report.uncertain = [
         {"line": u.line, "column": u.column, "char": u.char, "candidates": list(u.candidates)} for u in repair.uncertain
     ]
-    for line in repair.repaired_lines:
-        report.warnings.append(Problem(line, "repaired mojibake (text decoded with the wrong encoding)"))
-    for u in repair.uncertain:
+    # One warning for the repair, not one per line: fifty of those buried
+    # the few uncertain characters, which the report lists first instead.
+    if repair.repaired_lines:
+        lines = repair.repaired_lines
+        shown = ", ".join(map(str, lines[:REPAIRED_LINES_SHOWN])) + (", …" if len(lines) > REPAIRED_LINES_SHOWN else "")
         report.warnings.append(
-            Problem(u.line, f"repaired character '{u.char}' is uncertain; candidates: {' '.join(u.candidates)}")
+            Problem(
+                lines[0],
+                f"repaired mojibake (text decoded with the wrong encoding) on {len(lines)} "
+                f"line{'s' if len(lines) != 1 else ''}: {shown}",
+            )
         )
+
+
+REPAIRED_LINES_SHOWN = 20
 
 
 def _report_unchanged(report: NoteReport, row: dict, catalog: Catalog) -> NoteReport:
@@ -543,7 +584,7 @@ def _note_fields(parsed: ParsedNote, repair, source_hash: str, fingerprint: str,
     }
 
 
-def _store_note(note_id: str, fields: dict, *, known: bool) -> tuple[Note | None, bool]:
+def _store_note(note_id: str, fields: dict, *, known: bool, publish_new: bool = True) -> tuple[Note | None, bool]:
     """Create or update the note's row: (note, created), or (None, False) when
     the stored text is the same and only the new bytes' hash is remembered.
 
@@ -552,7 +593,7 @@ def _store_note(note_id: str, fields: dict, *, known: bool) -> tuple[Note | None
     another import stored it meanwhile, the unique id stops the insert."""
     stored = _stored_note(note_id) if known else None
     if stored is None:
-        return Note.objects.create(note_id=note_id, **fields), True
+        return Note.objects.create(note_id=note_id, is_published=publish_new, **fields), True
     if stored.source_hash == fields["source_hash"]:
         # Other bytes, same text (CRLF instead of LF, say): remember the new bytes only.
         Note.objects.filter(pk=stored.pk).update(raw_hash=fields["raw_hash"])

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from studyapp.noteformat.note_vocabulary import vocabulary_from_texts
 from studyapp.noteformat.repair import DROPPED_BYTES, repair_text
 
 
@@ -124,3 +125,34 @@ def test_held_out_notes_repair_with_few_mistakes_and_each_reported(name, at_most
                 wrong.append((number, column, a, b))
                 assert a in doubts.get(column, []), f"line {number}: {a!r} became {b!r} without a warning"
     assert len(wrong) <= at_most, wrong
+
+
+# --------------------------------------------------------------------------
+# The vocabulary of the notes already imported (issue 14, finding 8)
+# --------------------------------------------------------------------------
+
+OTHER_NOTES = [
+    "- **S3 バケットのライフサイクル**: 古いオブジェクトを Glacier に移す。",
+    "> バケットポリシーで、ほかのアカウントからのアクセスを拒否する。",
+]
+
+
+@pytest.mark.parametrize("sentence", BUCKET_LINES)
+def test_the_other_notes_vocabulary_keeps_bucket_from_becoming_ticket(sentence):
+    # Nothing in this note shows "バケット" undamaged; the notes already
+    # imported do, and "チケット" (ticket) is the commoner word in general.
+    damaged = damage(sentence)
+    assert "チケット" in repair_text(damaged).text  # what the finding saw
+    result = repair_text(damaged, vocabulary=vocabulary_from_texts(OTHER_NOTES))
+    assert result.text == sentence
+    assert "チケット" not in result.text
+
+
+def test_an_empty_vocabulary_changes_nothing():
+    damaged = damage(BUCKET_LINES[0])
+    assert repair_text(damaged, vocabulary=vocabulary_from_texts([])) == repair_text(damaged)
+
+
+def test_a_clean_text_passes_through_whatever_the_vocabulary():
+    text = "S3 チケット と バケット"
+    assert repair_text(text, vocabulary=vocabulary_from_texts(OTHER_NOTES)).text is text

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import NoReverseMatch, reverse
 
 from studyapp.notes.services import notes_import
 
@@ -41,14 +42,20 @@ class Command(BaseCommand):
             repaired = "  [encoding repaired]" if report.repaired else ""
             renamed = f"  [renamed from {report.renamed_from}]" if report.renamed_from else ""
             self.stdout.write(f"{report.status:<9} {report.id or '-':<12} {report.path}{detail}{repaired}{renamed}")
-            for problem in report.errors:
-                self.stdout.write(f"{report.path}:{problem.line}: error: {problem.message}")
-            for problem in report.warnings:
-                self.stdout.write(f"{report.path}:{problem.line}: warning: {problem.message}")
+            # The few characters the repair is unsure of come first: a
+            # repaired note's other warnings would bury them.
             for u in report.uncertain:
                 self.stdout.write(
                     f"{report.path}:{u['line']}: uncertain: '{u['char']}' (candidates {' '.join(u['candidates'])})"
                 )
+            if report.uncertain and report.status != "failed":
+                self.stdout.write(f"{report.path}: settle them at {_repair_url(report.id)}")
+            if report.held:
+                self.stdout.write(f"{report.path}: kept unpublished until its uncertain characters are settled")
+            for problem in report.errors:
+                self.stdout.write(f"{report.path}:{problem.line}: error: {problem.message}")
+            for problem in report.warnings:
+                self.stdout.write(f"{report.path}:{problem.line}: warning: {problem.message}")
         summary = run.summary()
         prefix = "dry run: " if dry_run else ""
         self.stdout.write(
@@ -56,3 +63,12 @@ class Command(BaseCommand):
             f"{summary['unchanged']} unchanged, {summary['failed']} failed, {summary['repaired']} repaired"
             + (f", {summary['skipped']} skipped (not note files)" if summary["skipped"] else "")
         )
+
+
+def _repair_url(note_id: str) -> str:
+    """The authoring app's repair page, by its name: the notes app does not
+    import the apps above it."""
+    try:
+        return reverse("authoring_repair", args=[note_id])
+    except NoReverseMatch:
+        return f"the repair page of {note_id}"
