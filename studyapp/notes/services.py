@@ -20,7 +20,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from studyapp.noteformat.cards import CardSpec, cards_for
+from studyapp.noteformat.cards import CardSpec, card_limit_problem, cards_for
 from studyapp.noteformat.model import ParsedNote, Problem
 from studyapp.noteformat.parser import normalize_newlines, parse_note
 from studyapp.noteformat.repair import decode_bytes, repair_text
@@ -366,6 +366,11 @@ def note_import(
         return report
     parsed = result.note
     report.id = parsed.meta.id
+    specs = cards_for(parsed)
+    too_many = card_limit_problem(specs)
+    if too_many:
+        report.errors.append(too_many)
+        return report
     if parsed.meta.id in catalog.seen:
         report.errors.append(Problem(1, f"id {parsed.meta.id} is also used by {catalog.seen[parsed.meta.id]}"))
         return report
@@ -390,7 +395,6 @@ def note_import(
         return report
     rename_from = check.source
     report.renamed_from = rename_from or ""
-    specs = cards_for(parsed)
     report.counts = _counts(parsed, len(specs))
     report.correct = parsed.correct_letters
     report.status = "updated" if parsed.meta.id in catalog.ids or rename_from else "created"
