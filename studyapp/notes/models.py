@@ -73,6 +73,14 @@ class Note(models.Model):
     summary = models.TextField(blank=True)
     concept = models.TextField(blank=True)
 
+    # The note page's body as sanitized HTML, rendered once after the note is
+    # imported or published (studyapp.notes.rendering) instead of at every
+    # view: a 900 KB note cost 6 s of CPU per view. ``html_key`` says from
+    # which text and renderer: "<sha256 of source>:<sanitizer.RENDERER>"; HTML
+    # whose key does not match the note's source is never shown.
+    body_html = models.TextField(blank=True, default="", editable=False)
+    html_key = models.CharField(max_length=100, blank=True, default="", editable=False)
+
     imported_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -39,7 +39,7 @@ from studyapp.notes.models import (
 )
 from studyapp.notes.renames import note_rename, rename_check, same_path_warning
 from studyapp.notes.signals import cards_withdrawn, note_changed
-from studyapp.notes.tasks import cards_render_soon
+from studyapp.notes.tasks import cards_render_soon, notes_render_soon
 
 # Bump when the parser or card generation changes what a file turns into, so
 # that files whose bytes did not change are still re-read once.
@@ -464,6 +464,8 @@ def _write_note(
         _insert_parts(note, parsed)
         _set_tags(note, parsed.meta.tags, tags, new_note=created)
         counts = cards_sync(note=note, specs=specs, new_note=created)
+        # The note page is rendered by the task worker, once, not at every view.
+        notes_render_soon()
         note_changed.send(
             sender=Note,
             note=note,
