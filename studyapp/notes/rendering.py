@@ -9,7 +9,7 @@ whose text or renderer changed since is rendered on the fly until the task
 has run again; stored HTML never outlives the text it was made from, because
 the key is checked against the text actually shown.
 
-A note page's body is kept the same way on the note (``Note.body_html``),
+A note page's body is kept the same way (``NotePage``, beside the note),
 rendered by the task after each import or publish. Until it has run, a
 short body is rendered on the fly as before; a long one is shown as plain
 text (linear, no Markdown), so that no page view costs seconds of CPU."""
@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import hashlib
 
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Concat
 from django.utils.safestring import SafeString
 
 from studyapp import markdown_bounds
 from studyapp.noteformat.cards import digest
 from studyapp.noteformat.parser import body_of
-from studyapp.notes.models import Card, Note
+from studyapp.notes.models import Card, Note, NotePage
 from studyapp.sanitizer import RENDERER, render_markdown, stored_html
 
 # A body up to this many characters (an ordinary note's is 5,000 to 15,000)
@@ -80,8 +80,11 @@ def note_html_key(source: str) -> str:
 def note_page_html(note: Note) -> tuple[SafeString, bool]:
     """The note page's body as safe HTML, and whether it is the rendered
     Markdown (False: plain text until the task has rendered it)."""
-    if note.html_key and note.html_key == note_html_key(note.source):
-        return stored_html(note.body_html), True
+    stored = (
+        NotePage.objects.filter(note_id=note.pk, html_key=note_html_key(note.source)).values_list("html", flat=True)
+    ).first()
+    if stored is not None:
+        return stored_html(stored), True
     body = body_of(note.source)
     if len(body) <= NOTE_RENDER_ON_VIEW_CHARS:
         return render_markdown(body), True
@@ -94,18 +97,26 @@ def notes_render(*, limit: int | None = None) -> int:
     (its source or the renderer changed since); returns how many. A few
     notes at a time: a note may be a megabyte."""
     wanted = Concat(F("source_hash"), Value(f":{RENDERER}"), output_field=CharField())
-    stale = Note.objects.exclude(html_key=wanted).order_by("pk").values_list("pk", flat=True)
+    stale = (
+        Note.objects.annotate(wanted_key=wanted)
+        .filter(Q(page__isnull=True) | ~Q(page__html_key=F("wanted_key")))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     done, last = 0, 0
     while limit is None or done < limit:
         size = NOTE_BATCH if limit is None else min(NOTE_BATCH, limit - done)
         ids = list(stale.filter(pk__gt=last)[:size])
         if not ids:
             break
-        for note in Note.objects.filter(pk__in=ids).only("id", "source", "source_hash"):
-            # Only this row's two fields, and only while its source is the one
-            # rendered: an import in between is rendered by its own task.
-            Note.objects.filter(pk=note.pk, source_hash=note.source_hash).update(
-                body_html=str(render_markdown(body_of(note.source))), html_key=note_html_key(note.source)
+        for note in Note.objects.filter(pk__in=ids).only("id", "source"):
+            page = NotePage(
+                note_id=note.pk, html=str(render_markdown(body_of(note.source))), html_key=note_html_key(note.source)
+            )
+            # An import in between leaves a key that no longer matches the
+            # source (never shown); its own task renders the note again.
+            NotePage.objects.bulk_create(
+                [page], update_conflicts=True, unique_fields=["note"], update_fields=["html", "html_key"]
             )
         done, last = done + len(ids), ids[-1]
     return done

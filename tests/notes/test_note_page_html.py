@@ -9,7 +9,7 @@ import pytest
 from studyapp.authoring import services as authoring
 from studyapp.noteformat.parser import body_of
 from studyapp.notes import rendering
-from studyapp.notes.models import Note
+from studyapp.notes.models import Note, NotePage
 from studyapp.notes.services import NoteReport, note_import
 from studyapp.sanitizer import render_markdown
 from tests import samples
@@ -41,15 +41,16 @@ def forbid_markdown(monkeypatch):
 
 def test_an_import_stores_the_note_pages_html(django_capture_on_commit_callbacks):
     note = imported(samples.CANONICAL, django_capture_on_commit_callbacks)
-    assert note.html_key == rendering.note_html_key(note.source)
-    assert note.html_key.startswith(note.source_hash + ":")
-    assert note.body_html == str(render_markdown(body_of(note.source)))
+    page = NotePage.objects.get(note=note)
+    assert page.html_key == rendering.note_html_key(note.source)
+    assert page.html_key.startswith(note.source_hash + ":")
+    assert page.html == str(render_markdown(body_of(note.source)))
 
 
 def test_the_page_serves_the_stored_html_without_rendering(client, django_capture_on_commit_callbacks, monkeypatch):
     note = imported(samples.CANONICAL, django_capture_on_commit_callbacks)
     forbid_markdown(monkeypatch)
-    Note.objects.filter(pk=note.pk).update(body_html="<p>the <strong>stored</strong> page</p>")
+    NotePage.objects.filter(note=note).update(html="<p>the <strong>stored</strong> page</p>")
     response = client.get(f"/notes/{note.note_id}/")
     body = response.content.decode()
     assert response.status_code == 200
@@ -61,7 +62,7 @@ def test_a_big_published_note_costs_no_markdown_per_view(client, django_capture_
     text = samples.CANONICAL.replace("## 6. 学習メモ (Exam Note)", BIG_BODY + "\n\n## 6. 学習メモ (Exam Note)")
     assert 800_000 < len(text.encode()) < 1_000_000
     note = imported(text, django_capture_on_commit_callbacks)
-    assert "Paragraph 1149" in note.body_html
+    assert "Paragraph 1149" in NotePage.objects.get(note=note).html
     rendered = []
     monkeypatch.setattr("studyapp.sanitizer._part_to_html", lambda part: rendered.append(part) or "")
     for _ in range(3):
@@ -101,7 +102,7 @@ def test_a_new_renderer_renders_every_note_page_again(django_capture_on_commit_c
     note = Note.objects.get(note_id="TST-1")
     assert rendering.note_page_html(note)[0] == render_markdown(body_of(note.source))  # not the stored one's key
     assert rendering.notes_render() == 2
-    assert Note.objects.get(note_id="TST-1").html_key.endswith(":a-newer-sanitizer")
+    assert NotePage.objects.get(note__note_id="TST-1").html_key.endswith(":a-newer-sanitizer")
     assert rendering.notes_render() == 0
 
 
@@ -114,12 +115,12 @@ def test_publishing_in_the_editor_stores_the_new_pages_html(client, django_captu
         outcome = authoring.note_save(user=ines, note=note, text=edited, base_version=1, publish=True)
     assert outcome.ok, outcome.report.errors
     note.refresh_from_db()
-    assert note.html_key == rendering.note_html_key(note.source)
-    assert "マネージドな <strong>複製</strong> 機能。" in note.body_html
+    assert note.page.html_key == rendering.note_html_key(note.source)
+    assert "マネージドな <strong>複製</strong> 機能。" in note.page.html
 
 
 def test_stored_html_is_cleaned_again_on_the_way_out(client, django_capture_on_commit_callbacks):
     note = imported(samples.CANONICAL, django_capture_on_commit_callbacks)
-    Note.objects.filter(pk=note.pk).update(body_html='<p onclick="x()">hi<script>alert(1)</script></p>')
+    NotePage.objects.filter(note=note).update(html='<p onclick="x()">hi<script>alert(1)</script></p>')
     body = client.get(f"/notes/{note.note_id}/").content.decode()
     assert "<p>hi</p>" in body and "onclick" not in body and "alert(1)" not in body
