@@ -108,7 +108,7 @@ def _edited(source: str) -> str:
 def run(repeats: int = REPEATS) -> dict:
     with temporary_folder("bench-authoring-") as folder:
         django_with_sqlite(folder / "db.sqlite3")
-        from django.test import Client
+        from django.test import Client, override_settings
 
         from studyapp.authoring import services
         from studyapp.authoring.analysis import questions_analyse
@@ -132,10 +132,12 @@ def run(repeats: int = REPEATS) -> dict:
             client = Client(HTTP_HX_REQUEST="true", HTTP_HOST="localhost")
             client.force_login(instructor)
             view_times = []
-            for _ in range(repeats):
-                with Stopwatch() as watch:
-                    response = client.post(f"/author/notes/{note.note_id}/preview/", {"text": text})
-                view_times.append(watch.seconds)
+            # The author's budget of checks would refuse the repeats: this times one check.
+            with override_settings(EDITOR_CHECK_THROTTLE_PER_USER=(1_000_000, 1)):
+                for _ in range(repeats):
+                    with Stopwatch() as watch:
+                        response = client.post(f"/author/notes/{note.note_id}/preview/", {"text": text})
+                    view_times.append(watch.seconds)
             assert response.status_code == 200
 
             upload_folder = folder / "upload"

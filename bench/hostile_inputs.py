@@ -350,6 +350,7 @@ def run(quick: bool = False, repeats: int = REPEATS) -> dict:
                 else:
                     results[f"hostile_files_{key}"] = round(value, 1)
             results.update(_one_megabyte(details, folder, ids))
+            results.update(measure_bounds(details, folder, ids, repeats))
     _report(results, details)
     results["hostile_details"] = _rounded(details)
     return results
@@ -369,6 +370,105 @@ def _one_megabyte(details: dict, folder: Path, ids: _Counter) -> dict:
             seconds = _best_cpu(lambda t=text: _render(t), 1)
         figures[f"hostile_regex_{phase}_1mb_s"] = round(seconds, 2)
     return figures
+
+
+# -- the editor's check and the note page (issue 14, finding 6) -------------
+
+
+def _bounds_shapes(details: dict) -> dict[str, Callable[[str, int], str]]:
+    """Ordinary prose, and the regex shape slowest to render above."""
+    shapes = _regex_shapes()
+    slowest = details["slowest"]["hostile_regex_render"]
+    prose = "The **origin** answered `slowly`; see [docs](https://example.com). 日本語の説明も入る。 "
+    return {"prose": lambda i, n: note(i, body=paragraphs(prose, n, 600)), slowest: shapes[slowest]}
+
+
+def measure_bounds(details: dict, folder: Path, ids: _Counter, repeats: int) -> dict:
+    """The editor's check (the preview view, as the author's typing sends it)
+    and an anonymous view of a published note's page, at 10,000 and 100,000
+    characters: CPU time (best of ``repeats``) and tracemalloc peak of one
+    request, in this process through Django's test client. The note page
+    serves HTML stored at import (rendered once: ``render``, also given)."""
+    from django.contrib.auth.models import User
+    from django.test import Client, override_settings
+
+    from studyapp.accounts.services import instructors_group_ensure
+    from studyapp.notes.rendering import notes_render
+
+    author = User.objects.create_user(f"bench-author-{ids.next_id('U')}")
+    author.groups.add(instructors_group_ensure())
+    editor = Client(HTTP_HX_REQUEST="true", HTTP_HOST="localhost")
+    editor.force_login(author)
+    visitor = Client(HTTP_HOST="localhost")
+    figures: dict = {}
+    rows = []
+    # The per-author budget would refuse the repeats: this measures the work of one check.
+    with override_settings(EDITOR_CHECK_THROTTLE_PER_USER=(1_000_000, 1)):
+        for name, make in _bounds_shapes(details).items():
+            shape: dict = {}
+            for label, size in SIZES.items():
+                text = make(ids.next_id("EDT"), size)
+
+                def check(t=text):
+                    response = editor.post("/author/new/preview/", {"text": t})
+                    assert response.status_code == 200, response.status_code
+
+                shape[f"check_{label}_s"] = _best_cpu(check, repeats)
+                shape[f"check_{label}_peak_kb"] = _peak_kb(check)
+                report = _import(folder, make(note_id := ids.next_id("PAGE"), size))
+                assert report.status == "created", report.errors
+                started = time.process_time()
+                notes_render()  # what the task does once after the import
+                shape[f"render_once_{label}_s"] = time.process_time() - started
+
+                def page(i=note_id):
+                    response = visitor.get(f"/notes/{i}/")
+                    assert response.status_code == 200, response.status_code
+
+                shape[f"page_{label}_s"] = _best_cpu(page, repeats)
+                shape[f"page_{label}_peak_kb"] = _peak_kb(page)
+            for phase in ("check", "page"):
+                shape[f"{phase}_ratio"] = shape[f"{phase}_100k_s"] / max(shape[f"{phase}_10k_s"], 1e-4)
+                shape[f"{phase}_peak_ratio"] = shape[f"{phase}_100k_peak_kb"] / max(shape[f"{phase}_10k_peak_kb"], 1)
+            details.setdefault("bounds", {})[name] = shape
+            rows.append(
+                (name,)
+                + tuple(f"{shape[f'{p}_{s}_s'] * 1000:.1f}" for p in ("check", "page") for s in SIZES)
+                + tuple(f"{shape[f'{p}_ratio']:.1f}" for p in ("check", "page"))
+                + tuple(f"{shape[f'{p}_{s}_peak_kb']:.0f}" for p in ("check", "page") for s in SIZES)
+                + tuple(f"{shape[f'{p}_peak_ratio']:.1f}" for p in ("check", "page"))
+                + (f"{shape['render_once_100k_s'] * 1000:.1f}",)
+            )
+    for phase in ("check", "page"):
+        name = max(details["bounds"], key=lambda n: details["bounds"][n][f"{phase}_100k_s"])
+        worst = details["bounds"][name]
+        for label in SIZES:
+            figures[f"hostile_editor_{phase}_{label}_ms"] = round(worst[f"{phase}_{label}_s"] * 1000, 1)
+            figures[f"hostile_editor_{phase}_{label}_peak_kb"] = round(worst[f"{phase}_{label}_peak_kb"])
+        figures[f"hostile_editor_{phase}_ratio"] = round(worst[f"{phase}_ratio"], 1)
+        figures[f"hostile_editor_{phase}_peak_ratio"] = round(worst[f"{phase}_peak_ratio"], 1)
+    header = ("shape", "check 10k ms", "100k ms", "page 10k ms", "100k ms", "check ratio", "page ratio")
+    header += ("check 10k KB", "100k KB", "page 10k KB", "100k KB", "ratio", "ratio", "render once 100k ms")
+    print_table(f"hostile_inputs: editor check and note page (CPU, best of {repeats})", header, rows)
+    return figures
+
+
+# The regex shape slowest to render in the last full run (bench/results.json).
+SLOWEST_RENDER = "'*a' in paragraphs"
+
+
+def bounds_main(repeats: int = REPEATS) -> dict:
+    """Only the editor's check and the note page: ``--bounds``."""
+    with temporary_folder("studyapp-bench-bounds-") as workdir:
+        django_with_sqlite(workdir / "bounds.sqlite3")
+        folder = workdir / "notes"
+        folder.mkdir()
+        ids = _Counter()
+        with quiet_queries():
+            _render(note("WARM-1"))
+            _import(folder, note("WARM-2"))
+            details: dict = {"slowest": {"hostile_regex_render": SLOWEST_RENDER}}
+            return measure_bounds(details, folder, ids, repeats)
 
 
 def _rounded(value):
@@ -422,7 +522,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="four shapes per class")
     parser.add_argument("--repeat", type=int, default=REPEATS)
+    parser.add_argument("--bounds", action="store_true", help="only the editor's check and the note page")
     args = parser.parse_args(argv)
+    if args.bounds:
+        return bounds_main(args.repeat)
     return run(args.quick, args.repeat)
 
 

@@ -145,6 +145,11 @@ LOGIN_BRAKE_PER_USERNAME = (20, 600)
 SIGNUP_THROTTLE_PER_IP = (10, 60)
 PASSWORD_RESET_THROTTLE_PER_IP = (5, 300)
 PASSWORD_RESET_THROTTLE_PER_EMAIL = (3, 1200)
+# The editor's check and preview (sent as the author types): a token per
+# started EDITOR_CHECK_BYTES_PER_TOKEN of text, so that the budget bounds the
+# rendering work (docs/authoring.md, "Limits").
+EDITOR_CHECK_THROTTLE_PER_USER = (30, 1)
+EDITOR_CHECK_BYTES_PER_TOKEN = 100_000
 # Behind a proxy every request comes from the proxy's address: the throttles
 # then key on the address the proxy appends to X-Forwarded-For.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)

@@ -155,6 +155,57 @@
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }
+    if (target && target.id === "preview") checkAnswered(event);
+  });
+
+  // The check as the author types has a budget (docs/authoring.md, "Limits").
+  // A text over the note limit is refused (413) and one refused for the budget
+  // (429) says when to come back (Retry-After): either way the refusal shows in
+  // the preview. After a 429 no check is sent until then (doubled on each 429
+  // in a row, up to a minute); then the text as it is by then is checked once.
+  const MAX_PAUSE_S = 60;
+  let pausedUntil = 0;
+  let pauseS = 0;
+  let resume = null;
+
+  function checkAnswered(event) {
+    const xhr = event.detail.xhr;
+    if (xhr.status === 413 || xhr.status === 429) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+    if (xhr.status !== 429) {
+      pauseS = 0;
+      return;
+    }
+    const asked = Number(xhr.getResponseHeader("Retry-After")) || 1;
+    pauseS = Math.min(MAX_PAUSE_S, Math.max(asked, pauseS * 2));
+    pausedUntil = Date.now() + pauseS * 1000;
+    resumeLater();
+  }
+
+  function resumeLater() {
+    if (resume !== null) return;
+    resume = setTimeout(() => {
+      resume = null;
+      const textarea = source();
+      // The textarea's own request (its form's fields, its target), even if
+      // the text did not change since the refused one.
+      if (textarea && window.htmx) {
+        window.htmx.ajax("POST", textarea.getAttribute("hx-post"), {
+          source: textarea,
+          target: "#preview",
+          swap: "outerHTML",
+        });
+      }
+    }, Math.max(0, pausedUntil - Date.now()));
+  }
+
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const elt = event.detail.elt;
+    if (!elt || elt.id !== "source" || Date.now() >= pausedUntil) return;
+    event.preventDefault();
+    resumeLater();
   });
 
   // The check of what was typed arrived: mark its problems.

@@ -148,3 +148,27 @@ def password_reset_authorize_address(*, request) -> bool:
 
 def password_reset_authorize_email(*, email: str) -> bool:
     return _authorize("reset-email", email.strip().casefold(), settings.PASSWORD_RESET_THROTTLE_PER_EMAIL)
+
+
+def editor_check_authorize(*, user, size: int) -> int:
+    """Spend the editor's check and preview of ``size`` bytes from the
+    author's bucket: 0 when allowed, else the seconds until it would be.
+
+    A check costs one token per started EDITOR_CHECK_BYTES_PER_TOKEN, so
+    that the budget bounds the work (rendering is linear in the text), not
+    only the number of requests. A refused check spends nothing."""
+    cost = max(1, -(-size // settings.EDITOR_CHECK_BYTES_PER_TOKEN))
+    rate = Rate.of(settings.EDITOR_CHECK_THROTTLE_PER_USER)
+    # A check larger than the whole bucket waits for a full one, then empties it.
+    cost = min(cost, rate.capacity)
+    value = _key("editor-check", str(user.pk))
+    TokenBucket.prune()
+    with transaction.atomic():
+        now = timezone.now()
+        bucket = TokenBucket.locked({value: rate}, now)[value]
+        level = bucket.level(rate, now)
+        if level < cost:
+            return _seconds(bucket.seconds_until(cost, rate, now))
+        bucket.set_level(level - cost, rate, now)
+        TokenBucket.save_levels([bucket])
+    return 0

@@ -51,6 +51,12 @@ def text_bytes(text: str) -> bytes:
     return normalize_newlines(text).encode("utf-8")
 
 
+def text_size(text: str) -> int:
+    """The size of the text as a note file, the importer's limit applies to:
+    measured without parsing it."""
+    return len(text_bytes(text))
+
+
 def light_catalog() -> Catalog:
     """What a dry run needs to know of the stored notes: their ids (one
     column), not every note's hashes and parsed counts."""

@@ -14,17 +14,20 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from studyapp.accounts.ratelimit import editor_check_authorize
 from studyapp.authoring import services
 from studyapp.authoring.access import instructor_required, note_writable, notes_writable_by, reports_for_author
-from studyapp.authoring.checks import text_check
+from studyapp.authoring.checks import text_check, text_size
 from studyapp.authoring.impact import impact_of
 from studyapp.authoring.models import NoteVersion, ProblemReport, RepairDoubt
 from studyapp.authoring.note_template import new_note_text
 from studyapp.authoring.versions import version_baseline
 from studyapp.htmx import render_page
 from studyapp.notes.models import Note
+from studyapp.notes.services import MAX_NOTE_BYTES
 
 EDITOR = "authoring/editor.html"
 
@@ -70,15 +73,30 @@ def dashboard(request):
     return render_page(request, "authoring/dashboard.html", context)
 
 
-def _editor_context(request, *, note: Note | None, text: str, version: NoteVersion | None) -> dict:
-    check = text_check(text=text, user=request.user, note=note)
+def _too_large(size: int) -> str:
+    """Why a text is neither checked nor previewed."""
+    return _(
+        "The text is %(size)s KB; a note may have at most %(limit)s KB. It is not checked or previewed, "
+        "and cannot be saved: split it into several notes."
+    ) % {"size": f"{size / 1000:,.0f}", "limit": f"{MAX_NOTE_BYTES // 1000:,}"}
+
+
+def _editor_context(request, *, note: Note | None, text: str, version: NoteVersion | None, refusal: str = "") -> dict:
+    """The editor with the check and preview of ``text``; or, given a
+    ``refusal`` (or a text over the note limit), with that message instead of
+    any parsing or rendering."""
+    size = text_size(text)
+    if not refusal and size > MAX_NOTE_BYTES:
+        refusal = _too_large(size)
+    check = None if refusal else text_check(text=text, user=request.user, note=note)
     context = {
         "note": note,
         "text": text,
         "version": version,
         "pending_draft": version is not None and not version.applied,
         "check": check,
-        "impact": impact_of(note=note, parsed=check.parsed) if note is not None and check.parsed else None,
+        "refusal": refusal,
+        "impact": impact_of(note=note, parsed=check.parsed) if note is not None and check and check.parsed else None,
     }
     if note is not None:
         context["doubts"] = RepairDoubt.objects.filter(note=note, decided_at__isnull=True).count()
@@ -108,7 +126,26 @@ def editor(request, note_id: str):
 
 
 def _preview(request, note: Note | None):
+    """The check and preview of what the author typed, sent as they type: a
+    text over the note limit is refused before it is parsed (413), and each
+    author has a budget of checks by size (429 with Retry-After, which the
+    editor's script waits for)."""
     text = _text(request)
+    size = text_size(text)
+    if size > MAX_NOTE_BYTES:
+        context = _editor_context(request, note=note, text=text, version=None, refusal=_too_large(size))
+        return render_page(request, EDITOR, context, partial="preview", status=413)
+    wait = editor_check_authorize(user=request.user, size=size)
+    if wait:
+        refusal = ngettext(
+            "Checking paused: too many checks in a short time. It resumes in %(seconds)d second.",
+            "Checking paused: too many checks in a short time. It resumes in %(seconds)d seconds.",
+            wait,
+        ) % {"seconds": wait}
+        context = _editor_context(request, note=note, text=text, version=None, refusal=refusal)
+        response = render_page(request, EDITOR, context, partial="preview", status=429)
+        response["Retry-After"] = str(wait)
+        return response
     context = _editor_context(request, note=note, text=text, version=None)
     return render_page(request, EDITOR, context, partial="preview")
 

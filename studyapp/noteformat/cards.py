@@ -7,6 +7,7 @@ note finds the card again and the learner keeps its history. Pure Python."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import unicodedata
@@ -14,10 +15,15 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from studyapp.noteformat.blocks import plain
-from studyapp.noteformat.model import ParsedNote
+from studyapp.noteformat.model import ParsedNote, Problem
 
 KEY_MAX = 190
 IDENTITY_MAX = 48
+# A note is one exam scenario: the notes we ship make 7 to 40 cards. 20,000
+# trigger words made 20,005 cards, and the learner's next /study/ took 6.8 s
+# to queue them; so a note makes at most this many, and the importer refuses
+# one that would make more at the line the first card too many comes from.
+MAX_CARDS = 1_000
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,8 @@ class CardSpec:
     # a change elsewhere (wording of the front, a typo) does not.
     answer: str
     position: int
+    # The line of the note the card comes from (0: not known).
+    line: int = 0
 
     @property
     def content_hash(self) -> str:
@@ -84,38 +92,63 @@ def slug(text: str, limit: int = IDENTITY_MAX) -> str:
 
 
 def cards_for(note: ParsedNote) -> list[CardSpec]:
-    """Every card of a note, in reading order, with unique keys."""
-    builder = _Builder(note.meta.id)
+    """Every card of a note, in reading order, with unique keys; at most
+    MAX_CARDS + 1 of them, since a note with more is refused anyway (see
+    ``card_limit_problem``) and building them costs time for nothing."""
+    builder = _Builder(note.meta.id, limit=MAX_CARDS + 1)
+    with contextlib.suppress(_Full):
+        _build(builder, note)
+    return builder.cards
+
+
+def card_limit_problem(specs: list[CardSpec]) -> Problem | None:
+    """The error for a note that makes more than MAX_CARDS cards, at the line
+    of the first card too many."""
+    if len(specs) <= MAX_CARDS:
+        return None
+    return Problem(
+        specs[MAX_CARDS].line,
+        f"this line makes card {MAX_CARDS + 1} of the note; a note may make at most {MAX_CARDS} cards: "
+        "split it into several notes",
+    )
+
+
+def _build(builder: _Builder, note: ParsedNote) -> None:
     title = note.meta.title
     for word in note.trigger_words:
         gloss = f" ({word.gloss})" if word.gloss else ""
-        builder.add("trigger", word.term, f"**“{word.term}”**{gloss}", word.explanation, answer=word.explanation)
+        builder.add(
+            "trigger", word.term, f"**“{word.term}”**{gloss}", word.explanation, answer=word.explanation, line=word.line
+        )
     for table in note.tables:
-        for row in table.rows:
+        lines = table.row_lines or [table.line] * len(table.rows)
+        for row, line in zip(table.rows, lines, strict=False):
             front = f"**{plain(table.header[0])}: {row[0]}**"
             back = "\n".join(f"- **{plain(h)}**: {c}" for h, c in zip(table.header[1:], row[1:], strict=False))
-            builder.add("compare", row[0], front, back, answer="|".join(row[1:]))
+            builder.add("compare", row[0], front, back, answer="|".join(row[1:]), line=line)
     exam = note.exam_note
     if exam.concept or exam.concept_points:
         back = "\n".join([exam.concept, "", *(f"- {p.text}" for p in exam.concept_points)]).strip()
-        builder.add("concept", "core", f"**{title}**: core concept?", back, answer=back)
+        builder.add("concept", "core", f"**{title}**: core concept?", back, answer=back, line=exam.concept_line)
     for practice in exam.best_practices:
-        builder.add("practice", practice.trigger, practice.trigger, practice.practice, answer=practice.practice)
+        answer = practice.practice
+        builder.add("practice", practice.trigger, practice.trigger, answer, answer=answer, line=practice.line)
     for pitfall in exam.pitfalls:
         front, back = _split_first_sentence(pitfall.text)
-        builder.add("pitfall", pitfall.text, front, back, answer=pitfall.text)
+        builder.add("pitfall", pitfall.text, front, back, answer=pitfall.text, line=pitfall.line)
     for shortcut in exam.shortcuts:
         left, sep, right = shortcut.text.partition("=")
         if sep and left.strip() and right.strip():
-            builder.add("shortcut", left, f"{left.strip()} = ?", right.strip(), answer=right)
+            builder.add("shortcut", left, f"{left.strip()} = ?", right.strip(), answer=right, line=shortcut.line)
         else:
-            builder.add("shortcut", shortcut.text, f"**{title}**: shortcut?", shortcut.text, answer=shortcut.text)
+            text = shortcut.text
+            builder.add("shortcut", text, f"**{title}**: shortcut?", text, answer=text, line=shortcut.line)
     if note.correct_letters:
         # Another correct set is another answer; a typo in an option's text is not.
         texts = "\n".join(o.text for o in note.options if o.correct)
         answer = ",".join(note.correct_letters) + EXACT + texts
-        builder.add("question", "scenario", title, ", ".join(note.correct_letters), answer=answer)
-    return builder.cards
+        line = next((o.line for o in note.options if o.correct), 0)
+        builder.add("question", "scenario", title, ", ".join(note.correct_letters), answer=answer, line=line)
 
 
 def _split_first_sentence(text: str) -> tuple[str, str]:
@@ -126,16 +159,23 @@ def _split_first_sentence(text: str) -> tuple[str, str]:
     return text, text
 
 
+class _Full(Exception):
+    """The builder holds as many cards as anyone will look at."""
+
+
 class _Builder:
-    def __init__(self, note_id: str):
+    def __init__(self, note_id: str, *, limit: int):
         self.note_id = note_id
+        self.limit = limit
         self.cards: list[CardSpec] = []
         self.keys: set[str] = set()
 
-    def add(self, kind: str, identity: str, front: str, back: str, *, answer: str) -> None:
+    def add(self, kind: str, identity: str, front: str, back: str, *, answer: str, line: int) -> None:
+        if len(self.cards) >= self.limit:
+            raise _Full
         base = f"{self.note_id}:{kind}:{slug(identity)}"[:KEY_MAX]
         key, n = base, 2
         while key in self.keys:
             key, n = f"{base}~{n}", n + 1
         self.keys.add(key)
-        self.cards.append(CardSpec(key, kind, front, back, answer, len(self.cards)))
+        self.cards.append(CardSpec(key, kind, front, back, answer, len(self.cards), line))

@@ -69,6 +69,8 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     line: int
+    # The line of each row, for problems that name a row (the card limit).
+    row_lines: list[int] = field(default_factory=list)
 
 
 @dataclass

@@ -653,14 +653,15 @@ class _NoteParser:
             self.warn(raw.line, "table has a header but no rows")
             return None
         seen: set[str] = set()
-        kept = []
+        kept, kept_lines = [], []
         for number, cells in rows:
             key = plain(cells[0]).casefold()
             if key in seen:
                 self.warn(number, f"row '{clip(plain(cells[0]))}' repeats an earlier row's first cell")
             seen.add(key)
             kept.append(cells)
-        return Table(header=header, rows=kept, line=raw.line)
+            kept_lines.append(number)
+        return Table(header=header, rows=kept, line=raw.line, row_lines=kept_lines)
 
     def _exam_note(self, note: ParsedNote, lines: list[Line], line: int) -> None:
         exam = ExamNote()

@@ -89,6 +89,22 @@ class Note(models.Model):
         return [o.letter for o in self.options.all() if o.is_correct]
 
 
+class NotePage(models.Model):
+    """A note page's body as sanitized HTML, rendered once after the note is
+    imported or published (studyapp.notes.rendering) instead of at every
+    view: a 900 KB note cost 6 s of CPU per view. A table of its own, so that
+    the many queries that load notes do not carry it. ``html_key`` says from
+    which text and renderer: "<sha256 of source>:<sanitizer.RENDERER>"; HTML
+    whose key does not match the note's source is never shown."""
+
+    note = models.OneToOneField(Note, on_delete=models.CASCADE, primary_key=True, related_name="page")
+    html = models.TextField(blank=True, default="", editable=False)
+    html_key = models.CharField(max_length=100, blank=True, default="", editable=False)
+
+    def __str__(self):
+        return f"page of {self.note_id}"
+
+
 class PreviousId(models.Model):
     """An id a note had before it was renamed (``previous_ids:`` in its front
     matter). Links to the old id lead to the note; a new note may not take it."""

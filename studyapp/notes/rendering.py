@@ -7,17 +7,31 @@ kept on the card with the key of what it was rendered from: the card's
 content hash and the sanitizer's fingerprint (``sanitizer.RENDERER``). A card
 whose text or renderer changed since is rendered on the fly until the task
 has run again; stored HTML never outlives the text it was made from, because
-the key is checked against the text actually shown."""
+the key is checked against the text actually shown.
+
+A note page's body is kept the same way (``NotePage``, beside the note),
+rendered by the task after each import or publish. Until it has run, a
+short body is rendered on the fly as before; a long one is shown as plain
+text (linear, no Markdown), so that no page view costs seconds of CPU."""
 
 from __future__ import annotations
 
-from django.db.models import CharField, F, Value
+import hashlib
+
+from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Concat
 from django.utils.safestring import SafeString
 
+from studyapp import markdown_bounds
 from studyapp.noteformat.cards import digest
-from studyapp.notes.models import Card
+from studyapp.noteformat.parser import body_of
+from studyapp.notes.models import Card, Note, NotePage
 from studyapp.sanitizer import RENDERER, render_markdown, stored_html
+
+# A body up to this many characters (an ordinary note's is 5,000 to 15,000)
+# is rendered on the fly while its stored HTML is missing or stale.
+NOTE_RENDER_ON_VIEW_CHARS = 20_000
+NOTE_BATCH = 20
 
 BATCH = 500
 
@@ -54,4 +68,55 @@ def cards_render(*, limit: int | None = None) -> int:
             card.html_key = html_key(card.front, card.back)
         Card.objects.bulk_update(batch, ["front_html", "back_html", "html_key"])
         done, last = done + len(batch), batch[-1].pk
+    return done
+
+
+def note_html_key(source: str) -> str:
+    """The key a note page rendered now from ``source`` is kept under: the
+    source's hash (as the importer stores it in ``source_hash``) and the renderer."""
+    return f"{hashlib.sha256(source.encode('utf-8')).hexdigest()}:{RENDERER}"
+
+
+def note_page_html(note: Note) -> tuple[SafeString, bool]:
+    """The note page's body as safe HTML, and whether it is the rendered
+    Markdown (False: plain text until the task has rendered it)."""
+    stored = (
+        NotePage.objects.filter(note_id=note.pk, html_key=note_html_key(note.source)).values_list("html", flat=True)
+    ).first()
+    if stored is not None:
+        return stored_html(stored), True
+    body = body_of(note.source)
+    if len(body) <= NOTE_RENDER_ON_VIEW_CHARS:
+        return render_markdown(body), True
+    # Escaped, then through the sanitizer's cleaner like any stored HTML.
+    return stored_html(markdown_bounds.plain_html(body)), False
+
+
+def notes_render(*, limit: int | None = None) -> int:
+    """Render the page of every note whose stored HTML is missing or stale
+    (its source or the renderer changed since); returns how many. A few
+    notes at a time: a note may be a megabyte."""
+    wanted = Concat(F("source_hash"), Value(f":{RENDERER}"), output_field=CharField())
+    stale = (
+        Note.objects.annotate(wanted_key=wanted)
+        .filter(Q(page__isnull=True) | ~Q(page__html_key=F("wanted_key")))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    done, last = 0, 0
+    while limit is None or done < limit:
+        size = NOTE_BATCH if limit is None else min(NOTE_BATCH, limit - done)
+        ids = list(stale.filter(pk__gt=last)[:size])
+        if not ids:
+            break
+        for note in Note.objects.filter(pk__in=ids).only("id", "source"):
+            page = NotePage(
+                note_id=note.pk, html=str(render_markdown(body_of(note.source))), html_key=note_html_key(note.source)
+            )
+            # An import in between leaves a key that no longer matches the
+            # source (never shown); its own task renders the note again.
+            NotePage.objects.bulk_create(
+                [page], update_conflicts=True, unique_fields=["note"], update_fields=["html", "html_key"]
+            )
+        done, last = done + len(ids), ids[-1]
     return done

@@ -20,7 +20,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from studyapp.noteformat.cards import CardSpec, cards_for
+from studyapp.noteformat.cards import CardSpec, card_limit_problem, cards_for
 from studyapp.noteformat.model import ParsedNote, Problem
 from studyapp.noteformat.parser import normalize_newlines, parse_note
 from studyapp.noteformat.repair import decode_bytes, looks_damaged, repair_text
@@ -40,7 +40,7 @@ from studyapp.notes.models import (
 from studyapp.notes.renames import note_rename, rename_check, same_path_warning
 from studyapp.notes.repair_vocabulary import vocabulary_current
 from studyapp.notes.signals import cards_withdrawn, note_changed
-from studyapp.notes.tasks import cards_render_soon
+from studyapp.notes.tasks import cards_render_soon, notes_render_soon
 
 # Bump when the parser or card generation changes what a file turns into, so
 # that files whose bytes did not change are still re-read once.
@@ -383,6 +383,11 @@ def note_import(
         return report
     parsed = result.note
     report.id = parsed.meta.id
+    specs = cards_for(parsed)
+    too_many = card_limit_problem(specs)
+    if too_many:
+        report.errors.append(too_many)
+        return report
     if parsed.meta.id in catalog.seen:
         report.errors.append(Problem(1, f"id {parsed.meta.id} is also used by {catalog.seen[parsed.meta.id]}"))
         return report
@@ -407,7 +412,6 @@ def note_import(
         return report
     rename_from = check.source
     report.renamed_from = rename_from or ""
-    specs = cards_for(parsed)
     report.counts = _counts(parsed, len(specs))
     report.correct = parsed.correct_letters
     report.status = "updated" if parsed.meta.id in catalog.ids or rename_from else "created"
@@ -492,6 +496,8 @@ def _write_note(
         _insert_parts(note, parsed)
         _set_tags(note, parsed.meta.tags, tags, new_note=created)
         counts = cards_sync(note=note, specs=specs, new_note=created)
+        # The note page is rendered by the task worker, once, not at every view.
+        notes_render_soon()
         note_changed.send(
             sender=Note,
             note=note,

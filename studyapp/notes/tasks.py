@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django_tasks import task
 
-from studyapp.notes.rendering import cards_render
+from studyapp.notes.rendering import cards_render, notes_render
 
 
 @task()
@@ -18,3 +18,14 @@ def cards_render_soon() -> None:
     """Have the cards rendered once the current transaction (if any) commits:
     by the task worker, so that the caller does not wait for Markdown."""
     transaction.on_commit(render_cards.enqueue)
+
+
+@task()
+def render_notes() -> int:
+    """Render the page of every note whose stored HTML is missing or stale."""
+    return notes_render()
+
+
+def notes_render_soon() -> None:
+    """Have the note pages rendered once the current transaction commits."""
+    transaction.on_commit(render_notes.enqueue)

@@ -3,9 +3,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_safe
 
 from studyapp.htmx import render_page
-from studyapp.noteformat.parser import body_of
 from studyapp.noteformat.vocabulary import category_name, domain_name, domain_order
 from studyapp.notes.models import Note, PreviousId, Tag
+from studyapp.notes.rendering import note_page_html
 
 FILTERS = ("category", "domain", "tag")
 
@@ -51,4 +51,6 @@ def note_detail(request, note_id):
         if current is None:
             raise
         return redirect("note_detail", note_id=current)
-    return render_page(request, "notes/note_detail.html", {"note": note, "body": body_of(note.source)})
+    # The HTML stored when the note was imported or published: no Markdown per view.
+    body_html, rendered = note_page_html(note)
+    return render_page(request, "notes/note_detail.html", {"note": note, "body_html": body_html, "rendered": rendered})
