@@ -7,132 +7,257 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
         # Only the notes' and cards' tables: the notes app's later migrations (a
         # data migration among them) need not run before this one.
-        ('notes', '0001_initial'),
+        ("notes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='NoteVersion',
+            name="NoteVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('source', models.TextField()),
-                ('source_hash', models.CharField(max_length=64)),
-                ('origin', models.CharField(choices=[('import', 'import'), ('upload', 'upload'), ('editor', 'editor'), ('revert', 'revert'), ('repair', 'repair review')], max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('applied', models.BooleanField(default=True)),
-                ('card_counts', models.JSONField(blank=True, default=dict)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='note_versions', to=settings.AUTH_USER_MODEL)),
-                ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='notes.note')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("source", models.TextField()),
+                ("source_hash", models.CharField(max_length=64)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("import", "import"),
+                            ("upload", "upload"),
+                            ("editor", "editor"),
+                            ("revert", "revert"),
+                            ("repair", "repair review"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("applied", models.BooleanField(default=True)),
+                ("card_counts", models.JSONField(blank=True, default=dict)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="note_versions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "note",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="notes.note"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['note', '-number'],
-                'permissions': [('author_notes', 'Can write, check, publish and retire notes')],
+                "ordering": ["note", "-number"],
+                "permissions": [("author_notes", "Can write, check, publish and retire notes")],
             },
         ),
         migrations.CreateModel(
-            name='ProblemReport',
+            name="ProblemReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('wrong', 'Wrong'), ('unclear', 'Unclear'), ('typo', 'Typo'), ('other', 'Other')], max_length=10)),
-                ('comment', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('card_front', models.TextField(blank=True)),
-                ('card_back', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved'), ('declined', 'Declined')], default='open', max_length=10)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('reply', models.TextField(blank=True)),
-                ('reporter_told_at', models.DateTimeField(blank=True, null=True)),
-                ('card', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='problem_reports', to='notes.card')),
-                ('fixed_in', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='fixed_reports', to='authoring.noteversion')),
-                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problem_reports', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("wrong", "Wrong"), ("unclear", "Unclear"), ("typo", "Typo"), ("other", "Other")],
+                        max_length=10,
+                    ),
+                ),
+                ("comment", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("card_front", models.TextField(blank=True)),
+                ("card_back", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("resolved", "Resolved"), ("declined", "Declined")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("reply", models.TextField(blank=True)),
+                ("reporter_told_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "card",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="problem_reports", to="notes.card"
+                    ),
+                ),
+                (
+                    "fixed_in",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="fixed_reports",
+                        to="authoring.noteversion",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="problem_reports",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='RepairDoubt',
+            name="RepairDoubt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line', models.PositiveIntegerField()),
-                ('column', models.PositiveIntegerField()),
-                ('char', models.CharField(max_length=8)),
-                ('candidates', models.JSONField(default=list)),
-                ('before', models.CharField(blank=True, max_length=60)),
-                ('after', models.CharField(blank=True, max_length=60)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('choice', models.CharField(blank=True, max_length=8)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='repair_doubts', to='notes.note')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='repair_doubts', to='authoring.noteversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("line", models.PositiveIntegerField()),
+                ("column", models.PositiveIntegerField()),
+                ("char", models.CharField(max_length=8)),
+                ("candidates", models.JSONField(default=list)),
+                ("before", models.CharField(blank=True, max_length=60)),
+                ("after", models.CharField(blank=True, max_length=60)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("choice", models.CharField(blank=True, max_length=8)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "note",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="repair_doubts", to="notes.note"
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="repair_doubts",
+                        to="authoring.noteversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['note', 'line', 'column'],
+                "ordering": ["note", "line", "column"],
             },
         ),
         migrations.CreateModel(
-            name='UploadJob',
+            name="UploadJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('queued', 'Waiting'), ('running', 'Importing'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('publish', models.BooleanField(default=True)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('done', models.PositiveIntegerField(default=0)),
-                ('report', models.JSONField(blank=True, default=dict)),
-                ('error', models.TextField(blank=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='upload_jobs', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting"),
+                            ("running", "Importing"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("publish", models.BooleanField(default=True)),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("done", models.PositiveIntegerField(default=0)),
+                ("report", models.JSONField(blank=True, default=dict)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="upload_jobs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='UploadFile',
+            name="UploadFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('name', models.CharField(max_length=500)),
-                ('data', models.BinaryField()),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='authoring.uploadjob')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField()),
+                ("name", models.CharField(max_length=500)),
+                ("data", models.BinaryField()),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="files", to="authoring.uploadjob"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['job', 'position'],
+                "ordering": ["job", "position"],
             },
         ),
         migrations.CreateModel(
-            name='NoteAuthor',
+            name="NoteAuthor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('added_at', models.DateTimeField(auto_now_add=True)),
-                ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='authorships', to='notes.note')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='authorships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("added_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "note",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="authorships", to="notes.note"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="authorships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('note', 'user'), name='one_authorship_per_note_user')],
+                "constraints": [models.UniqueConstraint(fields=("note", "user"), name="one_authorship_per_note_user")],
             },
         ),
         migrations.AddConstraint(
-            model_name='noteversion',
-            constraint=models.UniqueConstraint(fields=('note', 'number'), name='one_version_number_per_note'),
+            model_name="noteversion",
+            constraint=models.UniqueConstraint(fields=("note", "number"), name="one_version_number_per_note"),
         ),
         migrations.AddIndex(
-            model_name='problemreport',
-            index=models.Index(fields=['card', 'status'], name='report_card_status'),
+            model_name="problemreport",
+            index=models.Index(fields=["card", "status"], name="report_card_status"),
         ),
         migrations.AddIndex(
-            model_name='problemreport',
-            index=models.Index(fields=['reporter', 'status', 'reporter_told_at'], name='report_reporter_news'),
+            model_name="problemreport",
+            index=models.Index(fields=["reporter", "status", "reporter_told_at"], name="report_reporter_news"),
         ),
     ]
