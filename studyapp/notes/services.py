@@ -314,8 +314,9 @@ def notes_import(*, paths: list[Path], dry_run: bool = False, overwrite: bool = 
             if stored is not None:
                 # Nothing to write: no transaction, not even an empty one.
                 _report_unchanged(report, stored, catalog)
-                if not overwrite and stored["raw_hash"] != fingerprint:
-                    _report_kept(report, catalog, file_changed=False)
+                if not overwrite and report.status == "unchanged":
+                    same_text = stored["raw_hash"] == fingerprint
+                    _report_kept(report, catalog, file_changed=False, same_text=same_text)
             elif dry_run:
                 note_import(raw=raw, report=report, dry_run=True, catalog=catalog, keep_app_edits=not overwrite)
             else:
@@ -486,7 +487,9 @@ def _provenance(*, origin: str, fingerprint: str) -> dict:
     return {"app_edited_at": timezone.now()}
 
 
-def _report_kept(report: NoteReport, catalog: Catalog, *, file_changed: bool, note_id: str = "") -> NoteReport:
+def _report_kept(
+    report: NoteReport, catalog: Catalog, *, file_changed: bool, same_text: bool = False, note_id: str = ""
+) -> NoteReport:
     """The note stays as the app has it; the report says why and how to
     compare it with the file or make the file win."""
     note_id = note_id or report.id
@@ -499,7 +502,12 @@ def _report_kept(report: NoteReport, catalog: Catalog, *, file_changed: bool, no
         # What the file would have made, not what learners study: not shown.
         report.counts, report.correct = {}, []
     when = at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    what = "this file changed too and was not applied" if file_changed else "it differs from this file"
+    if file_changed:
+        what = "this file changed too and was not applied"
+    elif same_text:
+        what = "learners study this file's text, and anything else the app keeps of it (a pending draft) stays"
+    else:
+        what = "it differs from this file"
     report.warnings.append(
         Problem(
             report.id_line,
