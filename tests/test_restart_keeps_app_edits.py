@@ -2,9 +2,10 @@
 
 `make run` runs `make db` at every start, and `make db` imports notes/ again.
 Here the commands of `make db` (read from the Makefile, so that the test
-follows it) run as subprocesses against a SQLite database file of the test's
-own, the way a developer's machine runs them, around what an instructor did
-in Chromium between two starts:
+follows it) run as subprocesses against a database of the test's own (a
+SQLite file; a PostgreSQL database of its own when the suite runs on
+PostgreSQL), the way a developer's machine runs them, around what an
+instructor did in Chromium between two starts:
 
 - SAP-101: correct answer changed C -> D and published, then a restore of
   version 1 (the file's text) saved as a pending draft;
@@ -29,9 +30,13 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+from bench.database import drop_database, recreate_database
 from bench.servers import HOST, free_port
 from tests.browser.test_authoring_journey import log_in, replace_in_editor
 from tests.browser_fixtures import wait_until_settled
+from tests.support.services import postgres_server_url
 
 ROOT = Path(__file__).resolve().parent.parent
 MAKE_DB = [
@@ -130,13 +135,13 @@ def make_db_commands() -> list[list[str]]:
 class App:
     """The app's database file and notes/ folder of this test, and its commands."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, database_url: str):
         self.notes = folder / "notes"
         shutil.copytree(ROOT / "notes", self.notes)
         self.env = {
             **os.environ,
             "DEBUG": "true",
-            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+            "DATABASE_URL": database_url,
             "DJANGO_SETTINGS_MODULE": "studyapp.settings",
         }
 
@@ -220,8 +225,22 @@ def test_make_db_runs_the_commands_this_test_runs():
     assert make_db_commands() == MAKE_DB
 
 
-def test_a_restart_keeps_a_browser_edit_its_drafts_and_learners_schedules(browser, tmp_path):
-    app = App(tmp_path)
+@pytest.fixture
+def database_url(tmp_path):
+    """On the engine the suite runs on, in a database of this test's own."""
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{tmp_path / 'db.sqlite3'}"
+        return
+    server_url = postgres_server_url()
+    name = f"studyapp_test_restart_{os.getpid()}"
+    try:
+        yield recreate_database(server_url, name)
+    finally:
+        drop_database(server_url, name)
+
+
+def test_a_restart_keeps_a_browser_edit_its_drafts_and_learners_schedules(browser, tmp_path, database_url):
+    app = App(tmp_path, database_url)
     first = app.make_db()
     assert "created   SAP-101" in first
     assert json.loads(app.shell(LEARNER_STUDIES).splitlines()[-1])["answered"] > 1
