@@ -24,12 +24,13 @@ db: $(STAMP)
 	$(DEV_ENV) $(PY) manage.py study_tasks_start
 
 # The background worker (day plans, memory-model fits) runs beside the web
-# server and stops with it.
+# server and stops with it. `make run PORT=8001` serves on another port.
+PORT ?= 8000
 run: db
-	@echo "studyapp on http://127.0.0.1:8000  (Ctrl-C stops it and its task worker)"
+	@echo "studyapp on http://127.0.0.1:$(PORT)  (Ctrl-C stops it and its task worker)"
 	@$(DEV_ENV) $(PY) manage.py db_worker --no-reload -v0 & worker=$$! ; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM ; \
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: test-sqlite test-postgres
 

@@ -22,7 +22,7 @@ from studyapp.authoring.uploads import Entry
 from studyapp.authoring.versions import doubts_record, version_baseline
 from studyapp.noteformat.parser import normalize_newlines
 from studyapp.notes.models import Card, Note
-from studyapp.notes.services import Catalog, ImportRun, NoteReport, note_import, note_publish_set
+from studyapp.notes.services import Catalog, ImportRun, NoteReport, note_app_edited, note_import, note_publish_set
 
 
 @dataclass
@@ -141,6 +141,8 @@ def _draft_save(*, user, note: Note, text: str, latest: NoteVersion, origin: str
         # Back to exactly what learners study: nothing is pending any more.
         applied=digest == note.source_hash,
     )
+    if not version.applied:
+        note_app_edited(note=note)
     return SaveOutcome("draft", report, note, version)
 
 

@@ -24,27 +24,46 @@ def version_record(*, note, created, source, source_hash, counts, origin, actor,
     instead of a second copy."""
     latest = NoteVersion.objects.filter(note_id=note.pk).order_by("-number").first()
     card_counts = _plain_counts(counts)
-    if latest is not None and not latest.applied and latest.source_hash == source_hash:
-        latest.applied = True
-        latest.card_counts = card_counts
-        latest.save(update_fields=["applied", "card_counts"])
-        version = latest
+    pending = latest if latest is not None and not latest.applied else None
+    from_file = origin not in NoteVersion.Origin.values or origin == NoteVersion.Origin.IMPORT
+    if pending is not None and pending.source_hash == source_hash and not from_file:
+        pending.applied = True
+        pending.card_counts = card_counts
+        pending.save(update_fields=["applied", "card_counts"])
+        version = pending
     else:
         version = NoteVersion.objects.create(
             note_id=note.pk,
             number=(latest.number if latest else 0) + 1,
             source=source,
             source_hash=source_hash,
-            origin=origin if origin in NoteVersion.Origin.values else NoteVersion.Origin.IMPORT,
+            origin=NoteVersion.Origin.IMPORT if from_file else origin,
             author=actor if actor is not None and actor.is_authenticated else None,
             card_counts=card_counts,
         )
+        if pending is not None and from_file and pending.source_hash != source_hash:
+            _draft_keep(pending, after=version)
     if created and actor is not None and origin != NoteVersion.Origin.IMPORT:
         # Whoever brings a new note in the browser writes it.
         NoteAuthor.objects.get_or_create(note_id=note.pk, user=actor)
     if uncertain:
         doubts_record(note_id=note.pk, version=version, source=source, uncertain=uncertain)
     return version
+
+
+def _draft_keep(draft: NoteVersion, *, after: NoteVersion) -> NoteVersion:
+    """An import (``import_notes --overwrite``) never publishes an author's
+    pending draft: the draft is saved again on top of the file's version,
+    still pending, so that Publish still offers it."""
+    return NoteVersion.objects.create(
+        note_id=draft.note_id,
+        number=after.number + 1,
+        source=draft.source,
+        source_hash=draft.source_hash,
+        origin=draft.origin,
+        author_id=draft.author_id,
+        applied=False,
+    )
 
 
 def _plain_counts(counts) -> dict:

@@ -65,6 +65,12 @@ class Note(models.Model):
     repaired = models.BooleanField(default=False)
     repair_report = models.JSONField(default=list, blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    # Who wins between notes/ and the app (docs/authoring.md, "Files and the
+    # app"): the hash of the file bytes this note was last imported from
+    # (raw_hash's form; blank when unknown), and when it was last changed in
+    # the app (editor, draft, revert, repair, upload) after that import.
+    file_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    app_edited_at = models.DateTimeField(null=True, blank=True)
 
     architecture = models.TextField(blank=True)
     scenario = models.TextField(blank=True)

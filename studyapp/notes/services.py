@@ -9,6 +9,7 @@ must not fill memory), and no more than the size limit is ever read."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -56,7 +57,9 @@ UNREADABLE = (
 class NoteReport:
     path: str
     id: str = ""
-    status: str = "failed"  # created, updated, unchanged, failed, or skipped (not a note file)
+    # created, updated, unchanged, failed, skipped (not a note file), or kept
+    # (edited in the app since this file's last import: the app's text stays)
+    status: str = "failed"
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     repaired: bool = False
@@ -102,7 +105,7 @@ class ImportRun:
         return any(r.status == "failed" for r in self.notes)
 
     def summary(self) -> dict:
-        statuses = ["created", "updated", "unchanged", "failed", "skipped"]
+        statuses = ["created", "updated", "unchanged", "kept", "failed", "skipped"]
         summary = {s: sum(1 for r in self.notes if r.status == s) for s in statuses}
         summary["total"] = len(self.notes)
         summary["repaired"] = sum(1 for r in self.notes if r.repaired)
@@ -223,6 +226,10 @@ class Catalog:
     per file, not a parse or a query."""
 
     by_hash: dict[str, dict] = field(default_factory=dict)
+    # hash of the file bytes a note was last imported from -> its row
+    by_file_hash: dict[str, dict] = field(default_factory=dict)
+    # note id -> when the app last changed it after its last file import
+    app_edited: dict[str, object] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
     tags: dict[str, int] = field(default_factory=dict)
     # note id -> path of the file that brought it in this run
@@ -246,10 +253,16 @@ class Catalog:
             "parsed__counts",
             "source_path",
             "is_published",
+            "file_hash",
+            "app_edited_at",
         )
         for row in rows:
             catalog.ids.add(row["note_id"])
             catalog.by_hash[row["raw_hash"]] = row
+            if row["file_hash"]:
+                catalog.by_file_hash[row["file_hash"]] = row
+            if row["app_edited_at"] is not None:
+                catalog.app_edited[row["note_id"]] = row["app_edited_at"]
             if row["is_published"] and row["source_path"]:
                 catalog.by_path.setdefault(row["source_path"], []).append(row["note_id"])
         return catalog
@@ -278,7 +291,12 @@ class Catalog:
 COMMIT_EVERY = 50
 
 
-def notes_import(*, paths: list[Path], dry_run: bool = False) -> ImportRun:
+def notes_import(*, paths: list[Path], dry_run: bool = False, overwrite: bool = False) -> ImportRun:
+    """Import note files (the command line and the start-up import). A note
+    changed in the app since its file was last imported is kept as the app
+    has it, and reported "kept"; ``overwrite`` makes the files win all the
+    same (each still a new version, learners' history kept as on any
+    re-import). See docs/authoring.md, "Files and the app"."""
     run = ImportRun()
     catalog = Catalog.load()
     files, unreadable = note_files(paths)
@@ -299,18 +317,24 @@ def notes_import(*, paths: list[Path], dry_run: bool = False) -> ImportRun:
                 else:
                     report.errors.append(Problem(0, str(exc)))
                 continue
-            stored = catalog.by_hash.get(raw_hash(raw))
+            fingerprint = raw_hash(raw)
+            stored = catalog.by_hash.get(fingerprint)
+            if stored is None and not overwrite:
+                stored = catalog.by_file_hash.get(fingerprint)
             if stored is not None:
                 # Nothing to write: no transaction, not even an empty one.
                 _report_unchanged(report, stored, catalog)
+                if not overwrite and report.status == "unchanged":
+                    same_text = stored["raw_hash"] == fingerprint
+                    _report_kept(report, catalog, file_changed=False, same_text=same_text)
             elif dry_run:
-                note_import(raw=raw, report=report, dry_run=True, catalog=catalog)
+                note_import(raw=raw, report=report, dry_run=True, catalog=catalog, keep_app_edits=not overwrite)
             else:
                 to_write.append((raw, report))
         if to_write:
             with transaction.atomic():
                 for raw, report in to_write:
-                    note_import(raw=raw, report=report, catalog=catalog)
+                    note_import(raw=raw, report=report, catalog=catalog, keep_app_edits=not overwrite)
     _warn_same_path(run, catalog)
     if any(report.status in {"created", "updated"} for report in run.notes):
         # The cards' HTML is rendered by the task worker, not while the import waits.
@@ -345,6 +369,7 @@ def note_import(
     actor=None,
     permit: Callable[[NoteReport], str | None] | None = None,
     hold_uncertain: bool = False,
+    keep_app_edits: bool = False,
 ) -> NoteReport:
     """Import one note's bytes, filling ``report``. Writes nothing unless it succeeds.
 
@@ -354,7 +379,12 @@ def note_import(
     message (the editor keeps a note's id; an instructor writes only the
     notes they may author); it is reported on the id line.
     ``hold_uncertain``: a new note whose repair left characters uncertain is
-    stored unpublished (an instructor's upload or editor: they settle them)."""
+    stored unpublished (an instructor's upload or editor: they settle them).
+
+    ``origin`` "import" is a file's import: the note remembers the file's
+    hash and counts as not edited in the app since; any other origin marks
+    it edited in the app. ``keep_app_edits`` (the folder import): a stored
+    note edited in the app since is left as it is and reported "kept"."""
     catalog = catalog or Catalog.load()
     if len(raw) > MAX_NOTE_BYTES:
         report.errors.append(Problem(0, f"file is {len(raw)} bytes; a note may have at most {MAX_NOTE_BYTES}"))
@@ -420,10 +450,14 @@ def note_import(
         report.status = "failed"
         report.errors.append(Problem(report.id_line, refusal))
         return report
+    edited_id = rename_from or parsed.meta.id
+    if keep_app_edits and report.status == "updated" and edited_id in catalog.app_edited:
+        return _report_kept(report, catalog, file_changed=True, note_id=edited_id)
     if dry_run:
         return report
     source_hash = hashlib.sha256(repair.text.encode("utf-8")).hexdigest()
     fields = _note_fields(parsed, repair, source_hash, fingerprint, report)
+    fields.update(_provenance(origin=origin, fingerprint=fingerprint))
     known = parsed.meta.id in catalog.ids or rename_from is not None
     changed = {"origin": origin, "actor": actor, "uncertain": report.uncertain}
     # A new note with characters the repair is unsure of waits, unpublished,
@@ -439,7 +473,12 @@ def note_import(
             rename_from=rename_from,
             changed=changed,
             publish_new=not report.held,
+            keep_app_edits=keep_app_edits,
         )
+    except AppEdited as edited:
+        # Edited in the app after this run read the catalog: still the app's.
+        catalog.app_edited[edited.note_id] = edited.at
+        return _report_kept(report, catalog, file_changed=True, note_id=edited.note_id)
     except IntegrityError:
         # Only a note that another import created after this run's catalog
         # was read is retried, as a stored note; any other error comes back.
@@ -455,6 +494,54 @@ def note_import(
         return report
     report.cards = cards
     catalog.ids.add(parsed.meta.id)
+    return report
+
+
+class AppEdited(Exception):
+    """The note was changed in the app after its file's last import."""
+
+    def __init__(self, note_id: str, at):
+        super().__init__(note_id)
+        self.note_id, self.at = note_id, at
+
+
+def _provenance(*, origin: str, fingerprint: str) -> dict:
+    """What a write tells of who changed the note last: a file (origin
+    "import") or the app."""
+    if origin == "import":
+        return {"file_hash": fingerprint, "app_edited_at": None}
+    return {"app_edited_at": timezone.now()}
+
+
+def _report_kept(
+    report: NoteReport, catalog: Catalog, *, file_changed: bool, same_text: bool = False, note_id: str = ""
+) -> NoteReport:
+    """The note stays as the app has it; the report says why and how to
+    compare it with the file or make the file win."""
+    note_id = note_id or report.id
+    at = catalog.app_edited.get(note_id)
+    if at is None:
+        return report
+    report.status = "kept"
+    report.cards = None
+    if file_changed:
+        # What the file would have made, not what learners study: not shown.
+        report.counts, report.correct = {}, []
+    when = at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if file_changed:
+        what = "this file changed too and was not applied"
+    elif same_text:
+        what = "learners study this file's text, and anything else the app keeps of it (a pending draft) stays"
+    else:
+        what = "it differs from this file"
+    report.warnings.append(
+        Problem(
+            report.id_line,
+            f"kept: {note_id} was edited in the app on {when}, after this file's last import; {what}. "
+            f"Compare {report.path} with the note's history (/author/notes/{note_id}/versions/), "
+            f"or run import_notes --overwrite {report.path} to make the file win",
+        )
+    )
     return report
 
 
@@ -479,6 +566,7 @@ def _write_note(
     rename_from: str | None = None,
     changed: dict | None = None,
     publish_new: bool = True,
+    keep_app_edits: bool = False,
 ) -> SyncCounts | None:
     """Store the note, its parts, tags and cards in one transaction; None
     when the stored text was the same already. ``rename_from``: the stored
@@ -486,6 +574,8 @@ def _write_note(
     the ``note_changed`` signal says besides the note (origin, actor);
     ``publish_new``: False stores a new note unpublished."""
     with transaction.atomic():
+        if keep_app_edits and known:
+            _refuse_if_app_edited(rename_from or parsed.meta.id)
         if rename_from:
             note_rename(old_id=rename_from, new_id=parsed.meta.id)
         note, created = _store_note(parsed.meta.id, fields, known=known, publish_new=publish_new)
@@ -508,6 +598,14 @@ def _write_note(
             **(changed or {"origin": "import", "actor": None, "uncertain": []}),
         )
         return counts
+
+
+def _refuse_if_app_edited(note_id: str) -> None:
+    """Locked, as the editor locks the note to save it: an edit either came
+    before this import (and wins) or waits for it."""
+    row = Note.objects.select_for_update().filter(note_id=note_id).values_list("app_edited_at", flat=True).first()
+    if row is not None:
+        raise AppEdited(note_id, row)
 
 
 def _report_repair(report: NoteReport, repair) -> None:
@@ -602,7 +700,10 @@ def _store_note(note_id: str, fields: dict, *, known: bool, publish_new: bool = 
         return Note.objects.create(note_id=note_id, is_published=publish_new, **fields), True
     if stored.source_hash == fields["source_hash"]:
         # Other bytes, same text (CRLF instead of LF, say): remember the new bytes only.
-        Note.objects.filter(pk=stored.pk).update(raw_hash=fields["raw_hash"])
+        remembered = {"raw_hash": fields["raw_hash"]}
+        if fields.get("file_hash"):
+            remembered["file_hash"] = fields["file_hash"]
+        Note.objects.filter(pk=stored.pk).update(**remembered)
         return None, False
     # update() rather than save(): ``stored`` holds only its key and hash.
     # update() skips auto_now, so the time is set here as save() would.
@@ -708,6 +809,12 @@ def note_export(*, note: Note, fmt: str) -> str:
     if fmt == "md":
         return note.source
     return json.dumps(note.parsed, ensure_ascii=False, indent=2) + "\n"
+
+
+def note_app_edited(*, note: Note) -> None:
+    """The app changed the note without writing its text (a draft saved for
+    it): the next import of its file leaves it alone, as after any app edit."""
+    Note.objects.filter(pk=note.pk).update(app_edited_at=timezone.now())
 
 
 def note_publish_set(*, note: Note, published: bool) -> bool:

@@ -10,19 +10,26 @@ from studyapp.notes.services import notes_import
 class Command(BaseCommand):
     help = (
         "Import exam notes from Markdown files or folders (recursive *.md). Exit status: 0 when every note "
-        "imported, 1 when any failed (the others are still imported), 2 on a usage error."
+        "imported, 1 when any failed (the others are still imported), 2 on a usage error. A note edited in the "
+        'app since its file\'s last import is kept as the app has it (reported "kept"), unless --overwrite.'
     )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
         parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
         parser.add_argument("--format", choices=["text", "json"], default="text")
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="the files win over edits made in the app since their last import (each still a new version "
+            "in the note's history; learners' history is kept as on any re-import; pending drafts stay drafts)",
+        )
 
-    def handle(self, *args, paths, dry_run, format, **options):
+    def handle(self, *args, paths, dry_run, format, overwrite, **options):
         missing = [str(p) for p in paths if not p.exists()]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}", returncode=2)
-        run = notes_import(paths=paths, dry_run=dry_run)
+        run = notes_import(paths=paths, dry_run=dry_run, overwrite=overwrite)
         if format == "json":
             self.stdout.write(json.dumps(run.to_dict(), ensure_ascii=False, indent=2))
         else:
@@ -61,6 +68,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{prefix}{summary['total']} notes: {summary['created']} created, {summary['updated']} updated, "
             f"{summary['unchanged']} unchanged, {summary['failed']} failed, {summary['repaired']} repaired"
+            + (f", {summary['kept']} kept as edited in the app" if summary["kept"] else "")
             + (f", {summary['skipped']} skipped (not note files)" if summary["skipped"] else "")
         )
 
