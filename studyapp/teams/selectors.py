@@ -187,11 +187,11 @@ class AssignmentFigures:
     @property
     def mean_coverage(self) -> float | None:
         """For members' pages: over the members who share details, when at
-        least MIN_CONTRIBUTORS do (like every aggregate members see)."""
+        least MIN_CONTRIBUTORS do, with its noise (like every aggregate
+        members see: aggregates.py)."""
         if self.aggregate is None:
             return None
-        covered = [row.snapshot.coverage for row in self.sharing if row.snapshot.coverage is not None]
-        return sum(covered) / len(covered) if len(covered) >= MIN_CONTRIBUTORS else None
+        return self.aggregate.get("coverage")
 
 
 BAND_ORDER = (Band.ON_TRACK, Band.AT_RISK, Band.BEHIND)

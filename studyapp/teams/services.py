@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
@@ -355,13 +356,22 @@ def aggregate_refresh(*, assignment: Assignment, cards=None, now: datetime | Non
     rows = list(
         MemberSnapshot.objects.filter(
             assignment=assignment, user_id__in=sharing, share_details=True, inputs__isnull=False
-        ).values_list("user_id", "inputs")
+        ).values_list("user_id", "inputs", "seen", "assigned", "target")
     )
-    contributors = sorted(user_id for user_id, _ in rows)
+    contributors = sorted(row[0] for row in rows)
     data = {}
     if len(rows) >= MIN_CONTRIBUTORS:
         cards = cards or assignment_cards(assignment)
-        data = aggregate_compute([inputs for _, inputs in rows], triggers=cards.triggers, labels=cards.labels)
+        data = aggregate_compute(
+            [row[1] for row in rows],
+            triggers=cards.triggers,
+            labels=cards.labels,
+            # The noise's key: another assignment or other contributors, another draw.
+            secret=settings.SECRET_KEY.encode(),
+            seed=f"{assignment.pk}|{','.join(map(str, contributors))}",
+            coverage=[seen / assigned for _u, _i, seen, assigned, _t in rows if assigned],
+            target=sum(row[4] for row in rows) / len(rows),
+        )
     aggregate, _ = TeamAggregate.objects.update_or_create(
         assignment=assignment, defaults={"computed_at": now, "contributors": contributors, "data": data}
     )
