@@ -156,6 +156,13 @@ class MemberRow:
         """What the member shares beyond the defaults, or None."""
         return self.snapshot.details if self.shares else None
 
+    @property
+    def studies(self) -> bool:
+        """Counted among the members who study: every member, and the lead
+        once they have studied an assigned card (a lead who only leads would
+        otherwise read as one more member "behind")."""
+        return not self.member.is_lead or (self.snapshot is not None and self.snapshot.seen > 0)
+
 
 @dataclass
 class AssignmentFigures:
@@ -231,8 +238,9 @@ def assignment_figures(*, team: Team, assignment: Assignment, now: datetime | No
         aggregate_pending=not aggregate_current,
         refresh_requested=requested,
     )
-    figures.band_counts = _count(row.snapshot.band for row in figures.with_figures)
-    figures.forecast_counts = _count(row.snapshot.forecast_band for row in figures.with_figures)
+    counted = [row for row in figures.with_figures if row.studies]
+    figures.band_counts = _count(row.snapshot.band for row in counted)
+    figures.forecast_counts = _count(row.snapshot.forecast_band for row in counted)
     return figures
 
 

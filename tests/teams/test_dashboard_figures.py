@@ -150,6 +150,16 @@ def test_coverage_activity_and_readiness_equal_an_independent_computation(cohort
     assert rows["alice"].snapshot.band == Band.BEHIND  # the lead studies nothing
     # erin's one note of two is behind too, as is alice.
     assert rows["erin"].snapshot.band == Band.BEHIND
+    # The lead, who studies nothing, is not counted among the members
+    # (issue 14: "4 Behind" counted her): dave and erin are behind.
+    assert figures.band_counts == {Band.ON_TRACK: 1, Band.AT_RISK: 1, Band.BEHIND: 2}
+
+
+def test_a_lead_who_studies_is_counted(cohort):
+    lead = cohort["team"].memberships.get(role="lead").user
+    study(lead, cohort["now"], [Studied(cohort["cards"][0], 2.0, 10)])
+    figures, rows = figures_for(cohort)
+    assert rows["alice"].snapshot.seen == 1 and rows["alice"].snapshot.band == Band.BEHIND
     assert figures.band_counts == {Band.ON_TRACK: 1, Band.AT_RISK: 1, Band.BEHIND: 3}
 
 
