@@ -67,6 +67,7 @@ def _conflict(request, team_id: int | None, error: services.TeamError):
         "invite_expired": _("This invite link has just expired. You did not join."),
         "lead_must_transfer": _("You now lead this team: hand the lead to another member before you leave."),
         "lead_cannot_be_removed": _("The lead cannot be removed: hand the lead over, or close the team."),
+        "no_such_member": _("This person is no longer in the team: the lead was not handed over."),
     }
     message = messages_by_code.get(error.code, _("Someone changed this team at the same moment. Nothing was changed."))
     back = (
@@ -348,8 +349,8 @@ def lead_transfer(request, team_id: int):
     try:
         new_lead = services.lead_transfer(team=membership.team, to_membership_id=to, by=request.user)
     except services.TeamError as error:
-        if error.code == "no_such_member":
-            raise Http404("no such member") from None
+        # "no_such_member" too: the form offers only members, so one who is
+        # not there has left (or been removed) since the page was shown.
         return _conflict(request, team_id, error)
     messages.success(request, _("%(name)s now leads the team.") % {"name": new_lead.user.get_username()})
     return redirect("team_detail", team_id)

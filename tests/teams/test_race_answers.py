@@ -103,3 +103,16 @@ def test_closing_a_team_handed_over_at_the_same_moment_answers_409(client, cohor
     assert fired
     assert response.status_code == 409
     assert Team.objects.filter(pk=team.pk).exists()
+
+
+def test_handing_the_lead_to_a_member_who_has_just_left_answers_409(client, cohort):
+    team, lead, bob, _carol = cohort
+    client.force_login(lead)
+    bob_membership = membership(team, bob)
+    leave = lambda: services.membership_leave(membership=bob_membership)  # noqa: E731
+    with just_before_the_team_lock(leave) as fired:
+        response = client.post(reverse("team_lead_transfer", args=[team.pk]), {"membership": bob_membership.pk})
+    assert fired
+    assert response.status_code == 409
+    assert 'data-code="no_such_member"' in response.content.decode()
+    assert Membership.objects.get(team=team, user=lead).role == "lead"
