@@ -30,4 +30,30 @@
     if (event.target.id === "assign-kind") filterAssignValues();
   });
   document.addEventListener("DOMContentLoaded", filterAssignValues);
+
+  // The dashboard's members tables on a phone: each cell gets its column's
+  // header as a label, and the table the class that lays each member out as
+  // a card (teams.css). Roles keep it a table for screen readers, whose
+  // browsers drop table semantics from display: block.
+  function membersAsCards(root) {
+    for (const table of root.querySelectorAll("table.members")) {
+      const headers = [...table.querySelectorAll("thead th")].map((th) => {
+        const abbr = th.querySelector("abbr[title]");
+        return abbr ? abbr.title : th.textContent.trim();
+      });
+      table.setAttribute("role", "table");
+      for (const group of table.querySelectorAll("thead, tbody")) group.setAttribute("role", "rowgroup");
+      for (const tr of table.querySelectorAll("tr")) tr.setAttribute("role", "row");
+      for (const th of table.querySelectorAll("thead th")) th.setAttribute("role", "columnheader");
+      for (const tr of table.querySelectorAll("tbody tr")) {
+        [...tr.children].forEach((cell, i) => {
+          cell.setAttribute("role", cell.tagName === "TH" ? "rowheader" : "cell");
+          if (headers[i]) cell.dataset.label = headers[i];
+        });
+      }
+      table.classList.add("as-cards");
+    }
+  }
+  document.addEventListener("DOMContentLoaded", () => membersAsCards(document));
+  document.addEventListener("htmx:afterSettle", (event) => membersAsCards(event.target));
 })();

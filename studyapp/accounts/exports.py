@@ -3,7 +3,6 @@ section (studyapp/accounts/personal_data.py says what the sections are)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -12,6 +11,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from studyapp.accounts.personal_data import personal_data_collect, sections
+from studyapp.spreadsheet import csv_writer
 
 
 def export_json(*, user) -> bytes:
@@ -43,30 +43,18 @@ def _csv(rows: list[dict], model) -> str:
     else:
         header = []
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(header)
     for row in rows:
         writer.writerow([_cell(row.get(column)) for column in header])
     return out.getvalue()
 
 
-def _cell(value) -> str:
+def _cell(value):
     if value is None:
         return ""
     if isinstance(value, dict | list | bool):
         return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    if isinstance(value, str):
-        return csv_text(value)
-    return str(value)
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(text: str) -> str:
-    """Text as a spreadsheet shows it, never as a formula it runs (OWASP's
-    advice for CSV injection: a leading apostrophe)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return value  # the writer neutralises text that a spreadsheet would run

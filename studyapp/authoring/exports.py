@@ -9,7 +9,6 @@ reason."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import zipfile
@@ -19,6 +18,7 @@ import genanki
 from studyapp.noteformat.cards import EXACT
 from studyapp.notes.models import Card, Note
 from studyapp.sanitizer import render_inline, render_markdown
+from studyapp.spreadsheet import csv_writer
 
 DECK_NAME = "studyapp"
 CSV_COLUMNS = ["key", "note_id", "note_title", "kind", "front", "back", "answer", "updated_at"]
@@ -56,32 +56,40 @@ def _cards(notes):
     return Card.objects.active().filter(note__in=notes).select_related("note").order_by("note__note_id", "position")
 
 
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def cards_csv(*, notes) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for card in _cards(notes):
         answer = card.answer.replace(EXACT, " | ")
+        front, back = _question_csv_sides(card) if card.kind == Card.Kind.QUESTION else (card.front, card.back)
         writer.writerow(
-            _cell(v)
-            for v in (
+            (
                 card.key,
                 card.note.note_id,
                 card.note.title,
                 card.kind,
-                card.front,
-                card.back,
+                front,
+                back,
                 answer,
                 card.updated_at.isoformat(),
             )
         )
     return buffer.getvalue()
+
+
+def _question_csv_sides(card: Card) -> tuple[str, str]:
+    """A question card in the CSV: the question asked (its Markdown), and the
+    correct options, one a line as "A. their text" (the card itself keeps
+    the note's title and the letters, which say nothing out of the app)."""
+    parsed = card.note.parsed
+    stem = parsed.get("question") or parsed.get("context", {}).get("text") or card.front
+    correct = [
+        f"{o['letter']}. {o.get('text') or o.get('label') or ''}".rstrip()
+        for o in parsed.get("options", [])
+        if o.get("correct")
+    ]
+    return stem, "\n".join(correct) or card.back
 
 
 ANKI_CSS = """.card { font-family: system-ui, "Hiragino Sans", "Noto Sans JP", sans-serif; font-size: 18px;

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from studyapp.accounts.models import EXAM_HORIZON_YEARS, latest_exam_date
 from studyapp.teams.models import Assignment
@@ -23,7 +23,9 @@ class InviteForm(forms.Form):
         label=_("Valid for"),
         coerce=int,
         initial=DEFAULT_INVITE_DAYS,
-        choices=[(d, ngettext_lazy("%(count)d day", "%(count)d days", d) % {"count": d}) for d in INVITE_DAYS],
+        # A callable, read at each rendering: a list made at import would be in
+        # the language active then (English), whatever the page's.
+        choices=lambda: [(d, ngettext("%(count)d day", "%(count)d days", d) % {"count": d}) for d in INVITE_DAYS],
     )
 
 

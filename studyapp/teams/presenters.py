@@ -4,7 +4,6 @@ and the CSV, so that the CSV holds exactly what the lead may see on the page
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 from dataclasses import dataclass
@@ -17,8 +16,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from studyapp.accounts.exports import csv_text
 from studyapp.noteformat.vocabulary import domain_for
+from studyapp.spreadsheet import csv_writer
 from studyapp.teams.charts import mastery_level
 from studyapp.teams.models import Band, Membership
 from studyapp.teams.selectors import AssignmentFigures, MemberRow
@@ -173,10 +172,10 @@ def _zone(name: str) -> ZoneInfo:
 
 def table_csv(table: Table) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow([column.title or column.header for column in table.columns])
     for _row, cells in table.rows:
-        writer.writerow([csv_text(cell) for cell in cells])
+        writer.writerow(cells)
     return out.getvalue()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 
 from django.db.models import OuterRef, Subquery, TextField
@@ -156,6 +156,13 @@ class MemberRow:
         """What the member shares beyond the defaults, or None."""
         return self.snapshot.details if self.shares else None
 
+    @property
+    def studies(self) -> bool:
+        """Counted among the members who study: every member, and the lead
+        once they have studied an assigned card (a lead who only leads would
+        otherwise read as one more member "behind")."""
+        return not self.member.is_lead or (self.snapshot is not None and self.snapshot.seen > 0)
+
 
 @dataclass
 class AssignmentFigures:
@@ -165,6 +172,9 @@ class AssignmentFigures:
     contributors: int  # members who share details now
     aggregate_pending: bool
     refresh_requested: bool = False
+    # A refresh has waited longer than any worker would leave it: no worker
+    # runs (or it is stuck). The page says so instead of "being updated".
+    worker_silent: bool = False
     band_counts: dict[str, int] = field(default_factory=dict)
     forecast_counts: dict[str, int] = field(default_factory=dict)
 
@@ -187,14 +197,18 @@ class AssignmentFigures:
     @property
     def mean_coverage(self) -> float | None:
         """For members' pages: over the members who share details, when at
-        least MIN_CONTRIBUTORS do (like every aggregate members see)."""
+        least MIN_CONTRIBUTORS do, with its noise (like every aggregate
+        members see: aggregates.py)."""
         if self.aggregate is None:
             return None
-        covered = [row.snapshot.coverage for row in self.sharing if row.snapshot.coverage is not None]
-        return sum(covered) / len(covered) if len(covered) >= MIN_CONTRIBUTORS else None
+        return self.aggregate.get("coverage")
 
 
 BAND_ORDER = (Band.ON_TRACK, Band.AT_RISK, Band.BEHIND)
+# A worker takes a queued refresh within seconds, and a team of 200 takes
+# about 20 s to compute (docs/teams.md): two minutes without it done means no
+# worker is taking it.
+WORKER_SILENT_AFTER = timedelta(minutes=2)
 
 
 def assignment_figures(*, team: Team, assignment: Assignment, now: datetime | None = None) -> AssignmentFigures:
@@ -207,12 +221,14 @@ def assignment_figures(*, team: Team, assignment: Assignment, now: datetime | No
     stale = stale_members(members, snapshots, assignment=assignment, now=now)
     sharing_ids = sorted(m.user_id for m in members if m.share_details)
     aggregate_current = aggregate is not None and aggregate.contributors == sharing_ids
-    requested = False
+    requested = silent = False
     if stale or not aggregate_current:
         from studyapp.teams.services import figures_refresh_request
 
         result = figures_refresh_request(assignment=assignment, now=now)
         requested = True
+        queued = assignment.refresh_queued_at
+        silent = result is None and queued is not None and queued < now - WORKER_SILENT_AFTER
         if result is not None and result.is_finished:
             # The immediate backend (tests, DEBUG) has refreshed already: read again.
             members = team_members(team_id=team.pk)
@@ -229,10 +245,12 @@ def assignment_figures(*, team: Team, assignment: Assignment, now: datetime | No
         aggregate=(aggregate.data or None) if aggregate_current else None,
         contributors=len(sharing_ids),
         aggregate_pending=not aggregate_current,
-        refresh_requested=requested,
+        refresh_requested=requested and not silent,
+        worker_silent=silent,
     )
-    figures.band_counts = _count(row.snapshot.band for row in figures.with_figures)
-    figures.forecast_counts = _count(row.snapshot.forecast_band for row in figures.with_figures)
+    counted = [row for row in figures.with_figures if row.studies]
+    figures.band_counts = _count(row.snapshot.band for row in counted)
+    figures.forecast_counts = _count(row.snapshot.forecast_band for row in counted)
     return figures
 
 

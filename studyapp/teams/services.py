@@ -8,7 +8,8 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
@@ -55,11 +56,16 @@ def invite_create(*, team: Team, days: int = DEFAULT_INVITE_DAYS, now: datetime 
     )
 
 
-def invite_revoke(*, team: Team, invite_id: int, now: datetime | None = None) -> bool:
-    """False when the team has no such invite, or it was already revoked."""
-    return bool(
-        Invite.objects.filter(team=team, pk=invite_id, revoked_at__isnull=True).update(revoked_at=now or timezone.now())
-    )
+def invite_revoke(*, team: Team, invite_id: int, now: datetime | None = None, by=None) -> bool:
+    """False when the team has no such invite, or it was already revoked.
+    Under the team's lock, as joins are: once this returns, nobody joins by the link."""
+    with transaction.atomic():
+        _team_lock(team.pk, by=by)
+        return bool(
+            Invite.objects.filter(team=team, pk=invite_id, revoked_at__isnull=True).update(
+                revoked_at=now or timezone.now()
+            )
+        )
 
 
 def team_join(
@@ -69,42 +75,59 @@ def team_join(
 
     A link used twice, or two tabs joining at once, give one membership: the
     unique (team, user) constraint and get_or_create in a transaction. What a
-    member already chose to share is not changed by joining again."""
+    member already chose to share is not changed by joining again. The
+    invite is read again under the team's lock: a close or a revocation that
+    got there first refuses the join (TeamError "team_closed", "invite_revoked")."""
     status = invite.status(now)
     if status != Invite.Status.ACTIVE:
         raise TeamError(f"invite_{status}")
-    try:
-        with transaction.atomic():
-            membership, created = Membership.objects.get_or_create(
-                team_id=invite.team_id, user=user, defaults={"share_details": share_details}
-            )
-    except IntegrityError:  # the other request's insert won between our read and write
-        membership, created = Membership.objects.get(team_id=invite.team_id, user=user), False
-    if created:
-        assigned_exam_dates_update(user_ids=[user.pk])
+    with transaction.atomic():
+        _team_lock(invite.team_id)
+        invite = Invite.objects.filter(pk=invite.pk).first()
+        if invite is None:
+            raise TeamError("team_closed")
+        status = invite.status(now)
+        if status != Invite.Status.ACTIVE:
+            raise TeamError(f"invite_{status}")
+        membership, created = Membership.objects.get_or_create(
+            team_id=invite.team_id, user=user, defaults={"share_details": share_details}
+        )
+        if created:
+            assigned_exam_dates_update(user_ids=[user.pk])
     return membership, created
 
 
 def membership_leave(*, membership: Membership) -> str:
     """Leave a team: "left", or "closed" for a lead who was alone in it. A
-    lead with members hands the lead over first (TeamError "lead_must_transfer")."""
-    if membership.is_lead:
-        if Membership.objects.filter(team_id=membership.team_id).exclude(pk=membership.pk).exists():
-            raise TeamError("lead_must_transfer")
-        team_close(team=membership.team)
-        return "closed"
-    _membership_delete(membership)
+    lead with members hands the lead over first (TeamError "lead_must_transfer").
+
+    The membership is read again under the team's lock: a transfer that made
+    this member the lead a moment ago makes them a lead here too."""
+    with transaction.atomic():
+        if _team_lock(membership.team_id) is None:
+            return "left"  # closed meanwhile: nothing left to leave
+        current = Membership.objects.filter(pk=membership.pk).first()
+        if current is None:
+            return "left"
+        if current.is_lead:
+            if Membership.objects.filter(team_id=current.team_id).exclude(pk=current.pk).exists():
+                raise TeamError("lead_must_transfer")
+            team_close(team=current.team)
+            return "closed"
+        _membership_delete(current)
     return "left"
 
 
-def membership_remove(*, team: Team, membership_id: int) -> Membership:
+def membership_remove(*, team: Team, membership_id: int, by=None) -> Membership:
     """The lead takes a member out of the team (not themselves: they leave or close it)."""
-    membership = Membership.objects.filter(team=team, pk=membership_id).select_related("user").first()
-    if membership is None:
-        raise TeamError("no_such_member")
-    if membership.is_lead:
-        raise TeamError("lead_cannot_be_removed")
-    _membership_delete(membership)
+    with transaction.atomic():
+        _team_lock(team.pk, by=by)
+        membership = Membership.objects.filter(team=team, pk=membership_id).select_related("user").first()
+        if membership is None:
+            raise TeamError("no_such_member")
+        if membership.is_lead:
+            raise TeamError("lead_cannot_be_removed")
+        _membership_delete(membership)
     return membership
 
 
@@ -127,9 +150,12 @@ def _figures_forget(*, team_id: int, user_id: int) -> None:
 
 
 @transaction.atomic
-def lead_transfer(*, team: Team, to_membership_id: int) -> Membership:
-    """Make another member the lead; the lead becomes a member."""
-    new_lead = Membership.objects.select_for_update().filter(team=team, pk=to_membership_id).first()
+def lead_transfer(*, team: Team, to_membership_id: int, by=None) -> Membership:
+    """Make another member the lead; the lead becomes a member. ``by``, the
+    user who asks, must still lead the team once its lock is held: of two
+    transfers sent at once, the second is refused (TeamError "not_lead")."""
+    _team_lock(team.pk, by=by)
+    new_lead = Membership.objects.filter(team=team, pk=to_membership_id).select_related("user").first()
     if new_lead is None:
         raise TeamError("no_such_member")
     if new_lead.is_lead:
@@ -142,11 +168,29 @@ def lead_transfer(*, team: Team, to_membership_id: int) -> Membership:
 
 
 @transaction.atomic
-def team_close(*, team: Team) -> None:
+def team_close(*, team: Team, by=None) -> None:
     """Delete the team with its invites, assignments and figures."""
+    if _team_lock(team.pk, by=by) is None:
+        return  # closed already
     user_ids = list(team.memberships.values_list("user_id", flat=True))
     team.delete()
     assigned_exam_dates_update(user_ids=user_ids)
+
+
+def _team_lock(team_id: int, *, by=None) -> Team | None:
+    """Lock the team's row (None when it is gone). Every action that changes
+    who is in a team, who leads it or who may join takes this lock first, and
+    only then reads the memberships and invites it acts on: two such actions
+    on one team run one after the other, each seeing what the other did.
+    With ``by``, that user must lead the team (TeamError "not_lead")."""
+    team = Team.objects.select_for_update().filter(pk=team_id).first()
+    if team is None:
+        if by is not None:
+            raise TeamError("team_closed")
+        return None
+    if by is not None and not Membership.objects.filter(team_id=team_id, user=by, role=Membership.Role.LEAD).exists():
+        raise TeamError("not_lead")
+    return team
 
 
 def teams_hand_over(*, user) -> None:
@@ -312,13 +356,22 @@ def aggregate_refresh(*, assignment: Assignment, cards=None, now: datetime | Non
     rows = list(
         MemberSnapshot.objects.filter(
             assignment=assignment, user_id__in=sharing, share_details=True, inputs__isnull=False
-        ).values_list("user_id", "inputs")
+        ).values_list("user_id", "inputs", "seen", "assigned", "target")
     )
-    contributors = sorted(user_id for user_id, _ in rows)
+    contributors = sorted(row[0] for row in rows)
     data = {}
     if len(rows) >= MIN_CONTRIBUTORS:
         cards = cards or assignment_cards(assignment)
-        data = aggregate_compute([inputs for _, inputs in rows], triggers=cards.triggers, labels=cards.labels)
+        data = aggregate_compute(
+            [row[1] for row in rows],
+            triggers=cards.triggers,
+            labels=cards.labels,
+            # The noise's key: another assignment or other contributors, another draw.
+            secret=settings.SECRET_KEY.encode(),
+            seed=f"{assignment.pk}|{','.join(map(str, contributors))}",
+            coverage=[seen / assigned for _u, _i, seen, assigned, _t in rows if assigned],
+            target=sum(row[4] for row in rows) / len(rows),
+        )
     aggregate, _ = TeamAggregate.objects.update_or_create(
         assignment=assignment, defaults={"computed_at": now, "contributors": contributors, "data": data}
     )

@@ -57,6 +57,27 @@ def _lead(request, team_id: int) -> Membership:
     return membership
 
 
+def _conflict(request, team_id: int | None, error: services.TeamError):
+    """An action that lost a race with another change to the team (a
+    transfer, a leave, a close, a revocation): 409, saying what happened."""
+    messages_by_code = {
+        "not_lead": _("You no longer lead this team: someone changed it at the same moment. Nothing was changed."),
+        "team_closed": _("This team was closed at the same moment. Nothing was changed."),
+        "invite_revoked": _("This invite link was revoked at the same moment. You did not join."),
+        "invite_expired": _("This invite link has just expired. You did not join."),
+        "lead_must_transfer": _("You now lead this team: hand the lead to another member before you leave."),
+        "lead_cannot_be_removed": _("The lead cannot be removed: hand the lead over, or close the team."),
+        "no_such_member": _("This person is no longer in the team: the lead was not handed over."),
+    }
+    message = messages_by_code.get(error.code, _("Someone changed this team at the same moment. Nothing was changed."))
+    back = (
+        reverse("team_detail", args=[team_id])
+        if team_id and membership_for(user=request.user, team_id=team_id)
+        else None
+    )
+    return render(request, "teams/conflict.html", {"message": message, "code": error.code, "back": back}, status=409)
+
+
 def _assignment(membership: Membership, assignment_id: int) -> Assignment:
     assignment = Assignment.objects.filter(team_id=membership.team_id, pk=assignment_id).first()
     if assignment is None:
@@ -134,7 +155,9 @@ def team_leave(request, team_id: int):
     membership = _membership(request, team_id)
     try:
         outcome = services.membership_leave(membership=membership)
-    except services.TeamError:
+    except services.TeamError as error:
+        if not membership.is_lead:  # they became the lead while asking to leave
+            return _conflict(request, team_id, error)
         messages.error(request, _("Hand the lead to another member before you leave the team."))
         return redirect("team_manage", team_id)
     if outcome == "closed":
@@ -266,7 +289,11 @@ def invite_create(request, team_id: int):
 @login_required
 def invite_revoke(request, team_id: int, invite_id: int):
     membership = _lead(request, team_id)
-    if not services.invite_revoke(team=membership.team, invite_id=invite_id):
+    try:
+        revoked = services.invite_revoke(team=membership.team, invite_id=invite_id, by=request.user)
+    except services.TeamError as error:
+        return _conflict(request, team_id, error)
+    if not revoked:
         raise Http404("no such invite")
     messages.success(request, _("Invite link revoked: it no longer lets anyone join."))
     return redirect(reverse("team_manage", args=[team_id]) + "#invites")
@@ -299,10 +326,12 @@ def assignment_delete(request, team_id: int, assignment_id: int):
 def member_remove(request, team_id: int, membership_id: int):
     membership = _lead(request, team_id)
     try:
-        removed = services.membership_remove(team=membership.team, membership_id=membership_id)
+        removed = services.membership_remove(team=membership.team, membership_id=membership_id, by=request.user)
     except services.TeamError as error:
         if error.code == "no_such_member":
             raise Http404("no such member") from None
+        if error.code in ("not_lead", "team_closed"):
+            return _conflict(request, team_id, error)
         messages.error(request, _("The lead cannot be removed: hand the lead over, or close the team."))
         return redirect(reverse("team_manage", args=[team_id]) + "#members")
     messages.success(request, _("%(name)s is no longer in the team.") % {"name": removed.user.get_username()})
@@ -315,9 +344,14 @@ def lead_transfer(request, team_id: int):
     membership = _lead(request, team_id)
     try:
         to = int(request.POST.get("membership", ""))
-        new_lead = services.lead_transfer(team=membership.team, to_membership_id=to)
-    except (ValueError, services.TeamError):
+    except ValueError:
         raise Http404("no such member") from None
+    try:
+        new_lead = services.lead_transfer(team=membership.team, to_membership_id=to, by=request.user)
+    except services.TeamError as error:
+        # "no_such_member" too: the form offers only members, so one who is
+        # not there has left (or been removed) since the page was shown.
+        return _conflict(request, team_id, error)
     messages.success(request, _("%(name)s now leads the team.") % {"name": new_lead.user.get_username()})
     return redirect("team_detail", team_id)
 
@@ -330,7 +364,10 @@ def team_close(request, team_id: int):
         messages.error(request, _("Tick the box to confirm that the team should be closed."))
         return redirect(reverse("team_manage", args=[team_id]) + "#close")
     name = membership.team.name
-    services.team_close(team=membership.team)
+    try:
+        services.team_close(team=membership.team, by=request.user)
+    except services.TeamError as error:
+        return _conflict(request, team_id, error)
     messages.success(request, _("The team “%(name)s” is closed.") % {"name": name})
     return redirect("team_list")
 
@@ -355,9 +392,12 @@ def team_join(request, token: str):
     if request.method == "POST":
         form = SharingForm(request.POST)
         form.is_valid()
-        _membership, created = services.team_join(
-            user=request.user, invite=invite, share_details=form.cleaned_data.get("share_details", False)
-        )
+        try:
+            _membership, created = services.team_join(
+                user=request.user, invite=invite, share_details=form.cleaned_data.get("share_details", False)
+            )
+        except services.TeamError as error:
+            return _conflict(request, None, error)
         if created:
             messages.success(request, _("Welcome to %(team)s.") % {"team": team.name})
         return redirect("team_detail", team.pk)

