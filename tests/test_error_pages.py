@@ -62,3 +62,11 @@ def test_the_400_page(client, alice):
     client.force_login(alice)
     body = _in_layout(client.get("/notes/%00/"), 400)
     assert "Bad request" in body
+
+
+def test_the_500_page_renders_without_a_request():
+    # Django's server_error view renders it with no context at all.
+    from django.template import loader
+
+    html = loader.get_template("500.html").render()
+    assert 'class="topbar"' in html and "Something went wrong" in html

@@ -13,7 +13,7 @@ from django.utils.regex_helper import normalize
 pytestmark = pytest.mark.django_db
 
 # Values tried for each kind of URL argument, until the URL resolves to its own view.
-SAMPLES = ["1", "TST-1", "auth", "user", "x"]
+SAMPLES = ["1", "TST-1", "auth", "user", "x", "00000000-0000-0000-0000-000000000001"]
 
 URLENCODED = "application/x-www-form-urlencoded"
 BODIES = {
