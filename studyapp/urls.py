@@ -15,3 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "studyapp.errors.bad_request"
+handler403 = "studyapp.errors.permission_denied"
+handler404 = "studyapp.errors.page_not_found"

@@ -137,7 +137,8 @@ def _question_sides(card: Card) -> tuple[str, str]:
         items = "".join(f"<li><b>{o['letter']}.</b> {render_inline(o['text'])}</li>" for o in options)
         parts.append(f"<ol>{items}</ol><p>Choose {len(correct)}.</p>")
     else:
-        parts.append(f"<p>Which {len(correct)} options are correct, and why?</p>")
+        which = "Which option is" if len(correct) == 1 else f"Which {len(correct)} options are"
+        parts.append(f"<p>{which} correct, and why?</p>")
     back = [f"<p><b>Correct: {', '.join(correct)}</b></p><ul>"]
     for o in options:
         verdict = "right" if o.get("correct") else "wrong"

@@ -164,12 +164,17 @@ def _apply(*, user, note: Note, text: str, origin: str) -> SaveOutcome:
     return SaveOutcome(status, report, note, _latest(note))
 
 
-def note_publish(*, user, note: Note) -> SaveOutcome:
+def note_publish(*, user, note: Note, version: int | None = None) -> SaveOutcome:
     """Learners study the note from now on, with its pending draft applied
-    (each card decided as an import decides it)."""
+    (each card decided as an import decides it). ``version``: the version
+    the author was looking at; if another was saved since, nothing is
+    published (a conflict: publishing must never apply a text nobody read).
+    None publishes the latest (the command line, tests)."""
     with transaction.atomic():
         note = Note.objects.select_for_update().get(pk=note.pk)
         latest = version_baseline(note=note)
+        if version is not None and version != latest.number:
+            return SaveOutcome("conflict", note=note, latest=latest)
         outcome = SaveOutcome("unchanged", note=note, version=latest)
         if not latest.applied:
             outcome = _apply(user=user, note=note, text=latest.source, origin=latest.origin)

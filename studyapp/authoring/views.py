@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -118,11 +119,14 @@ def note_new(request):
 @require_safe
 @login_required
 def editor(request, note_id: str):
-    note = note_writable(request.user, note_id)
+    return _editor_page(request, note_writable(request.user, note_id))
+
+
+def _editor_page(request, note: Note, *, status: int = 200):
     version = version_baseline(note=note)
     # A pending draft is what the author was writing: it opens, not the applied text.
     text = version.source if not version.applied else note.source
-    return render_page(request, EDITOR, _editor_context(request, note=note, text=text, version=version))
+    return render_page(request, EDITOR, _editor_context(request, note=note, text=text, version=version), status=status)
 
 
 def _preview(request, note: Note | None):
@@ -221,7 +225,20 @@ def save(request, note_id: str):
 @login_required
 def publish(request, note_id: str):
     note = note_writable(request.user, note_id)
-    outcome = services.note_publish(user=request.user, note=note)
+    shown = _int(request.POST.get("version"))
+    if shown is None or not 0 < shown < 2**31:
+        raise BadRequest(_("Which version to publish is missing: reload the editor and publish again."))
+    outcome = services.note_publish(user=request.user, note=note, version=shown)
+    if outcome.status == "conflict":
+        messages.error(
+            request,
+            _(
+                "Nothing was published: version %(newer)s was saved after version %(shown)s, which you were "
+                "looking at. It is shown below: read it, then publish it if it is right."
+            )
+            % {"newer": outcome.latest.number, "shown": shown},
+        )
+        return _editor_page(request, outcome.note, status=409)
     if outcome.ok:
         messages.success(request, _("Published: learners study this text from now on."))
     else:

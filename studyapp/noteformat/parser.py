@@ -738,7 +738,8 @@ class _NoteParser:
         stem = unicodedata.normalize("NFKC", note.question)
         stated = {_count(m.group(1) or m.group(2)) for m in CHOOSE.finditer(stem)}
         if len(stated) == 1 and correct not in stated:
-            self.warn(line, f"the question says to choose {stated.pop()}, but {correct} options are declared correct")
+            declared = "1 option is" if correct == 1 else f"{correct} options are"
+            self.warn(line, f"the question says to choose {stated.pop()}, but {declared} declared correct")
 
 
 def classify(heading: str, kinds: list[tuple[str, re.Pattern]]) -> str | None:

@@ -63,6 +63,18 @@ def cram_next(*, user, profile, now: datetime) -> CramCard | None:
     return CramCard(weakest, predicted(weakest), len(states))
 
 
+def cram_empty_reason(*, user, profile, now: datetime) -> tuple[str, int]:
+    """Why cram_next found no card in an open cram: ("looked", n) when the
+    learner looked at n cards today; ("unstudied", 0) when no card has been
+    studied yet; ("due", 0) when every studied card comes due before the exam."""
+    looked = CramReview.objects.filter(user=user, study_day=profile.study_day(now)).count()
+    if looked:
+        return "looked", looked
+    if not CardState.objects.filter(user=user, in_scope=True).exclude(state=S.NEW).exists():
+        return "unstudied", 0
+    return "due", 0
+
+
 def cram_answer(*, user, profile, card_id: int, remembered: bool, now: datetime) -> CramReview | None:
     """Record one look at a cram card; None if it is not one of the learner's
     cram cards today (an outsider's id, or no cram open)."""

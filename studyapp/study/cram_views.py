@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from studyapp.htmx import render_page
-from studyapp.study.cram import cram_answer, cram_next, cram_open
+from studyapp.study.cram import cram_answer, cram_empty_reason, cram_next, cram_open
 from studyapp.study.exam_bridge import exam_moment
 
 TEMPLATE = "study/cram.html"
@@ -14,11 +14,14 @@ TEMPLATE = "study/cram.html"
 
 def _context(request, now) -> dict:
     profile = request.user.profile
-    return {
+    context = {
         "open": cram_open(profile, now),
         "exam_at": exam_moment(profile),
         "cram": cram_next(user=request.user, profile=profile, now=now),
     }
+    if context["open"] and context["cram"] is None:
+        context["empty"], context["looked"] = cram_empty_reason(user=request.user, profile=profile, now=now)
+    return context
 
 
 @require_safe

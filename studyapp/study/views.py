@@ -29,6 +29,7 @@ from studyapp.study.queue import left_after, next_two, pick_after, window
 from studyapp.study.scope import scope_choices
 
 TEMPLATE = "study/study.html"
+ANSWERED = "study/answered.html"
 FRAGMENT = "study/_fragment.html"
 MAX_DURATION_MS = 30 * 60 * 1000
 HIDDEN_PER_PAGE = 50
@@ -218,7 +219,11 @@ def answer(request, state_id: int):
         "pulled": outcome.pulled,
         "duplicate": outcome.duplicate,
     }
-    return render_page(request, TEMPLATE, context, partial="result")
+    if request.htmx and not request.htmx.boosted:
+        return render_page(request, TEMPLATE, context, partial="result")
+    # A plain form post (no script): the result is a page of its own, since the
+    # study page shows the next card, not an answered one.
+    return render_page(request, ANSWERED, context)
 
 
 @require_POST

@@ -120,7 +120,7 @@ def test_a_draft_of_a_published_note_waits_for_publishing(client, ines, ines_not
     editor = client.get(reverse("authoring_editor", args=["TST-1"])).content.decode()
     assert "マネージドな複製の機能。" in editor and 'id="pending-draft"' in editor
 
-    response = client.post(reverse("authoring_publish", args=["TST-1"]))
+    response = client.post(reverse("authoring_publish", args=["TST-1"]), {"version": 2})
     assert response.status_code == 302
     ines_note.refresh_from_db()
     assert ines_note.source == edited
@@ -181,7 +181,7 @@ def test_saving_an_unpublished_note_applies_it_and_publish_brings_it_to_learners
     assert "最大限" in ines_draft.source and not ines_draft.is_published
     study_queue_sync(user=alice, profile=alice.profile)
     assert not CardState.objects.filter(user=alice, card__note=ines_draft).exists()
-    client.post(reverse("authoring_publish", args=["TST-3"]))
+    client.post(reverse("authoring_publish", args=["TST-3"]), {"version": 2})
     study_queue_sync(user=alice, profile=alice.profile)
     assert CardState.objects.filter(user=alice, card__note=ines_draft, in_scope=True).count() == 11
 

@@ -66,7 +66,7 @@ def cases(w):
         ("save published", "post", url("authoring_save", "TST-1"), text, {**published, "ines": 302}),
         ("save draft", "post", url("authoring_save", "TST-3"), {"text": samples.with_id(NOTE_TEXT, "TST-3")}, {**draft, "ines": 302}),
         ("save house", "post", url("authoring_save", "TST-2"), {"text": samples.with_id(NOTE_TEXT, "TST-2")}, {**house, "ines": 302, "otto": 302}),
-        ("publish published", "post", url("authoring_publish", "TST-1"), None, {**published, "ines": 302}),
+        ("publish published", "post", url("authoring_publish", "TST-1"), {"version": 1}, {**published, "ines": 302}),
         ("versions", "get", url("authoring_versions", "TST-1"), None, published),
         ("versions draft", "get", url("authoring_versions", "TST-3"), None, draft),
         ("diff", "get", url("authoring_diff", "TST-1", query="?a=1&b=1"), None, published),
@@ -100,7 +100,7 @@ def cases(w):
         ("report news", "get", url("reports_news"), None, learner),
         ("report news seen", "post", url("reports_news_seen"), {"report": report.pk}, learner),
         # Last: these change what the cases above see.
-        ("publish draft", "post", url("authoring_publish", "TST-3"), None, {**draft, "ines": 302}),
+        ("publish draft", "post", url("authoring_publish", "TST-3"), {"version": 1}, {**draft, "ines": 302}),
         ("retire published", "post", url("authoring_retire", "TST-1"), None, {**published, "ines": 302}),
         ("retire draft", "post", url("authoring_retire", "TST-3"), None, {**draft, "ines": 302}),
     ]  # fmt: skip

@@ -66,7 +66,7 @@ def test_picking_the_right_characters_restores_the_text_as_a_new_version(client,
     # The note is published: the picks wait in a draft, as any edit does, until published.
     latest = NoteVersion.objects.filter(note=repaired_note).order_by("-number").first()
     assert (latest.origin, latest.author, latest.applied, latest.source) == ("repair", ines, False, samples.CANONICAL)
-    client.post(reverse("authoring_publish", args=["TST-1"]))
+    client.post(reverse("authoring_publish", args=["TST-1"]), {"version": latest.number})
     repaired_note.refresh_from_db()
     assert repaired_note.source == samples.CANONICAL
     assert not RepairDoubt.objects.filter(note=repaired_note, decided_at__isnull=True).exists()

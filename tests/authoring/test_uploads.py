@@ -67,7 +67,7 @@ def test_one_note_is_imported_at_once_with_the_importers_report(as_ines, ines):
     assert (job.status, job.done, job.total) == ("done", 1, 1)
     body = as_ines.get(response["Location"]).content.decode()
     assert 'id="upload-report"' in body and "TST-1.md" in body and "created" in body
-    assert "1 notes: 1 created, 0 updated, 0 unchanged, 0 failed, 0 repaired" in body
+    assert "1 note: 1 created, 0 updated, 0 unchanged, 0 failed, 0 repaired" in body
     created = Note.objects.get(note_id="TST-1")
     assert created.is_published and Card.objects.filter(note=created).count() == 11
     assert NoteAuthor.objects.filter(note=created, user=ines).exists()

@@ -150,7 +150,7 @@ def test_an_instructor_writes_and_fixes_a_note_that_a_learner_studies_and_report
         # 8. Fix the typo and change one answer: the impact is shown before publishing.
         replace_in_editor(page, TYPO, FIXED)
         replace_in_editor(page, ROW_BEFORE, ROW_AFTER)
-        page.wait_for_selector("#impact-summary:has-text('1 card reset for 1 learners')")
+        page.wait_for_selector("#impact-summary:has-text('1 card reset for 1 learner')")
         summary = page.locator("#impact-summary").inner_text()
         assert "1 card reworded (schedules kept)" in summary
         wait_until_settled(page)

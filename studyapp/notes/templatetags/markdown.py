@@ -1,8 +1,9 @@
 from functools import lru_cache
 
 from django import template
+from django.utils.text import Truncator
 
-from studyapp.sanitizer import render_highlighted, render_inline, render_markdown
+from studyapp.sanitizer import render_highlighted, render_inline, render_markdown, stored_html
 
 register = template.Library()
 
@@ -30,6 +31,10 @@ _markdown = _memo(render_markdown)
 _inline = _memo(render_inline)
 _marked = _memo(lambda text, terms: render_highlighted(text, list(terms)))
 _inline_marked = _memo(lambda text, terms: render_highlighted(text, list(terms), inline=True))
+# Cut after rendering, not before: a cut source leaves "**bold" or "[a link" as
+# raw Markdown; Truncator closes the tags it cuts through, and the sanitizer
+# cleans the cut HTML again before it is marked safe.
+_excerpt = _memo(lambda text, length: stored_html(Truncator(render_inline(text)).chars(length, html=True)))
 
 
 @register.filter(name="markdown")
@@ -51,3 +56,10 @@ def markdown_marked_filter(text, terms):
 @register.filter(name="markdown_inline_marked")
 def markdown_inline_marked_filter(text, terms):
     return _inline_marked(text or "", tuple(terms or ()))
+
+
+@register.filter(name="markdown_excerpt")
+def markdown_excerpt_filter(text, length=140):
+    """The start of a Markdown text, rendered, about ``length`` characters of it
+    (a list of cards shows each card's front this way)."""
+    return _excerpt(text or "", int(length))

@@ -43,8 +43,8 @@ class Command(BaseCommand):
             detail = ""
             if counts:
                 detail = (
-                    f"  {counts['cards']} cards, {counts['trigger_words']} trigger words, "
-                    f"{counts['options']} options (correct {', '.join(report.correct) or '-'})"
+                    f"  {_count(counts['cards'], 'card')}, {_count(counts['trigger_words'], 'trigger word')}, "
+                    f"{_count(counts['options'], 'option')} (correct {', '.join(report.correct) or '-'})"
                 )
             repaired = "  [encoding repaired]" if report.repaired else ""
             renamed = f"  [renamed from {report.renamed_from}]" if report.renamed_from else ""
@@ -66,7 +66,7 @@ class Command(BaseCommand):
         summary = run.summary()
         prefix = "dry run: " if dry_run else ""
         self.stdout.write(
-            f"{prefix}{summary['total']} notes: {summary['created']} created, {summary['updated']} updated, "
+            f"{prefix}{_count(summary['total'], 'note')}: {summary['created']} created, {summary['updated']} updated, "
             f"{summary['unchanged']} unchanged, {summary['failed']} failed, {summary['repaired']} repaired"
             + (f", {summary['kept']} kept as edited in the app" if summary["kept"] else "")
             + (f", {summary['skipped']} skipped (not note files)" if summary["skipped"] else "")
@@ -80,3 +80,8 @@ def _repair_url(note_id: str) -> str:
         return reverse("authoring_repair", args=[note_id])
     except NoReverseMatch:
         return f"the repair page of {note_id}"
+
+
+def _count(n: int, noun: str) -> str:
+    # The command speaks English only (Django's commands run untranslated).
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
