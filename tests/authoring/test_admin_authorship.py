@@ -179,9 +179,10 @@ def act(client, action, *note_ids):
 def test_another_instructor_or_staff_cannot_publish_or_unpublish_her_notes(client, world, persona):
     as_(client, world, persona)
     act(client, "unpublish", "TST-1")
-    act(client, "publish", "TST-1")
-    note = Note.objects.get(note_id="TST-1")
-    assert note.is_published and DRAFT_SECRET not in note.source
+    act(client, "publish", "TST-3")
+    published = Note.objects.get(note_id="TST-1")
+    assert published.is_published and DRAFT_SECRET not in published.source
+    assert not Note.objects.get(note_id="TST-3").is_published
     assert not LogEntry.objects.exists()
 
 
