@@ -62,8 +62,9 @@ def may_write(user, note_id: str) -> bool:
 
 
 def cards_reportable_by(user):
-    """Cards a learner may report: the active cards of notes they may read."""
-    return Card.objects.active().filter(note__in=Note.objects.visible_to(user))
+    """Cards a learner may report: the active cards of published notes (a
+    draft is studied by no one; its author changes it in the editor)."""
+    return Card.objects.active().filter(note__in=Note.objects.published())
 
 
 def reports_for_author(user):
