@@ -150,3 +150,11 @@ def test_the_page_is_in_japanese_too(client, people):
     client.cookies["django_language"] = "ja"
     body = client.get(LIST, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
     assert "講師" in body
+
+
+@pytest.mark.parametrize(
+    "persona, shown", [("alice", False), ("ines", False), ("stella", False), ("vera", True), ("root", True)]
+)
+def test_the_top_bar_links_the_page_for_those_who_may_read_it(client, people, persona, shown):
+    client.force_login(people[persona])
+    assert (f'href="{LIST}"' in client.get(reverse("note_list")).content.decode()) is shown
