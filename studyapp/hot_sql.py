@@ -233,13 +233,55 @@ def _user_plan(connection) -> _UserPlan:
         profile = _reader(connection, Profile, "p")
         pk = connection.ops.quote_name(user_model._meta.pk.column)
         plans["user"] = _UserPlan(
-            f"SELECT {user.columns}, {profile.columns} FROM {_table(connection, user_model)} u "  # noqa: S608
+            f"SELECT {user.columns}, {profile.columns}, {_writes_notes_sql(connection, user_model, pk)} "  # noqa: S608
+            f"FROM {_table(connection, user_model)} u "
             f"LEFT JOIN {_table(connection, Profile)} p ON p.{_column(connection, Profile, 'user')} = u.{pk} "
             f"WHERE u.{pk} = %s",
             user,
             profile,
         )
     return plans["user"]
+
+
+# The instructor's permission (studyapp.authoring.access), constant text.
+WRITER_PERMISSION = ("authoring", "author_notes")
+
+
+def _writes_notes_sql(connection, user_model, pk: str) -> str:
+    """1 when user ``u`` holds the instructor's permission as ``has_perm``
+    finds it (a superuser, through a group, or given directly), else 0: the
+    top bar of every page asks, and Django's permission lookup would cost two
+    more statements per request."""
+    from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    quote = connection.ops.quote_name
+    app_label, codename = WRITER_PERMISSION
+    in_groups = user_model.groups.through
+    user_perms = user_model.user_permissions.through
+    group_perms = Group.permissions.through
+    # Only names from the models and the constants above: nothing of a request.
+    permission = (
+        f"(SELECT ap.{quote('id')} FROM {_table(connection, Permission)} ap "  # noqa: S608
+        f"JOIN {_table(connection, ContentType)} ct "
+        f"ON ct.{quote('id')} = ap.{_column(connection, Permission, 'content_type')} "
+        f"WHERE ct.{_column(connection, ContentType, 'app_label')} = '{app_label}' "
+        f"AND ap.{_column(connection, Permission, 'codename')} = '{codename}')"
+    )
+    through_group = (
+        f"EXISTS (SELECT 1 FROM {_table(connection, in_groups)} ug "  # noqa: S608
+        f"JOIN {_table(connection, group_perms)} gp ON gp.{_column(connection, group_perms, 'group')} = "
+        f"ug.{_column(connection, in_groups, 'group')} "
+        f"WHERE ug.{_column(connection, in_groups, 'user')} = u.{pk} "
+        f"AND gp.{_column(connection, group_perms, 'permission')} IN {permission})"
+    )
+    directly = (
+        f"EXISTS (SELECT 1 FROM {_table(connection, user_perms)} up "  # noqa: S608
+        f"WHERE up.{_column(connection, user_perms, 'user')} = u.{pk} "
+        f"AND up.{_column(connection, user_perms, 'permission')} IN {permission})"
+    )
+    superuser = f"u.{_column(connection, user_model, 'is_superuser')}"
+    return f"CASE WHEN {superuser} OR {through_group} OR {directly} THEN 1 ELSE 0 END"
 
 
 def user_with_profile(user_id) -> models.Model | None:
@@ -253,6 +295,8 @@ def user_with_profile(user_id) -> models.Model | None:
     if row is None:
         return None
     user = plan.user.read(row, 0, connection)
+    # Read by the top bar's "Write" (studyapp.authoring.context_processors).
+    user.writes_notes = user.is_active and bool(row[-1])
     if row[plan.user.width] is not None:  # the profile's id: None when it has none
         profile = plan.profile.read(row, plan.user.width, connection)
         Profile._meta.get_field("user").set_cached_value(profile, user)

@@ -37,9 +37,22 @@ def bob(db):
 
 @pytest.fixture
 def instructor(db):
+    """An instructor as the app makes one: the Instructors group, not staff."""
     from django.contrib.auth.models import User
 
-    return User.objects.create_user("ines", "ines@example.com", "ines-password-1", is_staff=True)
+    from studyapp.accounts.services import instructor_add
+
+    user = User.objects.create_user("ines", "ines@example.com", "ines-password-1")
+    instructor_add(user=user)
+    return User.objects.get(pk=user.pk)  # a fresh object: no permission cache
+
+
+@pytest.fixture
+def staff_member(db):
+    """Someone who may log in to the admin (and is no instructor)."""
+    from django.contrib.auth.models import User
+
+    return User.objects.create_user("stella", "stella@example.com", "stella-password-1", is_staff=True)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from studyapp.accounts.models import Profile
 from studyapp.accounts.usernames import username_skeleton
 
 INSTRUCTORS = "Instructors"
+INSTRUCTOR_PERMISSION = "authoring.author_notes"
 DEMO_ACCOUNTS = {
     "learner": {"password": "learn-sap-2026", "email": "learner@example.com", "instructor": False},
     "instructor": {"password": "teach-sap-2026", "email": "instructor@example.com", "instructor": True},
@@ -39,18 +40,66 @@ def instructors_group_ensure() -> Group:
 
 
 def demo_accounts_ensure() -> dict[str, str]:
-    """Create (or reset the passwords of) the demo learner and instructor."""
+    """Create (or reset the passwords of) the demo learner and instructor.
+    Neither is staff: an instructor writes in /author/, and the admin shows
+    what only the site's administrators may see."""
     group = instructors_group_ensure()
     logins = {}
     for username, spec in DEMO_ACCOUNTS.items():
         user, _ = User.objects.get_or_create(username=username, defaults={"email": spec["email"]})
         user.set_password(spec["password"])
-        user.is_staff = spec["instructor"]
+        user.is_staff = user.is_superuser = False
         user.save()
         if spec["instructor"]:
             user.groups.add(group)
         logins[username] = spec["password"]
     return logins
+
+
+class NoSuchUser(LookupError):
+    """No account has this username: an instructor is made from an existing
+    account (the person signs up first)."""
+
+
+def user_by_username(*, username: str) -> User:
+    """The account named ``username``; case does not matter when only one
+    account matches without it (as people type names they were told)."""
+    username = username.strip()
+    user = User.objects.filter(username=username).first()
+    if user is None and username:
+        matches = list(User.objects.filter(username__iexact=username)[:2])
+        user = matches[0] if len(matches) == 1 else None
+    if user is None:
+        raise NoSuchUser(username)
+    return user
+
+
+def is_instructor(user) -> bool:
+    # The same rule as studyapp.authoring.access (above accounts/), on a fresh
+    # object: has_perm caches what it read.
+    fresh = User.objects.get(pk=user.pk)
+    return fresh.is_active and fresh.has_perm(INSTRUCTOR_PERMISSION)
+
+
+@transaction.atomic
+def instructor_add(*, user: User) -> bool:
+    """Make ``user`` an instructor (the Instructors group); True when they
+    were not one before. It never makes them staff."""
+    was = is_instructor(user)
+    user.groups.add(instructors_group_ensure())
+    return not was
+
+
+@transaction.atomic
+def instructor_remove(*, user: User) -> bool:
+    """Take the role away: the group and the permission given directly. True
+    when they were an instructor and are no longer; a superuser stays one
+    (they hold every permission). The notes they author stay theirs."""
+    was = is_instructor(user)
+    user.groups.remove(instructors_group_ensure())
+    direct = Permission.objects.filter(content_type__app_label="authoring", codename="author_notes")
+    user.user_permissions.remove(*direct)
+    return was and not is_instructor(user)
 
 
 def profile_get(*, user) -> Profile:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studyapp.accounts import views
+from studyapp.accounts import instructor_views, views
 
 urlpatterns = [
     path("login/", views.login, name="login"),
@@ -13,6 +13,9 @@ urlpatterns = [
     path("delete/", views.delete_account, name="account_delete"),
     path("deleted/", views.account_deleted, name="account_deleted"),
     path("language/", views.language_switch, name="language_switch"),
+    path("instructors/", instructor_views.instructor_list, name="instructor_list"),
+    path("instructors/add/", instructor_views.instructor_add_view, name="instructor_add"),
+    path("instructors/<int:user_id>/remove/", instructor_views.instructor_remove_view, name="instructor_remove"),
     path("password/reset/", views.password_reset, name="password_reset"),
     path("password/reset/done/", views.password_reset_done, name="password_reset_done"),
     path("reset/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),

@@ -40,9 +40,15 @@ def notes_writable_by(user):
     return Note.objects.filter(Exists(mine) | ~Exists(anyone))
 
 
+def drafts_readable_notes(user):
+    """The drafts ``user`` may read besides the published notes (None: no
+    draft), for notes.drafts: the notes they may write."""
+    return notes_writable_by(user) if is_instructor(user) else None
+
+
 def note_writable(user, note_id: str) -> Note:
     """The note, when ``user`` may write it; 403 when they may only read it
-    (a published note, or any note for staff), 404 when they may not know it."""
+    (a published note; any note for a superuser), 404 when they may not know it."""
     note = notes_writable_by(user).filter(note_id=note_id).first()
     if note is not None:
         return note
@@ -56,8 +62,9 @@ def may_write(user, note_id: str) -> bool:
 
 
 def cards_reportable_by(user):
-    """Cards a learner may report: the active cards of notes they may read."""
-    return Card.objects.active().filter(note__in=Note.objects.visible_to(user))
+    """Cards a learner may report: the active cards of published notes (a
+    draft is studied by no one; its author changes it in the editor)."""
+    return Card.objects.active().filter(note__in=Note.objects.published())
 
 
 def reports_for_author(user):

@@ -20,3 +20,9 @@ class AuthoringConfig(AppConfig):
         from studyapp.notes.signals import note_changed
 
         note_changed.connect(_note_changed, dispatch_uid="authoring.note_changed")
+        # Who reads a draft is who may write it (access.py), wherever notes
+        # are listed: the notes pages, the admin.
+        from studyapp.authoring.access import drafts_readable_notes
+        from studyapp.notes.drafts import draft_writers_register
+
+        draft_writers_register(drafts_readable_notes)

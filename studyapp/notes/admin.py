@@ -1,7 +1,5 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import models
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from studyapp.notes.models import (
     Card,
@@ -14,7 +12,6 @@ from studyapp.notes.models import (
     Tag,
     TriggerWord,
 )
-from studyapp.notes.services import note_publish_set
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -60,9 +57,22 @@ class ReadOnlyContentAdmin(admin.ModelAdmin):
     """A note's content is written only through the import pipeline (the
     command line, an upload or the editor at /author/), which parses the text
     and keeps the cards in step: edited here, a note could lose its cards or
-    show a title its text does not have."""
+    show a title its text does not have.
+
+    What is shown follows ``Note.objects.visible_to``: published notes, and a
+    draft only to a superuser or to whoever may write it (staff status alone
+    reads no one's unpublished text)."""
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # The path from a row to its note ("" for the note itself).
+    note_path = "note"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        visible = Note.objects.visible_to(request.user)
+        if not self.note_path:
+            return queryset.filter(pk__in=visible.values("pk"))
+        return queryset.filter(**{f"{self.note_path}__in": visible.values("pk")})
 
     def has_add_permission(self, request):
         return False
@@ -76,6 +86,10 @@ class ReadOnlyContentAdmin(admin.ModelAdmin):
 
 @admin.register(Note)
 class NoteAdmin(ReadOnlyContentAdmin):
+    """Publishing and unpublishing are the authoring app's (its admin adds
+    them as actions through its services, which keep a version and the log)."""
+
+    note_path = ""
     list_display = ["note_id", "title", "category", "domain", "is_published", "repaired", "updated_at"]
     list_filter = ["is_published", "category", "domain", "repaired", "tags"]
     search_fields = ["note_id", "title"]
@@ -87,31 +101,6 @@ class NoteAdmin(ReadOnlyContentAdmin):
         ReferenceInline,
         ExamTipInline,
     ]
-    actions = ["publish", "unpublish"]
-
-    def has_publish_permission(self, request):
-        # Publishing goes through note_publish_set (the actions below), which
-        # also takes an unpublished note's cards out of learners' queues.
-        return request.user.has_perm("notes.change_note")
-
-    @admin.action(description=_("Publish the selected notes"), permissions=["publish"])
-    def publish(self, request, queryset):
-        self._publish_set(request, queryset, published=True)
-
-    @admin.action(
-        description=_("Unpublish the selected notes (their cards leave every queue at once)"), permissions=["publish"]
-    )
-    def unpublish(self, request, queryset):
-        self._publish_set(request, queryset, published=False)
-
-    def _publish_set(self, request, queryset, *, published: bool) -> None:
-        changed = sum(note_publish_set(note=note, published=published) for note in queryset)
-        message = (
-            ngettext("%(n)d note published.", "%(n)d notes published.", changed)
-            if published
-            else ngettext("%(n)d note unpublished.", "%(n)d notes unpublished.", changed)
-        )
-        self.message_user(request, message % {"n": changed}, messages.SUCCESS)
 
 
 @admin.register(Card)
@@ -124,4 +113,12 @@ class CardAdmin(ReadOnlyContentAdmin):
     # points at them.
 
 
-admin.site.register([Tag, TriggerWord, Option, Requirement, ComparisonTable, Reference, ExamTip], ReadOnlyContentAdmin)
+@admin.register(Tag)
+class TagAdmin(ReadOnlyContentAdmin):
+    note_path = "notes"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+
+admin.site.register([TriggerWord, Option, Requirement, ComparisonTable, Reference, ExamTip], ReadOnlyContentAdmin)

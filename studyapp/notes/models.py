@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from studyapp.noteformat.vocabulary import category_name, domain_name
+from studyapp.notes.drafts import notes_writable_by
 
 
 class Tag(models.Model):
@@ -27,8 +28,15 @@ class NoteQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def visible_to(self, user):
-        """Staff see drafts too; everyone else sees published notes only."""
-        return self if user.is_staff else self.published()
+        """Published notes for everyone; a draft also for superusers and for
+        whoever may write it (notes/drafts.py). Staff status alone shows no
+        draft: another instructor's unpublished text is theirs."""
+        if user.is_active and user.is_superuser:
+            return self
+        writable = notes_writable_by(user)
+        if writable is None:
+            return self.published()
+        return self.filter(Q(is_published=True) | Q(pk__in=writable.values("pk")))
 
     def with_card_counts(self):
         return self.annotate(card_count=Count("cards", filter=Q(cards__retired_at__isnull=True), distinct=True))

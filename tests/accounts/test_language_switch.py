@@ -84,11 +84,11 @@ def test_a_language_chosen_before_logging_in_is_kept_and_saved(client, alice, ch
     assert f'<html lang="{chosen}">' in client.get("/notes/").content.decode()
 
 
-def test_a_language_chosen_before_an_admin_login_is_saved_too(client, instructor):
+def test_a_language_chosen_before_an_admin_login_is_saved_too(client, staff_member):
     client.post(URL, {"language": "ja", "next": "/admin/login/"})
-    response = client.post("/admin/login/", {"username": "ines", "password": "ines-password-1", "next": "/admin/"})
+    response = client.post("/admin/login/", {"username": "stella", "password": "stella-password-1", "next": "/admin/"})
     assert response.status_code == 302
-    assert _language(instructor) == "ja"
+    assert _language(staff_member) == "ja"
 
 
 def test_a_choice_is_kept_for_one_login_only(client, alice, bob):

@@ -123,30 +123,30 @@ class TestTheBrakeOnDistributedGuessing:
 
 
 class TestTheAdminLogin:
-    def test_forty_wrong_passwords_are_not_all_answered(self, client, instructor):
-        answers = [_attempt(client, "ines", f"guess-{n}", ip=STRANGER_IP, url=ADMIN_URL) for n in range(40)]
+    def test_forty_wrong_passwords_are_not_all_answered(self, client, staff_member):
+        answers = [_attempt(client, "stella", f"guess-{n}", ip=STRANGER_IP, url=ADMIN_URL) for n in range(40)]
         assert [a.status_code for a in answers[:5]] == [200] * 5
         assert {a.status_code for a in answers[5:]} == {429}
         assert "Too many login attempts" in answers[-1].content.decode()
 
-    def test_the_right_password_is_then_refused_from_that_address(self, client, instructor, logged_in_as):
+    def test_the_right_password_is_then_refused_from_that_address(self, client, staff_member, logged_in_as):
         for n in range(5):
-            _attempt(client, "ines", f"guess-{n}", ip=STRANGER_IP, url=ADMIN_URL)
-        assert _attempt(client, "ines", "ines-password-1", ip=STRANGER_IP, url=ADMIN_URL).status_code == 429
+            _attempt(client, "stella", f"guess-{n}", ip=STRANGER_IP, url=ADMIN_URL)
+        assert _attempt(client, "stella", "stella-password-1", ip=STRANGER_IP, url=ADMIN_URL).status_code == 429
         assert logged_in_as(client) is None
 
-    def test_the_staff_member_still_logs_in_from_their_own_address(self, client, instructor, logged_in_as):
+    def test_the_staff_member_still_logs_in_from_their_own_address(self, client, staff_member, logged_in_as):
         stranger = Client()
         for n in range(40):
-            _attempt(stranger, "ines", f"guess-{n}", ip=STRANGER_IP, url=ADMIN_URL)
-        response = _attempt(client, "ines", "ines-password-1", ip=OWNER_IP, url=ADMIN_URL)
+            _attempt(stranger, "stella", f"guess-{n}", ip=STRANGER_IP, url=ADMIN_URL)
+        response = _attempt(client, "stella", "stella-password-1", ip=OWNER_IP, url=ADMIN_URL)
         assert response.status_code == 302
-        assert logged_in_as(client) == instructor.id
+        assert logged_in_as(client) == staff_member.id
 
-    def test_it_shares_the_budget_with_the_learners_login(self, client, instructor):
+    def test_it_shares_the_budget_with_the_learners_login(self, client, staff_member):
         for n in range(5):
-            _attempt(client, "ines", f"guess-{n}", ip=STRANGER_IP)
-        assert _attempt(client, "ines", "guess-6", ip=STRANGER_IP, url=ADMIN_URL).status_code == 429
+            _attempt(client, "stella", f"guess-{n}", ip=STRANGER_IP)
+        assert _attempt(client, "stella", "guess-6", ip=STRANGER_IP, url=ADMIN_URL).status_code == 429
 
 
 def test_a_throttled_answer_says_when_to_come_back(client, alice):
