@@ -25,6 +25,10 @@ class Meta:
     created_at: date | None = None
     # Ids this note had before (a declared rename): their history becomes this note's.
     previous_ids: list[str] = field(default_factory=list)
+    # SAP-C02 task statements the note tests, as codes ("1.3"), in exam order.
+    tasks: list[str] = field(default_factory=list)
+    # The documentation its correct answer and key distractor facts rest on (http(s) URLs).
+    sources: list[str] = field(default_factory=list)
     # Line of the front matter keys an importer reports on ("id", "previous_ids").
     lines: dict[str, int] = field(default_factory=dict)
 

@@ -50,6 +50,10 @@ from studyapp.noteformat.model import (
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 MAX_PREVIOUS_IDS = 20
 PREVIOUS_ID_KEYS = ("previous_ids", "previous_id")
+# tasks and sources: a note tests a few task statements and rests on a few pages.
+MAX_LIST_ITEMS = 30
+# An absolute http(s) URL without spaces or quotes, of a sane length.
+SOURCE_URL = re.compile(r"^https?://[^\s<>\"'`]{3,500}$")
 
 # Section kinds, tried in this order against the heading text (lower-cased).
 # "question" comes before "reasoning" so that "Question & Options" is not read
@@ -343,7 +347,12 @@ class _NoteParser:
                 self.warn(start + 1, f"front matter has no '{key}'")
         self._map_vocabulary(meta, start, end)
         meta.previous_ids = self._previous_ids(raw, meta.id, start, end)
+        meta.tasks = self._tasks(raw.get("tasks"), self._key_line("tasks", start, end))
+        meta.sources = self._sources(raw.get("sources"), self._key_line("sources", start, end))
         meta.lines = {"id": self._key_line("id", start, end)}
+        for key in ("tasks", "sources"):
+            if key in raw:
+                meta.lines[key] = self._key_line(key, start, end)
         if meta.previous_ids:
             key = next(k for k in PREVIOUS_ID_KEYS if k in raw)
             meta.lines["previous_ids"] = self._key_line(key, start, end)
@@ -403,6 +412,46 @@ class _NoteParser:
                 found.append(text)
         if len(items) > MAX_PREVIOUS_IDS:
             self.warn(line, f"'{key}' lists more than {MAX_PREVIOUS_IDS} ids; the rest are ignored")
+        return found
+
+    def _list(self, value, key: str, line: int) -> list:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return value.split(",")
+        if isinstance(value, list):
+            if len(value) > MAX_LIST_ITEMS:
+                self.warn(line, f"'{key}' lists more than {MAX_LIST_ITEMS} items; the rest are ignored")
+            return value[:MAX_LIST_ITEMS]
+        self.warn(line, f"'{key}' should be a list; ignored")
+        return []
+
+    def _tasks(self, value, line: int) -> list[str]:
+        """``tasks:`` the SAP-C02 task statements the note tests ("1.3", or
+        1.3 unquoted); a code the exam guide does not have is ignored with a
+        warning, as an unknown domain is."""
+        found: set[str] = set()
+        for item in self._list(value, "tasks", line):
+            task = vocabulary.task_for(item.strip() if isinstance(item, str) else item)
+            if task is None:
+                self.warn(
+                    line,
+                    f"task {clip(str(item), 40)!r} is not one of the 20 SAP-C02 task statements "
+                    "(1.1-1.5, 2.1-2.6, 3.1-3.5, 4.1-4.4); ignored",
+                )
+            else:
+                found.add(task.code)
+        return [task.code for task in vocabulary.TASK_STATEMENTS if task.code in found]
+
+    def _sources(self, value, line: int) -> list[str]:
+        """``sources:`` the pages a note's facts rest on: absolute http(s) URLs."""
+        found: list[str] = []
+        for item in self._list(value, "sources", line):
+            text = item.strip() if isinstance(item, str) else ""
+            if not SOURCE_URL.match(text):
+                self.warn(line, f"source {clip(str(item), 60)!r} is not an http(s) URL; ignored")
+            elif text not in found:
+                found.append(text)
         return found
 
     def _text_field(self, raw: dict, key: str, start: int, end: int) -> str:

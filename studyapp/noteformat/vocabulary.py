@@ -99,6 +99,92 @@ DOMAINS: tuple[Domain, ...] = (
 
 
 @dataclass(frozen=True)
+class TaskStatement:
+    # "1.3": the domain's number, then the task's number within it.
+    code: str
+    name: str
+    name_ja: str
+
+    @property
+    def domain(self) -> Domain:
+        return DOMAINS[int(self.code.split(".")[0]) - 1]
+
+
+# SAP-C02 exam guide, "Content outline": the 20 task statements, in exam order
+# (https://docs.aws.amazon.com/aws-certification/latest/solutions-architect-professional-02/).
+TASK_STATEMENTS: tuple[TaskStatement, ...] = (
+    TaskStatement("1.1", "Architect network connectivity strategies", "ネットワーク接続戦略を設計する"),
+    TaskStatement("1.2", "Prescribe security controls", "セキュリティ管理を規定する"),
+    TaskStatement(
+        "1.3", "Design reliable and resilient architectures", "信頼性と耐障害性に優れたアーキテクチャを設計する"
+    ),
+    TaskStatement("1.4", "Design a multi-account AWS environment", "マルチアカウント AWS 環境を設計する"),
+    TaskStatement(
+        "1.5", "Determine cost optimization and visibility strategies", "コストの最適化と可視化の戦略を決定する"
+    ),
+    TaskStatement(
+        "2.1",
+        "Design a deployment strategy to meet business requirements",
+        "ビジネス要件を満たすデプロイ戦略を設計する",
+    ),
+    TaskStatement(
+        "2.2", "Design a solution to ensure business continuity", "事業継続性を確保するソリューションを設計する"
+    ),
+    TaskStatement(
+        "2.3", "Determine security controls based on requirements", "要件に基づいてセキュリティ管理を決定する"
+    ),
+    TaskStatement("2.4", "Design a strategy to meet reliability requirements", "信頼性要件を満たす戦略を設計する"),
+    TaskStatement(
+        "2.5", "Design a solution to meet performance objectives", "パフォーマンス目標を満たすソリューションを設計する"
+    ),
+    TaskStatement(
+        "2.6",
+        "Determine a cost optimization strategy to meet solution goals and objectives",
+        "ソリューションの目標を満たすコスト最適化戦略を決定する",
+    ),
+    TaskStatement(
+        "3.1",
+        "Determine a strategy to improve overall operational excellence",
+        "運用上の優秀性を全体的に改善する戦略を決定する",
+    ),
+    TaskStatement("3.2", "Determine a strategy to improve security", "セキュリティを改善する戦略を決定する"),
+    TaskStatement("3.3", "Determine a strategy to improve performance", "パフォーマンスを改善する戦略を決定する"),
+    TaskStatement("3.4", "Determine a strategy to improve reliability", "信頼性を改善する戦略を決定する"),
+    TaskStatement("3.5", "Identify opportunities for cost optimizations", "コスト最適化の機会を特定する"),
+    TaskStatement(
+        "4.1",
+        "Select existing workloads and processes for potential migration",
+        "移行候補となる既存のワークロードとプロセスを選択する",
+    ),
+    TaskStatement(
+        "4.2",
+        "Determine the optimal migration approach for existing workloads",
+        "既存のワークロードに最適な移行アプローチを決定する",
+    ),
+    TaskStatement(
+        "4.3",
+        "Determine a new architecture for existing workloads",
+        "既存のワークロードの新しいアーキテクチャを決定する",
+    ),
+    TaskStatement(
+        "4.4", "Determine opportunities for modernization and enhancements", "モダナイズと機能強化の機会を決定する"
+    ),
+)
+_TASK_CODES = {task.code: task for task in TASK_STATEMENTS}
+_TASK_CODE = re.compile(r"^\s*(?:task(?:\s+statement)?\s*)?([1-4])\s*\.\s*([1-9])\s*$", re.IGNORECASE)
+
+
+def task_for(value) -> TaskStatement | None:
+    """The task statement ``value`` names: "1.3", "Task 1.3", or the YAML
+    float 1.3 that an unquoted code becomes."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    text = f"{value:.1f}" if isinstance(value, float) else str(value)[:40]
+    match = _TASK_CODE.match(text)
+    return _TASK_CODES.get(f"{match[1]}.{match[2]}") if match else None
+
+
+@dataclass(frozen=True)
 class Category:
     # What studyapp stores and shows: the short name of an AWS product category.
     name: str

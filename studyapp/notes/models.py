@@ -41,7 +41,7 @@ class NoteQuerySet(models.QuerySet):
     def with_card_counts(self):
         return self.annotate(card_count=Count("cards", filter=Q(cards__retired_at__isnull=True), distinct=True))
 
-    def filtered(self, *, category: str = "", domain: str = "", tag: str = ""):
+    def filtered(self, *, category: str = "", domain: str = "", tag: str = "", task: str = ""):
         notes = self
         # Any name the vocabulary knows ("D3", "Continuous Improvement") finds
         # the notes stored under the canonical one.
@@ -51,6 +51,10 @@ class NoteQuerySet(models.QuerySet):
             notes = notes.filter(domain=domain_name(domain))
         if tag:
             notes = notes.filter(tags__name=tag)
+        if task:
+            # JSON containment (tasks__contains) does not work on SQLite: read the lists.
+            testing = [pk for pk, tasks in notes.values_list("pk", "tasks") if task in (tasks or ())]
+            notes = notes.filter(pk__in=testing)
         return notes
 
 
@@ -62,6 +66,10 @@ class Note(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="notes")
     created_on = models.DateField(_("written on"), null=True, blank=True)
     is_published = models.BooleanField(_("published"), default=True)
+    # SAP-C02 task statements ("1.3"), in exam order, and the pages the note's
+    # facts rest on (front matter ``tasks`` and ``sources``).
+    tasks = models.JSONField(_("task statements"), default=list, blank=True)
+    sources = models.JSONField(_("sources"), default=list, blank=True)
 
     # The Markdown as studyapp reads it: repaired, UTF-8, LF line endings.
     source = models.TextField()

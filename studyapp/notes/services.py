@@ -45,7 +45,7 @@ from studyapp.notes.tasks import cards_render_soon, notes_render_soon
 
 # Bump when the parser or card generation changes what a file turns into, so
 # that files whose bytes did not change are still re-read once.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 MAX_NOTE_BYTES = 1_000_000
 UNREADABLE = (
     "the file is not UTF-8, and no other encoding reads it (UTF-16, Shift_JIS, EUC-JP): "
@@ -670,6 +670,8 @@ def _note_fields(parsed: ParsedNote, repair, source_hash: str, fingerprint: str,
         "title": meta.title[:200],
         "category": meta.category,
         "domain": meta.domain,
+        "tasks": meta.tasks,
+        "sources": meta.sources,
         "created_on": meta.created_at,
         "source": repair.text,
         "source_path": report.path[-500:],

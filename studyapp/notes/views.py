@@ -3,11 +3,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_safe
 
 from studyapp.htmx import render_page
-from studyapp.noteformat.vocabulary import category_name, domain_name, domain_order
+from studyapp.noteformat.vocabulary import category_name, domain_name, domain_order, task_for
 from studyapp.notes.models import Note, PreviousId, Tag
 from studyapp.notes.rendering import note_page_html
+from studyapp.notes.task_statements import all_task_labels, task_coverage, task_label
 
-FILTERS = ("category", "domain", "tag")
+FILTERS = ("category", "domain", "tag", "task")
 
 
 def _filters(request) -> dict[str, str]:
@@ -19,6 +20,8 @@ def note_list(request):
     filters = _filters(request)
     # "?domain=D3" filters and shows as the canonical name the select offers.
     filters["category"], filters["domain"] = category_name(filters["category"]), domain_name(filters["domain"])
+    task = task_for(filters["task"])
+    filters["task"] = task.code if task else ""
     visible = Note.objects.visible_to(request.user)
     notes = (
         visible.filtered(**filters)
@@ -33,6 +36,9 @@ def note_list(request):
         # In exam order; a callable, so that a results fragment does not query it.
         "domains": lambda: sorted(set(visible.exclude(domain="").values_list("domain", flat=True)), key=domain_order),
         "tags": Tag.objects.filter(notes__in=visible).distinct().values_list("name", flat=True),
+        "task_labels": all_task_labels,
+        # A callable too: only the full page shows the coverage table.
+        "coverage": lambda: task_coverage(visible),
     }
     return render_page(request, "notes/note_list.html", context, partial="results")
 
@@ -53,4 +59,6 @@ def note_detail(request, note_id):
         return redirect("note_detail", note_id=current)
     # The HTML stored when the note was imported or published: no Markdown per view.
     body_html, rendered = note_page_html(note)
-    return render_page(request, "notes/note_detail.html", {"note": note, "body_html": body_html, "rendered": rendered})
+    tasks = [label for label in map(task_label, note.tasks) if label is not None]
+    context = {"note": note, "body_html": body_html, "rendered": rendered, "tasks": tasks}
+    return render_page(request, "notes/note_detail.html", context)

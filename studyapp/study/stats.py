@@ -19,6 +19,8 @@ from functools import cache
 from django.db.models import Count, Exists, OuterRef, Q
 
 from studyapp.noteformat.vocabulary import DOMAINS, Domain, domain_for, domain_name, domain_order
+from studyapp.notes.models import Note
+from studyapp.notes.task_statements import TaskCoverage, note_tasks, task_coverage
 from studyapp.study.exam_bridge import exam_moment, planned_exam_date, target_recall
 from studyapp.study.fsrs_bridge import recall_at, retrievability, scheduler_for
 from studyapp.study.models import CardState, ReviewLog
@@ -53,6 +55,7 @@ class CardRow:
     buried_until: datetime | None
     is_leech: bool
     domain: str
+    note_id: int | None = None
 
     def as_state(self) -> CardState:
         # An unsaved instance, only so that fsrs_bridge can translate it.
@@ -80,6 +83,7 @@ CARD_ROW_FIELDS = (
     "buried_until",
     "is_leech",
     "card__note__domain",
+    "card__note_id",
 )
 
 
@@ -180,6 +184,53 @@ def domain_mastery(rows: list[CardRow], *, profile, now: datetime) -> list[Domai
             domain_for(d),
         )
         for d in names
+    ]
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    """One SAP-C02 task statement: what the bank holds for it and how much of
+    that the learner knows."""
+
+    coverage: TaskCoverage
+    studied: int  # the learner's cards of these notes that are past new
+    recall: float  # mean predicted recall now over all of the notes' cards (unseen ones count 0)
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.recall
+
+    # The coverage's figures, so that one table template shows either.
+    @property
+    def task(self):
+        return self.coverage.task
+
+    @property
+    def notes(self) -> int:
+        return self.coverage.notes
+
+    @property
+    def cards(self) -> int:
+        return self.coverage.cards
+
+
+def task_progress(rows: list[CardRow], *, notes, profile, now: datetime) -> list[TaskProgress]:
+    """Coverage and mastery per task statement, in exam order: every card of
+    the notes that test it counts, in the learner's scope or not, so that a
+    task statement never studied shows as such."""
+    scheduler, clock = scheduler_for(profile, fuzz=False), profile.clock
+    bank = note_tasks(notes)
+    tasks_of = {pk: tasks for pk, tasks, _cards in bank}
+    recall: dict[str, float] = defaultdict(float)
+    studied: Counter = Counter()
+    for row in rows:
+        for code in tasks_of.get(row.note_id) or ():
+            if row.state != NEW:
+                studied[code] += 1
+                recall[code] += retrievability(scheduler, row.as_state(), now, clock=clock)
+    return [
+        TaskProgress(item, studied[item.task.code], recall[item.task.code] / item.cards if item.cards else 0.0)
+        for item in task_coverage(bank)
     ]
 
 
@@ -413,6 +464,7 @@ class LearnerStats:
     retention: Retention
     mastery: list[DomainMastery]
     readiness: Readiness | None
+    tasks: list[TaskProgress] = field(default_factory=list)
     leeches: list[LeechCard] = field(default_factory=list)
 
     @property
@@ -443,4 +495,5 @@ def learner_stats(*, user, profile, now: datetime) -> LearnerStats:
         mastery=domain_mastery(rows, profile=profile, now=now),
         readiness=exam_readiness(rows, profile=profile, now=now, reviews=reviews),
         leeches=leech_cards(user=user),
+        tasks=task_progress(rows, notes=Note.objects.visible_to(user), profile=profile, now=now),
     )

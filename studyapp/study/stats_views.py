@@ -5,9 +5,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from studyapp.notes.models import Note
 from studyapp.study import charts
 from studyapp.study.cram import cram_open
-from studyapp.study.stats import MATURE_DAYS, learner_stats
+from studyapp.study.stats import MATURE_DAYS, card_rows, learner_stats, task_progress
 
 
 def _recall_bar(fraction: float, name: str):
@@ -52,3 +53,17 @@ def stats(request):
         "cram_open": cram_open(profile, timezone.now()),
     }
     return render(request, "study/stats.html", context)
+
+
+@require_safe
+@login_required
+def task_coverage(request):
+    """The notes list's coverage table with the learner's own mastery (the
+    notes app knows the bank, not the learner)."""
+    rows = task_progress(
+        card_rows(user=request.user),
+        notes=Note.objects.visible_to(request.user),
+        profile=request.user.profile,
+        now=timezone.now(),
+    )
+    return render(request, "notes/_task_coverage.html", {"rows": rows})

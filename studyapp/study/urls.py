@@ -17,4 +17,5 @@ urlpatterns = [
     path("study/cram/", cram_views.cram, name="study_cram"),
     path("study/cram/<int:card_id>/", cram_views.cram_answer_view, name="study_cram_answer"),
     path("stats/", stats_views.stats, name="stats"),
+    path("stats/tasks/", stats_views.task_coverage, name="stats_tasks"),
 ]

@@ -204,14 +204,14 @@ def test_the_number_of_queries_does_not_grow_with_the_data(client, alice, django
     alice_data(alice)
     client.force_login(alice)
 
-    # session, user (+ profile, unless it comes with the user), then four: card states,
-    # answers per day, true retention, leeches
-    with django_assert_max_num_queries(7) as small:
+    # session, user (+ profile, unless it comes with the user), then five: card states,
+    # answers per day, true retention, leeches, the notes' task statements
+    with django_assert_max_num_queries(8) as small:
         page(client)
 
     grow(alice, cards=33, logs_per_card=40)
     assert ReviewLog.objects.filter(user=alice).count() > 1000
-    with django_assert_max_num_queries(7) as large:
+    with django_assert_max_num_queries(8) as large:
         body = page(client)
 
     assert len(small.captured_queries) == len(large.captured_queries)
