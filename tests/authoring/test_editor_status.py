@@ -1,0 +1,60 @@
+"""Issue 14: the editor says what its buttons do and what the note is now.
+Publishing from the editor (an htmx save) updates the note's state on the
+page from the server's answer, without a reload; a new note's save button
+does not call itself a draft."""
+
+import re
+
+from django.urls import reverse
+
+from studyapp.notes.models import Note
+from tests import samples
+from tests.authoring.conftest import HTMX
+
+
+def _element(body: str, element_id: str) -> str:
+    match = re.search(rf'<(\w+)[^>]*id="{element_id}"[^>]*>(.*?)</\1>', body, re.S)
+    assert match, f"#{element_id} is not in the answer"
+    return match.group(0)
+
+
+def test_publishing_an_unpublished_note_updates_its_state_on_the_page(client, ines, ines_draft):
+    client.force_login(ines)
+    page = client.get(reverse("authoring_editor", args=[ines_draft.note_id])).content.decode()
+    assert "not published" in _element(page, "note-state")
+    base = re.search(r'name="base_version" id="base-version" value="(\d+)"', page).group(1)
+    response = client.post(
+        reverse("authoring_save", args=[ines_draft.note_id]),
+        {"text": ines_draft.source, "action": "publish", "base_version": base},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert Note.objects.get(pk=ines_draft.pk).is_published
+    body = response.content.decode()
+    state = _element(body, "note-state")
+    assert 'hx-swap-oob="true"' in state
+    assert ">published<" in state and "not published" not in state
+    # The buttons now say what they do on a published note.
+    assert "Save draft" in _element(body, "save-button")
+    assert "Publish changes" in _element(body, "publish-button")
+
+
+def test_a_plain_save_keeps_the_state_and_says_so(client, ines, ines_draft):
+    client.force_login(ines)
+    edited = ines_draft.source.replace("マネージドな複製機能。", "マネージドな複製の機能。")
+    response = client.post(
+        reverse("authoring_save", args=[ines_draft.note_id]), {"text": edited, "action": "draft"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    assert "not published" in _element(response.content.decode(), "note-state")
+
+
+def test_the_new_note_button_says_it_saves_without_publishing(client, ines):
+    client.force_login(ines)
+    page = client.get(reverse("authoring_new")).content.decode()
+    save = _element(page, "save-button")
+    assert "Save draft" not in save
+    assert "Save without publishing" in save
+    # And that is what it does.
+    client.post(reverse("authoring_create"), {"text": samples.CANONICAL, "action": "draft"})
+    assert not Note.objects.get(note_id="TST-1").is_published
