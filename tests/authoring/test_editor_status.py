@@ -58,3 +58,19 @@ def test_the_new_note_button_says_it_saves_without_publishing(client, ines):
     # And that is what it does.
     client.post(reverse("authoring_create"), {"text": samples.CANONICAL, "action": "draft"})
     assert not Note.objects.get(note_id="TST-1").is_published
+
+
+def test_the_check_summary_uses_the_japanese_separator(client, ines):
+    client.force_login(ines)
+    text = samples.CANONICAL.replace("**論理的根拠 (A)**", "**論理的根拠 (A & G)**")
+    response = client.post(reverse("authoring_preview_new"), {"text": text}, headers=HTMX | {"Accept-Language": "ja"})
+    summary = " ".join(_element(response.content.decode(), "check-summary").split())
+    assert re.search(r"エラー \d+ 件、警告 \d+ 件", summary), summary
+    assert "件," not in summary
+
+
+def test_the_check_summary_in_english_keeps_its_comma(client, ines):
+    client.force_login(ines)
+    response = client.post(reverse("authoring_preview_new"), {"text": samples.CANONICAL}, headers=HTMX)
+    summary = " ".join(_element(response.content.decode(), "check-summary").split())
+    assert re.search(r"\d+ errors?, \d+ warnings?", summary), summary
