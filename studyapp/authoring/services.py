@@ -65,6 +65,21 @@ def note_create(*, user, text: str, publish: bool = False) -> SaveOutcome:
     ``publish``, kept from learners until it is published. Its creator
     becomes its author."""
     report = NoteReport(path="")
+    may_write_note = writer_check(user=user, note=None)
+
+    def permit(report: NoteReport) -> str | None:
+        refusal = may_write_note(report)
+        if refusal or publish or not report.renamed_from:
+            return refusal
+        # A new note that renames a published one replaces what learners
+        # study at once: only Publish may do that (the save says it does not).
+        if Note.objects.filter(note_id=report.renamed_from, is_published=True).exists():
+            return (
+                f"this renames {report.renamed_from}, which learners study: press Publish to rename it now, "
+                f"or open {report.renamed_from} in its editor to save a draft"
+            )
+        return None
+
     with transaction.atomic():
         note_import(
             raw=text_bytes(text),
@@ -72,7 +87,7 @@ def note_create(*, user, text: str, publish: bool = False) -> SaveOutcome:
             catalog=Catalog.load(),
             origin=NoteVersion.Origin.EDITOR,
             actor=user,
-            permit=writer_check(user=user, note=None),
+            permit=permit,
         )
         if report.status == "failed":
             return SaveOutcome("failed", report)

@@ -74,3 +74,33 @@ def test_the_check_summary_in_english_keeps_its_comma(client, ines):
     response = client.post(reverse("authoring_preview_new"), {"text": samples.CANONICAL}, headers=HTMX)
     summary = " ".join(_element(response.content.decode(), "check-summary").split())
     assert re.search(r"\d+ errors?, \d+ warnings?", summary), summary
+
+
+def _renaming(old_id: str, new_id: str) -> str:
+    text = samples.with_id(samples.CANONICAL, new_id).replace("マネージドな複製機能。", "名前を変えた複製機能。")
+    return text.replace(f'id: "{new_id}"\n', f'id: "{new_id}"\nprevious_ids: ["{old_id}"]\n')
+
+
+def test_saving_without_publishing_never_changes_what_learners_study(client, ines, ines_note):
+    """A new note that renames a published one (previous_ids) would replace
+    the published text at once: the new note's save does not publish, so it
+    is refused and nothing changes; Publish does it."""
+    client.force_login(ines)
+    before = Note.objects.get(pk=ines_note.pk).source
+    response = client.post(reverse("authoring_create"), {"text": _renaming("TST-1", "TST-9"), "action": "draft"})
+    assert response.status_code == 400
+    assert "publish" in response.content.decode().lower()
+    note = Note.objects.get(pk=ines_note.pk)
+    assert (note.note_id, note.source, note.is_published) == ("TST-1", before, True)
+    # Publishing is what it says.
+    response = client.post(reverse("authoring_create"), {"text": _renaming("TST-1", "TST-9"), "action": "publish"})
+    assert response.status_code == 302
+    assert Note.objects.get(pk=ines_note.pk).note_id == "TST-9"
+
+
+def test_a_new_note_may_rename_an_unpublished_one_without_publishing(client, ines, ines_draft):
+    client.force_login(ines)
+    response = client.post(reverse("authoring_create"), {"text": _renaming("TST-3", "TST-9"), "action": "draft"})
+    assert response.status_code == 302
+    note = Note.objects.get(pk=ines_draft.pk)
+    assert note.note_id == "TST-9" and not note.is_published
