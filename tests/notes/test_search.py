@@ -114,6 +114,13 @@ def test_search_only_reads(client, alice, notes, method):
     assert getattr(client, method)(reverse("search"), {"q": "可用性"}).status_code == 405
 
 
+def test_a_search_that_finds_nothing_says_so(client, notes):
+    body = get(client, "Glacier")
+    assert 'id="search-none"' in body and "Glacier" in body
+    fragment = client.get(reverse("search"), {"q": "Glacier"}, headers={"HX-Request": "true"}).content.decode()
+    assert 'id="search-none"' in fragment and "<html" not in fragment
+
+
 def test_an_empty_search_shows_the_form_only(client, notes):
     body = get(client, "")
     assert 'id="search-q"' in body and found(body) == [] and "search-none" not in body
