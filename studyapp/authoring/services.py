@@ -20,6 +20,7 @@ from studyapp.authoring.checks import light_catalog, text_bytes, writer_check
 from studyapp.authoring.models import NoteVersion, ProblemReport, RepairDoubt, UploadFile, UploadJob
 from studyapp.authoring.uploads import Entry
 from studyapp.authoring.versions import version_baseline
+from studyapp.noteformat.model import Problem
 from studyapp.noteformat.parser import normalize_newlines
 from studyapp.notes.models import Card, Note
 from studyapp.notes.services import Catalog, ImportRun, NoteReport, note_import, note_publish_set
@@ -65,21 +66,6 @@ def note_create(*, user, text: str, publish: bool = False) -> SaveOutcome:
     ``publish``, kept from learners until it is published. Its creator
     becomes its author."""
     report = NoteReport(path="")
-    may_write_note = writer_check(user=user, note=None)
-
-    def permit(report: NoteReport) -> str | None:
-        refusal = may_write_note(report)
-        if refusal or publish or not report.renamed_from:
-            return refusal
-        # A new note that renames a published one replaces what learners
-        # study at once: only Publish may do that (the save says it does not).
-        if Note.objects.filter(note_id=report.renamed_from, is_published=True).exists():
-            return (
-                f"this renames {report.renamed_from}, which learners study: press Publish to rename it now, "
-                f"or open {report.renamed_from} in its editor to save a draft"
-            )
-        return None
-
     with transaction.atomic():
         note_import(
             raw=text_bytes(text),
@@ -87,9 +73,16 @@ def note_create(*, user, text: str, publish: bool = False) -> SaveOutcome:
             catalog=Catalog.load(),
             origin=NoteVersion.Origin.EDITOR,
             actor=user,
-            permit=permit,
+            permit=writer_check(user=user, note=None),
         )
         if report.status == "failed":
+            return SaveOutcome("failed", report)
+        if report.renamed_from and not publish and Note.objects.filter(note_id=report.id, is_published=True).exists():
+            # A new note that renames a published one replaced what learners
+            # study: only Publish may do that (the save says it does not).
+            transaction.set_rollback(True)
+            report.status = "failed"
+            report.errors.append(Problem(report.id_line, _rename_needs_publish(report.renamed_from)))
             return SaveOutcome("failed", report)
         note = Note.objects.get(note_id=report.id)
         if report.status == "created" and not publish:
@@ -99,6 +92,13 @@ def note_create(*, user, text: str, publish: bool = False) -> SaveOutcome:
         elif publish:
             note_publish_set(note=note, published=True)
     return SaveOutcome("applied", report, note, _latest(note), published_now=publish)
+
+
+def _rename_needs_publish(old_id: str) -> str:
+    return (
+        f"this renames {old_id}, which learners study: press Publish to rename it now, "
+        f"or open {old_id} in its editor to save a draft"
+    )
 
 
 def note_save(
