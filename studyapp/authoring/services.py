@@ -16,11 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from studyapp.authoring.access import may_write
-from studyapp.authoring.checks import light_catalog, text_bytes, writer_check
+from studyapp.authoring.checks import light_catalog, rename_needs_publish, text_bytes, writer_check
 from studyapp.authoring.models import NoteVersion, ProblemReport, RepairDoubt, UploadFile, UploadJob
 from studyapp.authoring.uploads import Entry
 from studyapp.authoring.versions import version_baseline
-from studyapp.noteformat.model import Problem
 from studyapp.noteformat.parser import normalize_newlines
 from studyapp.notes.models import Card, Note
 from studyapp.notes.services import Catalog, ImportRun, NoteReport, note_import, note_publish_set
@@ -81,8 +80,7 @@ def note_create(*, user, text: str, publish: bool = False) -> SaveOutcome:
             # A new note that renames a published one replaced what learners
             # study: only Publish may do that (the save says it does not).
             transaction.set_rollback(True)
-            report.status = "failed"
-            report.errors.append(Problem(report.id_line, _rename_needs_publish(report.renamed_from)))
+            rename_needs_publish(report)
             return SaveOutcome("failed", report)
         note = Note.objects.get(note_id=report.id)
         if report.status == "created" and not publish:
@@ -92,13 +90,6 @@ def note_create(*, user, text: str, publish: bool = False) -> SaveOutcome:
         elif publish:
             note_publish_set(note=note, published=True)
     return SaveOutcome("applied", report, note, _latest(note), published_now=publish)
-
-
-def _rename_needs_publish(old_id: str) -> str:
-    return (
-        f"this renames {old_id}, which learners study: press Publish to rename it now, "
-        f"or open {old_id} in its editor to save a draft"
-    )
 
 
 def note_save(
