@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from studyapp.notes import search_views
 from studyapp.notes import views as note_views
 from studyapp.study import views as study_views
 
@@ -8,6 +9,7 @@ urlpatterns = [
     path("", study_views.home, name="home"),
     path("notes/", note_views.note_list, name="note_list"),
     path("notes/<str:note_id>/", note_views.note_detail, name="note_detail"),
+    path("search/", search_views.search, name="search"),
     path("accounts/", include("studyapp.accounts.urls")),
     path("", include("studyapp.study.urls")),
     path("", include("studyapp.authoring.urls")),

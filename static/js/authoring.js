@@ -6,6 +6,48 @@
 (() => {
   const source = () => document.getElementById("source");
 
+  // Long lines wrap (soft wrap), so a line of the note may take several rows
+  // on screen. Where each line starts and how tall it is is read from a
+  // hidden copy of the text laid out like the textarea (#wrap-mirror), one
+  // block per line: the gutter's numbers and the problem marks follow it.
+  let lineBoxes = [];
+
+  function mirror(textarea) {
+    let copy = document.getElementById("wrap-mirror");
+    if (!copy) {
+      copy = document.createElement("div");
+      copy.id = "wrap-mirror";
+      copy.setAttribute("aria-hidden", "true");
+      textarea.parentNode.appendChild(copy);
+    }
+    return copy;
+  }
+
+  function measureLines() {
+    const textarea = source();
+    if (!textarea) return;
+    const copy = mirror(textarea);
+    const style = getComputedStyle(textarea);
+    copy.style.width = `${textarea.clientWidth}px`;
+    copy.style.paddingLeft = style.paddingLeft;
+    copy.style.paddingRight = style.paddingRight;
+    copy.style.paddingTop = style.paddingTop;
+    const lines = textarea.value.split("\n");
+    while (copy.children.length > lines.length) copy.lastChild.remove();
+    while (copy.children.length < lines.length) copy.appendChild(document.createElement("div"));
+    lines.forEach((line, i) => {
+      // An empty line still takes a row.
+      const text = line || "\u200b";
+      if (copy.children[i].textContent !== text) copy.children[i].textContent = text;
+    });
+    lineBoxes = [...copy.children].map((block) => ({ top: block.offsetTop, height: block.offsetHeight }));
+  }
+
+  function lineTop(textarea, line) {
+    const box = lineBoxes[line - 1];
+    return box ? box.top : paddingTop(textarea) + (line - 1) * lineHeight(textarea);
+  }
+
   function lineHeight(textarea) {
     const value = parseFloat(getComputedStyle(textarea).lineHeight);
     return Number.isFinite(value) ? value : 20;
@@ -33,6 +75,7 @@
     const textarea = source();
     const gutter = document.getElementById("gutter");
     if (!textarea || !gutter) return;
+    measureLines();
     const lines = textarea.value.split("\n").length;
     if (lines !== shownLines) {
       const fragment = document.createDocumentFragment();
@@ -45,6 +88,10 @@
       gutter.replaceChildren(fragment);
       shownLines = lines;
     }
+    gutter.querySelectorAll("span").forEach((span, i) => {
+      const box = lineBoxes[i];
+      if (box) span.style.height = `${box.height}px`;
+    });
     drawMarks();
   }
 
@@ -55,8 +102,6 @@
     if (!textarea || !gutter || !marks) return;
     const found = problems();
     for (const span of gutter.querySelectorAll("span.error, span.warning")) span.classList.remove("error", "warning");
-    const height = lineHeight(textarea);
-    const top = paddingTop(textarea);
     const fragment = document.createDocumentFragment();
     for (const [line, severity] of found) {
       const number = gutter.querySelector(`span[data-line="${line}"]`);
@@ -67,7 +112,9 @@
       const mark = document.createElement("div");
       mark.className = `mark ${severity}`;
       mark.dataset.line = String(line);
-      mark.style.top = `${top + (line - 1) * height}px`;
+      mark.style.top = `${lineTop(textarea, line)}px`;
+      const box = lineBoxes[line - 1];
+      if (box) mark.style.height = `${box.height}px`;
       fragment.appendChild(mark);
     }
     marks.replaceChildren(fragment);
@@ -94,9 +141,7 @@
     for (let i = 0; i < index; i++) start += lines[i].length + 1;
     textarea.focus({ preventScroll: true });
     textarea.setSelectionRange(start, start + lines[index].length);
-    const height = lineHeight(textarea);
-    textarea.scrollTop = Math.max(0, index * height - textarea.clientHeight / 3);
-    textarea.scrollLeft = 0;
+    textarea.scrollTop = Math.max(0, lineTop(textarea, index + 1) - textarea.clientHeight / 3);
     syncScroll();
     textarea.closest(".code")?.scrollIntoView({ block: "nearest" });
   }
@@ -218,6 +263,7 @@
     if (!textarea) return;
     drawGutter();
     if (textarea.dataset.jump) jumpTo(Number(textarea.dataset.jump));
-    new ResizeObserver(drawMarks).observe(textarea);
+    // A wider or narrower editor wraps differently.
+    new ResizeObserver(drawGutter).observe(textarea);
   });
 })();

@@ -315,8 +315,11 @@
     if (!c) return;
     const target = event.target;
     if (onControl(target)) {
-      // Esc leaves a control of the study page and gives the keys back.
-      if (event.key === "Escape" && !target.matches("input:not([type=checkbox]):not([type=radio]), select, textarea")) {
+      // Esc leaves a control of the study page and gives the keys back, text
+      // boxes included (the report box): what was typed stays in the box. A
+      // select keeps Esc, which closes its list.
+      if (event.key === "Escape" && !target.matches("select")) {
+        if (target !== c && typeof target.blur === "function") target.blur();
         c.focus({ preventScroll: true });
       }
       return;

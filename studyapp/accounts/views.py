@@ -35,6 +35,7 @@ from studyapp.accounts.services import (
 # being built; until its URL exists the notes list stands in.
 AFTER_SIGNUP_URL = "study"
 AFTER_SIGNUP_FALLBACK_URL = "note_list"
+FIRST_STEP_URL = "study_welcome"
 
 
 def _after_signup_url() -> str:
@@ -42,6 +43,15 @@ def _after_signup_url() -> str:
         return reverse(AFTER_SIGNUP_URL)
     except NoReverseMatch:
         return reverse(AFTER_SIGNUP_FALLBACK_URL)
+
+
+def _first_step_url() -> str:
+    """The first step after sign-up: exam date, time zone, scope (the study
+    app's page, which then leads to the study page)."""
+    try:
+        return reverse(FIRST_STEP_URL)
+    except NoReverseMatch:
+        return _after_signup_url()
 
 
 def _safe_next(request, default: str) -> str:
@@ -131,7 +141,10 @@ def signup(request):
                 language=translation.get_language(),
             )
             auth_login(request, user)
-            return redirect(next_url)
+            # Sent by an invite link: that is their first step (the team's
+            # assignment brings the notes and the exam date). Else ours.
+            explicit = _safe_next(request, "")
+            return redirect(explicit or _first_step_url())
     else:
         form = SignupForm()
     return render(request, "accounts/signup.html", context | {"form": form})

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from studyapp.authoring.access import may_write
 from studyapp.noteformat.cards import CardSpec, cards_for
 from studyapp.noteformat.model import ParsedNote
+from studyapp.noteformat.model import Problem as ImportProblem
 from studyapp.noteformat.parser import body_of, normalize_newlines, parse_note
 from studyapp.noteformat.repair import repair_text
 from studyapp.notes.models import Note
@@ -101,3 +102,17 @@ def text_check(*, text: str, user, note: Note | None) -> TextCheck:
         check.parsed = result.note
         check.specs = cards_for(result.note)
     return check
+
+
+def rename_needs_publish(report: NoteReport) -> None:
+    """``report`` fails: its new note renames a published one, which only
+    Publish may change (a save of a new note does not publish)."""
+    report.status = "failed"
+    old_id = report.renamed_from
+    report.errors.append(
+        ImportProblem(
+            report.id_line,
+            f"this renames {old_id}, which learners study: press Publish to rename it now, "
+            f"or open {old_id} in its editor to save a draft",
+        )
+    )

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from studyapp.authoring.access import may_write
-from studyapp.authoring.checks import light_catalog, text_bytes, writer_check
+from studyapp.authoring.checks import light_catalog, rename_needs_publish, text_bytes, writer_check
 from studyapp.authoring.models import NoteVersion, ProblemReport, RepairDoubt, UploadFile, UploadJob
 from studyapp.authoring.uploads import Entry
 from studyapp.authoring.versions import doubts_record, version_baseline
@@ -76,6 +76,12 @@ def note_create(*, user, text: str, publish: bool = False) -> SaveOutcome:
             hold_uncertain=True,
         )
         if report.status == "failed":
+            return SaveOutcome("failed", report)
+        if report.renamed_from and not publish and Note.objects.filter(note_id=report.id, is_published=True).exists():
+            # A new note that renames a published one replaced what learners
+            # study: only Publish may do that (the save says it does not).
+            transaction.set_rollback(True)
+            rename_needs_publish(report)
             return SaveOutcome("failed", report)
         note = Note.objects.get(note_id=report.id)
         # Held: the repair is unsure of characters, and the note waits,

@@ -406,3 +406,38 @@ def closest_domain(text: str) -> Domain | None:
 def closest_category(text: str) -> Category | None:
     match = difflib.get_close_matches(name_key(text[:_MAX_NAME]), list(_category_keys()), n=1, cutoff=0.75)
     return _category_keys()[match[0]] if match else None
+
+
+# The categories as AWS's Japanese product pages name them, for display in a
+# Japanese interface only: notes, filters and scopes keep the English name.
+CATEGORY_NAMES_JA: dict[str, str] = {
+    "Analytics": "分析",
+    "Application Integration": "アプリケーション統合",
+    "Compute": "コンピューティング",
+    "Containers": "コンテナ",
+    "Cost Management": "クラウド財務管理",
+    "Database": "データベース",
+    "Developer Tools": "デベロッパーツール",
+    "End User Computing": "エンドユーザーコンピューティング",
+    "Front-End Web & Mobile": "フロントエンドのウェブとモバイル",
+    "Internet of Things": "モノのインターネット (IoT)",
+    "Machine Learning": "機械学習",
+    "Management & Governance": "マネジメントとガバナンス",
+    "Media Services": "メディアサービス",
+    "Migration": "移行とモダナイゼーション",
+    "Networking": "ネットワーキングとコンテンツ配信",
+    "Security": "セキュリティ、アイデンティティ、コンプライアンス",
+    "Serverless": "サーバーレス",
+    "Storage": "ストレージ",
+}
+
+
+def display_name(name: str, *, japanese: bool) -> str:
+    """How a stored domain or category name reads in the interface's
+    language. Names the vocabulary does not know read as written."""
+    if not japanese or not name:
+        return name
+    for domain in DOMAINS:
+        if domain.name == name:
+            return domain.name_ja
+    return CATEGORY_NAMES_JA.get(name, name)

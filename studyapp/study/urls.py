@@ -1,9 +1,10 @@
 from django.urls import path
 
-from studyapp.study import cram_views, stats_views, views
+from studyapp.study import cram_views, stats_views, views, welcome_views
 
 urlpatterns = [
     path("study/", views.study, name="study"),
+    path("study/welcome/", welcome_views.welcome, name="study_welcome"),
     path("study/card/", views.study_card, name="study_card"),
     path("study/grade/<int:state_id>/", views.grade, name="study_grade"),
     path("study/answer/<int:state_id>/", views.answer, name="study_answer"),

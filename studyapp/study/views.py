@@ -131,7 +131,8 @@ def _study_page(request, *, scope_form: ScopeForm | None = None, status: int = 2
         "left": left,
         "done_today": today.done,
         "profile": profile,
-        "scopes": scope_choices(),
+        # (kind, its label in the page's language, its values): the picker's groups.
+        "scope_groups": [(kind, Profile.Scope(kind).label, values) for kind, values in scope_choices().items()],
         "scope_kinds": Profile.Scope.choices,
         "scope_form": scope_form,
         "selected_kind": chosen.get("kind", ""),

@@ -35,7 +35,8 @@ def test_a_logged_in_user_is_sent_on(client, alice):
 def test_it_signs_up_and_logs_in(client, logged_in_as):
     response = client.post(URL, GOOD)
     assert response.status_code == 302
-    assert response.url == _after_signup()
+    # The first step after sign-up (issue 14): exam date, time zone, scope.
+    assert response.url == reverse("study_welcome")
     carol = User.objects.get(username="carol")
     assert carol.check_password(GOOD["password1"])
     assert logged_in_as(client) == carol.id

@@ -111,6 +111,9 @@ def test_an_instructor_writes_and_fixes_a_note_that_a_learner_studies_and_report
         # 5. Publish.
         page.locator("#publish-button").click()
         page.wait_for_selector("#save-status:has-text('Published: learners study this text now.')")
+        # The note's state follows the server's answer, without a reload (issue 14).
+        assert page.locator("#note-state").inner_text() == "published"
+        assert page.locator("#save-button").inner_text().startswith("Save draft")
         assert Note.objects.get(note_id="NOTE-1").is_published
 
         # 6. The learner studies the first two cards (Easy) and reports the typo on the first.

@@ -54,6 +54,10 @@ def sign_up(page, base: str) -> None:
     fill_by_keyboard(page, "#id_password1", "sap-pro-2026-pass")
     fill_by_keyboard(page, "#id_password2", "sap-pro-2026-pass")
     page.keyboard.press("Enter")
+    # The first step after sign-up (issue 14); the exam date is set in the settings below.
+    page.wait_for_url("**/study/welcome/")
+    tab_to(page, "#welcome-skip")
+    page.keyboard.press("Enter")
     page.wait_for_url("**/study/")
 
 

@@ -108,4 +108,5 @@ def test_signup_ignores_a_next_that_leaves_the_site(client, db):
         f"{reverse('signup')}?next=https://evil.example/",
         {"username": "newbie", "password1": "sap-pro-2026-pass", "password2": "sap-pro-2026-pass"},
     )
-    assert response.status_code == 302 and response["Location"] == reverse("study")
+    # Not the outside site: the first step after sign-up (issue 14).
+    assert response.status_code == 302 and response["Location"] == reverse("study_welcome")
