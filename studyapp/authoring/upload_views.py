@@ -12,6 +12,7 @@ from studyapp.authoring.access import instructor_required, upload_job_of
 from studyapp.authoring.uploads import MAX_FILES, MAX_UPLOAD_BYTES, UploadRefused, too_large_message, upload_unpack
 from studyapp.htmx import render_page
 from studyapp.notes.services import MAX_NOTE_BYTES
+from studyapp.request_size import body_limit
 
 # Up to this many files are imported while the browser waits; more go to a
 # background task and the page follows its progress.
@@ -29,6 +30,7 @@ def _form(request, *, error: str = "", status: int = 200):
     return render_page(request, "authoring/upload.html", context, status=status)
 
 
+@body_limit(MAX_UPLOAD_BYTES + FORM_OVERHEAD)
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def upload(request):
