@@ -37,7 +37,8 @@ def upload(request):
     instructor_required(request.user)
     if request.method != "POST":
         return _form(request)
-    # Refused before the body is read: Django would otherwise spool it all to disk.
+    # RequestSizeLimitMiddleware refuses a larger body unread; this check,
+    # with the form around the message, only matters if the limits part.
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -45,15 +46,14 @@ def upload(request):
     if length > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
         return _form(request, error=too_large_message(length), status=413)
     try:
-        unpacked = upload_unpack(request.FILES.getlist("files"))
+        # Each note file is stored as it is read: nothing of a refused upload is kept.
+        job = services.upload_job_create(
+            user=request.user,
+            entries=upload_unpack(request.FILES.getlist("files")),
+            publish=request.POST.get("publish") == "on",
+        )
     except UploadRefused as refused:
         return _form(request, error=str(refused), status=400)
-    job = services.upload_job_create(
-        user=request.user,
-        entries=unpacked.entries,
-        publish=request.POST.get("publish") == "on",
-        skipped=unpacked.skipped,
-    )
     if job.total <= INLINE_FILES:
         services.upload_job_run(job_id=job.pk)
     else:
