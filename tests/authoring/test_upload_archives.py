@@ -14,11 +14,11 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from bench import hostile_zips as zips
 from studyapp.authoring import services, uploads
 from studyapp.authoring.models import UploadFile, UploadJob
 from studyapp.notes.models import Note
 from tests.authoring.test_uploads import note, nothing_stored, upload
-from tests.support import zips
 
 pytestmark = pytest.mark.django_db
 MB = 1 << 20

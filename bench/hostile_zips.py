@@ -1,6 +1,8 @@
-"""Zip archives built byte by byte, so that a test can make one lie: any
-compression method, any declared size and checksum, in the local header
-and the central directory alike."""
+"""Zip archives built byte by byte, so that a test or a benchmark can make
+one lie: any compression method, any declared size and checksum, in the
+local header and the central directory alike; and the set of hostile
+uploads measured by tests/authoring/test_upload_memory.py and
+bench/hostile_inputs.py."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 STORED, DEFLATED, BZIP2, LZMA = 0, 8, 12, 14
 _MB = 1 << 20
@@ -54,6 +57,21 @@ def build(members: list[Member], *, count: int | None = None) -> bytes:
     n = len(members) if count is None else count
     end = b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, n, n, len(directory), len(out), 0)
     return bytes(out + directory + end)
+
+
+LIARS = {"deflate": DEFLATED, "bzip2": BZIP2, "lzma": LZMA}
+
+
+def hostile_uploads(folder: Path, good: list[Member], hidden: int) -> list[Path]:
+    """A warm-up archive of the ``good`` notes, then, per method, the good
+    notes and one entry declaring 900 bytes that unpacks to ``hidden``."""
+    paths = [folder / "warm.zip"]
+    paths[0].write_bytes(build(good))
+    for label, method in LIARS.items():
+        liar = lying_member(f"notes/{label}.md", method=method, real_size=hidden)
+        paths.append(folder / f"{label}.zip")
+        paths[-1].write_bytes(build([*good, liar]))
+    return paths
 
 
 def _compressed(method: int, chunks) -> bytes:
