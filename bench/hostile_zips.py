@@ -10,7 +10,7 @@ import bz2
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 STORED, DEFLATED, BZIP2, LZMA = 0, 8, 12, 14
@@ -62,15 +62,17 @@ def build(members: list[Member], *, count: int | None = None) -> bytes:
 LIARS = {"deflate": DEFLATED, "bzip2": BZIP2, "lzma": LZMA}
 
 
-def hostile_uploads(folder: Path, good: list[Member], hidden: int) -> list[Path]:
+def hostile_uploads(folder: Path, good: list[Member], hidden: int, liars: int = 1) -> list[Path]:
     """A warm-up archive of the ``good`` notes, then, per method, the good
-    notes and one entry declaring 900 bytes that unpacks to ``hidden``."""
+    notes and ``liars`` entries declaring 900 bytes that unpack to ``hidden``
+    each (one compressed entry, repeated under other names)."""
     paths = [folder / "warm.zip"]
     paths[0].write_bytes(build(good))
     for label, method in LIARS.items():
         liar = lying_member(f"notes/{label}.md", method=method, real_size=hidden)
-        paths.append(folder / f"{label}.zip")
-        paths[-1].write_bytes(build([*good, liar]))
+        named = [replace(liar, name=f"notes/{label}-{i}.md") for i in range(1, liars)]
+        paths.append(folder / (f"{label}.zip" if liars == 1 else f"{label}-{liars}.zip"))
+        paths[-1].write_bytes(build([*good, liar, *named]))
     return paths
 
 

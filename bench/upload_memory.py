@@ -2,10 +2,10 @@
 this module, which uploads archives through the real view (middleware,
 multipart parsing, the reader, the database) as an instructor and reports
 its peak resident memory (``ru_maxrss``) after a warm-up upload and after
-each upload, with the CPU time of each. Used by
+each upload, with the CPU time of each (the best of REPEATS). Used by
 tests/authoring/test_upload_memory.py and bench/hostile_inputs.py.
 
-    python -m bench.upload_memory WARM.zip HOSTILE.zip ...
+    python -m bench.upload_memory REPEATS WARM.zip HOSTILE.zip ...
 
 The database is the one DATABASE_URL names, migrated beforehand by
 ``child_database`` (migrating in the child would raise the peak the uploads
@@ -29,7 +29,7 @@ def peak_kb() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
 
 
-def main(paths: list[str]) -> dict:
+def main(paths: list[str], repeats: int = 1) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "studyapp.settings")
     import django
 
@@ -46,11 +46,13 @@ def main(paths: list[str]) -> dict:
     client.force_login(User.objects.get(pk=user.pk))
 
     def post(path: str) -> dict:
-        before = UploadJob.objects.count()
-        started = time.process_time()
-        with open(path, "rb") as upload:
-            response = client.post("/author/upload/", {"files": [upload], "publish": "on"})
-        cpu = time.process_time() - started
+        cpu = float("inf")
+        for _ in range(repeats):  # the best of the repeats
+            before = UploadJob.objects.count()
+            started = time.process_time()
+            with open(path, "rb") as upload:
+                response = client.post("/author/upload/", {"files": [upload], "publish": "on"})
+            cpu = min(cpu, time.process_time() - started)
         job = UploadJob.objects.order_by("-pk").first() if UploadJob.objects.count() > before else None
         return {
             "file": os.path.basename(path),
@@ -85,14 +87,25 @@ def child_database(folder: Path):
         def cleanup():
             pass
 
-    env = {**os.environ, "DATABASE_URL": child_url}
+    env = {
+        **os.environ,
+        # Production settings, as a worker runs; the test client's host name.
+        "DATABASE_URL": child_url,
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or f"upload-memory-{uuid.uuid4().hex}{uuid.uuid4().hex}",
+        "ALLOWED_HOSTS": "testserver",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "STATIC_MANIFEST": "false",
+    }
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     return env, cleanup
 
 
-def measure(paths: list[Path], env: dict) -> dict:
+def measure(paths: list[Path], env: dict, repeats: int = 1) -> dict:
     done = subprocess.run(
-        [sys.executable, "-m", "bench.upload_memory", *map(str, paths)],
+        [sys.executable, "-m", "bench.upload_memory", str(repeats), *map(str, paths)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -105,4 +118,4 @@ def measure(paths: list[Path], env: dict) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(sys.argv[1:])))
+    print(json.dumps(main(sys.argv[2:], int(sys.argv[1]))))
