@@ -47,6 +47,7 @@ RATIO_FLOOR = 64 * 1024
 _LISTED = 10
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _NOT_FILES = (
     (stat.S_ISLNK, gettext_lazy("a symbolic link")),
     (stat.S_ISCHR, gettext_lazy("a character device")),
@@ -113,8 +114,9 @@ class Unpacked:
         if not self.count:
             raise UploadRefused(self._nothing_to_import())
 
-    def refuse(self, path: str, reason: str) -> None:
-        self.refused.append({"path": path[:500], "reason": str(reason)})
+    def refuse(self, path: str, reason: str, *, unpacked: int = 0) -> None:
+        self.refused.append({"path": _storable(path)[:500], "reason": str(reason)})
+        self._spend(unpacked)
 
     def counted(self, name: str, data: bytes) -> Entry:
         self.count += 1
@@ -122,13 +124,18 @@ class Unpacked:
             raise UploadRefused(
                 _("More than %(n)d note files in one upload: upload them in several parts.") % {"n": MAX_FILES}
             )
-        self.unpacked_bytes += len(data)
+        self._spend(len(data))
+        return Entry(_storable(name), data)
+
+    def _spend(self, unpacked: int) -> None:
+        # What refused entries unpacked counts too: many entries sharing one
+        # compressed stream would otherwise each cost a megabyte of work for free.
+        self.unpacked_bytes += unpacked
         if self.unpacked_bytes > MAX_UNPACKED_BYTES:
             raise UploadRefused(
                 _("The upload unpacks to more than %(mb)d MB: upload it in several parts.")
                 % {"mb": MAX_UNPACKED_BYTES // 1_000_000}
             )
-        return Entry(name, data)
 
     def _archive(self, upload, archive: str) -> Iterator[Entry]:
         try:
@@ -152,12 +159,12 @@ class Unpacked:
                 continue
             base = PurePosixPath(member.name).name
             if member.name.startswith("__MACOSX/") or base.startswith("._") or not base.lower().endswith(".md"):
-                self.skipped.append(path[:500])
+                self.skipped.append(_storable(path)[:500])
                 continue
             try:
                 data = read_member(upload, member, most=MAX_NOTE_BYTES, ratio=MAX_RATIO, ratio_floor=RATIO_FLOOR)
             except EntryRefused as refused:
-                self.refuse(path, _ENTRY_REASONS[refused.code] % refused.params)
+                self.refuse(path, _ENTRY_REASONS[refused.code] % refused.params, unpacked=refused.produced)
                 continue
             yield self.counted(path, data)
 
@@ -176,6 +183,11 @@ def upload_unpack(files: list) -> Unpacked:
     the result reads the note files, in the order given (an archive's in name
     order), and raises UploadRefused if the upload must be refused whole."""
     return Unpacked(files)
+
+
+def _storable(name: str) -> str:
+    """A name PostgreSQL can store (no NUL, no lone surrogate), as it is shown."""
+    return _UNSTORABLE.sub("\ufffd", name)
 
 
 def too_large_message(size: int) -> str:

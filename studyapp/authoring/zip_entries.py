@@ -46,6 +46,9 @@ _FULL16, _FULL32 = 0xFFFF, 0xFFFFFFFF
 class _Refused(Exception):
     """``code`` says why (the caller words it), ``params`` the figures."""
 
+    # Bytes unpacked before the refusal: they cost the reader as much as kept ones.
+    produced = 0
+
     def __init__(self, code: str, **params):
         super().__init__(code, params)
         self.code, self.params = code, params
@@ -140,7 +143,9 @@ def read_member(fp, member: Member, *, most: int, ratio: int, ratio_floor: int) 
     else:
         data = _inflated(fp, member, most, ratio, ratio_floor)
     if zlib.crc32(data) != member.crc or len(data) != member.size:
-        raise EntryRefused("not_as_declared")
+        refused = EntryRefused("not_as_declared")
+        refused.produced = len(data)
+        raise refused
     return data
 
 
@@ -159,27 +164,31 @@ def _inflated(fp, member: Member, most: int, ratio: int, ratio_floor: int) -> by
     produced = consumed = 0
     left = member.packed  # read no further than the entry's packed bytes
     pending = b""
-    while not inflater.eof:
-        if not pending:
-            if left <= 0:
-                raise EntryRefused("damaged")
-            pending = fp.read(min(READ_CHUNK, left))
+    try:
+        while not inflater.eof:
             if not pending:
-                raise EntryRefused("damaged")
-            left -= len(pending)
-            consumed += len(pending)
-        try:
-            out = inflater.decompress(pending, min(READ_CHUNK, most + 1 - produced))
-        except zlib.error:
-            raise EntryRefused("damaged") from None
-        pending = inflater.unconsumed_tail
-        produced += len(out)
-        parts.append(out)
-        if produced > most:
-            raise EntryRefused("too_large", most=most)
-        packed_so_far = max(consumed - len(pending), 1)
-        if produced > ratio_floor and produced > ratio * packed_so_far:
-            raise EntryRefused("bomb", ratio=ratio)
+                if left <= 0:
+                    raise EntryRefused("damaged")
+                pending = fp.read(min(READ_CHUNK, left))
+                if not pending:
+                    raise EntryRefused("damaged")
+                left -= len(pending)
+                consumed += len(pending)
+            try:
+                out = inflater.decompress(pending, min(READ_CHUNK, most + 1 - produced))
+            except zlib.error:
+                raise EntryRefused("damaged") from None
+            pending = inflater.unconsumed_tail
+            produced += len(out)
+            parts.append(out)
+            if produced > most:
+                raise EntryRefused("too_large", most=most)
+            packed_so_far = max(consumed - len(pending), 1)
+            if produced > ratio_floor and produced > ratio * packed_so_far:
+                raise EntryRefused("bomb", ratio=ratio)
+    except EntryRefused as refused:
+        refused.produced = produced
+        raise
     return b"".join(parts)
 
 

@@ -161,3 +161,22 @@ def test_the_job_page_lists_refusals_in_japanese(as_ines):
     response = upload(as_ines, zipped([*good_notes(), bomb]))
     page = as_ines.get(response["Location"], headers={"Accept-Language": "ja"}).content.decode()
     assert "取り込まなかったファイル" in page
+
+
+def test_an_entry_named_with_a_nul_is_refused_alone_and_its_name_stored_safely(as_ines):
+    response = upload(as_ines, zipped([*good_notes(), zips.member("notes/a\x00b.md", note("NUL-1"))]))
+    ids, refused, _ = imported_with_refusals(as_ines, response)
+    assert ids == ["GOOD-1", "GOOD-2"] and "NUL character" in refused["notes.zip/notes/a\ufffdb.md"]
+
+
+def test_what_refused_entries_unpack_counts_towards_the_uploads_limit(as_ines, monkeypatch):
+    """Entries refused after unpacking a megabyte each (as thousands of
+    entries sharing one compressed stream would be) cannot make the reader
+    unpack without end."""
+    monkeypatch.setattr(uploads, "MAX_UNPACKED_BYTES", 3_000_000)
+    words = " ".join(f"word{i * 7919 % 10007}" for i in range(300_000)).encode()  # 2.6 MB, packs ~4 times
+    big = zips.member("notes/big-0.md", words)
+    copies = [zips.Member(f"notes/big-{i}.md", big.packed, big.method, big.crc, big.size) for i in range(1, 5)]
+    response = upload(as_ines, zipped([*good_notes(), big, *copies]))
+    assert response.status_code == 400 and "unpacks to more than" in response.content.decode()
+    assert nothing_stored()
