@@ -24,7 +24,12 @@ FORM_OVERHEAD = 100_000
 def _form(request, *, error: str = "", status: int = 200):
     context = {
         "error": error,
-        "limits": {"mb": MAX_UPLOAD_BYTES // 1_000_000, "files": MAX_FILES, "note_kb": MAX_NOTE_BYTES // 1000},
+        "limits": {
+            "bytes": MAX_UPLOAD_BYTES,
+            "mb": MAX_UPLOAD_BYTES // 1_000_000,
+            "files": MAX_FILES,
+            "note_kb": MAX_NOTE_BYTES // 1000,
+        },
         "jobs": request.user.upload_jobs.all()[:10],
     }
     return render_page(request, "authoring/upload.html", context, status=status)
