@@ -19,14 +19,14 @@ _MB = 1 << 20
 
 @dataclass
 class Member:
-    name: str
+    name: str | bytes
     packed: bytes  # the entry's data as it is in the archive
     method: int
     crc: int
     size: int  # the uncompressed size the headers declare
 
 
-def member(name: str, data: bytes, method: int = DEFLATED) -> Member:
+def member(name: str | bytes, data: bytes, method: int = DEFLATED) -> Member:
     """An honest entry."""
     return Member(name, _compressed(method, [data]), method, zlib.crc32(data), len(data))
 
@@ -43,9 +43,10 @@ def build(members: list[Member], *, count: int | None = None) -> bytes:
     out = bytearray()
     directory = bytearray()
     for m in members:
-        name = m.name.encode("utf-8")
+        # A name given in bytes is written as it is, without the UTF-8 flag.
+        name, flags = (m.name, 0) if isinstance(m.name, bytes) else (m.name.encode("utf-8"), 0x800)
         offset = len(out)
-        common = struct.pack("<HHHHHIII", 20, 0x800, m.method, 0, 0x21, m.crc, len(m.packed), m.size)
+        common = struct.pack("<HHHHHIII", 20, flags, m.method, 0, 0x21, m.crc, len(m.packed), m.size)
         out += b"PK\x03\x04" + common + struct.pack("<HH", len(name), 0) + name + m.packed
         directory += (
             b"PK\x01\x02"

@@ -244,9 +244,14 @@ def _zip64_sizes(extra: bytes, size: int, packed: int, offset: int) -> tuple[int
 
 
 def _decoded(raw: bytes, flags: int) -> str:
+    """The name as the archiver meant it: UTF-8 when flagged (or when it
+    reads as UTF-8), else Shift_JIS as Japanese Windows writes it, else the
+    zip format's own code page."""
     if flags & 0x800:
         return raw.decode("utf-8", "replace")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("cp437")
+    for encoding in ("utf-8", "cp932"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return raw.decode("cp437")

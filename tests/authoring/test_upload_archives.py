@@ -180,3 +180,35 @@ def test_what_refused_entries_unpack_counts_towards_the_uploads_limit(as_ines, m
     response = upload(as_ines, zipped([*good_notes(), big, *copies]))
     assert response.status_code == 400 and "unpacks to more than" in response.content.decode()
     assert nothing_stored()
+
+
+class _Unseekable(io.RawIOBase):
+    """Where zipfile writes sizes after each entry (a data descriptor), as
+    macOS's Archive Utility and streaming zippers do."""
+
+    def __init__(self):
+        self.buffer = io.BytesIO()
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        return self.buffer.write(data)
+
+
+def test_an_archive_with_data_descriptors_is_read(as_ines):
+    out = _Unseekable()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("notes/DD-1.md", note("DD-1"))
+    raw = out.buffer.getvalue()
+    assert raw[6] & 0x08, "the entry has a data descriptor"
+    ids, refused, _ = imported_with_refusals(as_ines, upload(as_ines, SimpleUploadedFile("dd.zip", raw)))
+    assert ids == ["DD-1"] and refused == {}
+
+
+def test_a_japanese_windows_name_is_shown_as_written(as_ines):
+    """Windows' "Send to > Compressed folder" writes names in Shift_JIS, without the UTF-8 flag."""
+    name = "ノート/JP-1.md".encode("cp932")
+    response = upload(as_ines, zipped([zips.member(name, note("JP-1")), zips.member("../x.md", b"x")]))
+    ids, refused, page = imported_with_refusals(as_ines, response)
+    assert ids == ["JP-1"] and "notes.zip/ノート/JP-1.md" in page
