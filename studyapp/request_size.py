@@ -79,6 +79,8 @@ def too_large_response(request, size: int, limit: int) -> HttpResponse:
             "limit": limit / 1_000_000,
         }
     response = HttpResponse(text, status=413, content_type="text/plain; charset=utf-8")
+    # Answered before CommonMiddleware would measure it.
+    response["Content-Length"] = str(len(response.content))
     # The unread body is still on the wire: the connection cannot carry another request.
     response["Connection"] = "close"
     return response
@@ -99,11 +101,10 @@ def measured_body(application):
                 text = _("The request is larger than %(limit).1f MB, the most this page accepts.") % {
                     "limit": limit / 1_000_000
                 }
-                start_response(
-                    "413 Content Too Large",
-                    [("Content-Type", "text/plain; charset=utf-8"), ("Connection", "close")],
-                )
-                return [text.encode("utf-8")]
+                body = text.encode("utf-8")
+                headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
+                start_response("413 Content Too Large", [*headers, ("Connection", "close")])
+                return [body]
             spool.seek(0)
             return application({**environ, "CONTENT_LENGTH": str(size), "wsgi.input": spool}, start_response)
 
