@@ -4,6 +4,7 @@ at two sizes, for each class of hostile input (issue 6, section 2).
 Run from the repository root:
 
     .venv/bin/python bench/hostile_inputs.py        (prints the tables; --quick: fewer shapes)
+    .venv/bin/python bench/hostile_inputs.py --uploads   (the uploads only)
     (or: make bench, which runs every benchmark and records bench/results.json)
 
 Classes, each a handful of shapes (docs/benchmarks.md lists them):
@@ -15,7 +16,10 @@ Classes, each a handful of shapes (docs/benchmarks.md lists them):
   in paragraphs of the context section and in one trigger word;
 * control: NUL and other characters no database or page can hold, literally
   and through YAML escapes;
-* files: sparse files over the size limit, /dev/zero, a FIFO.
+* files: sparse files over the size limit, /dev/zero, a FIFO;
+* uploads: zip archives whose entries lie about their size (deflate, bzip2,
+  LZMA), uploaded through the real view in a child process
+  (bench/hostile_uploads.py; ``--uploads`` runs only this part).
 
 For each shape and size (10,000 and 100,000 characters): **import** is
 ``notes_import`` of the file into a fresh SQLite database (read, decode,
@@ -313,6 +317,30 @@ def _worst(shapes: dict[str, dict], phase: str) -> tuple[str, dict]:
     return name, shapes[name]
 
 
+def run_uploads(repeats: int = REPEATS) -> dict:
+    """The uploads part: hostile_uploads_<method>_<10|100>_ms, _peak_kb, _ratio."""
+    from bench.hostile_uploads import SIZES, measure_uploads
+
+    with temporary_folder("studyapp-bench-hostile-uploads-") as workdir:
+        measured = measure_uploads(workdir, repeats)
+    results: dict = {}
+    rows = []
+    for method, f in measured.items():
+        for label in SIZES:
+            results[f"hostile_uploads_{method}_{label}_ms"] = round(f[f"{label}_s"] * 1000, 1)
+            results[f"hostile_uploads_{method}_{label}_peak_kb"] = f[f"{label}_peak_kb"]
+        results[f"hostile_uploads_{method}_ratio"] = round(f["ratio"], 1)
+        results[f"hostile_uploads_{method}_all_refused"] = f["all_refused"]
+        rows.append(
+            (method, f"{f['10_s'] * 1000:.1f}", f"{f['100_s'] * 1000:.1f}", f"{f['ratio']:.1f}")
+            + (f"{f['10_peak_kb']}", f"{f['100_peak_kb']}", "yes" if f["all_refused"] else "NO")
+        )
+    header = ("liar entries", "10 ms", "100 ms", "ratio", "10 peak KB", "100 peak KB", "all refused")
+    print_table(f"hostile_inputs: uploads (CPU, best of {repeats}; peak RSS above the baseline)", header, rows)
+    results["hostile_uploads_worst_ratio"] = max(results[f"hostile_uploads_{m}_ratio"] for m in measured)
+    return results
+
+
 def run(quick: bool = False, repeats: int = REPEATS) -> dict:
     with temporary_folder("studyapp-bench-hostile-") as workdir:
         django_with_sqlite(workdir / "hostile.sqlite3")
@@ -352,6 +380,7 @@ def run(quick: bool = False, repeats: int = REPEATS) -> dict:
             results.update(_one_megabyte(details, folder, ids))
             results.update(measure_bounds(details, folder, ids, repeats))
     _report(results, details)
+    results.update(run_uploads(repeats))
     results["hostile_details"] = _rounded(details)
     return results
 
@@ -523,9 +552,12 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--quick", action="store_true", help="four shapes per class")
     parser.add_argument("--repeat", type=int, default=REPEATS)
     parser.add_argument("--bounds", action="store_true", help="only the editor's check and the note page")
+    parser.add_argument("--uploads", action="store_true", help="only the hostile uploads")
     args = parser.parse_args(argv)
     if args.bounds:
         return bounds_main(args.repeat)
+    if args.uploads:
+        return run_uploads(args.repeat)
     return run(args.quick, args.repeat)
 
 

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: load balancers ask without a session, a host name or TLS.
     "studyapp.health.HealthCheckMiddleware",
+    # Before anything reads the body: one too large is refused unread.
+    "studyapp.request_size.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads a posted form (the next one does).
@@ -221,6 +223,9 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 # Upload caps: notes are small text files; a 2 MB request is already suspicious.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
+# A body longer than this is answered 413 before it is read (studyapp/request_size.py),
+# except by a view that declares its own limit with @body_limit (the note upload).
+REQUEST_BODY_MAX_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE + 100_000
 
 # Security. Production (DEBUG false) gets the full set that `check --deploy` asks for;
 # each can be turned off explicitly behind a TLS-terminating proxy that does it instead.

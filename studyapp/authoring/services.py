@@ -10,6 +10,7 @@ publishes, and a save in between is a draft version. See docs/authoring.md."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -333,17 +334,23 @@ def reports_told(*, user, ids: list[int]) -> int:
 UPLOAD_BATCH = 10
 
 
-def upload_job_create(
-    *, user, entries: list[Entry], publish: bool = True, skipped: list[str] | None = None
-) -> UploadJob:
-    """Keep the checked files of an upload until they are imported."""
+def upload_job_create(*, user, entries: Iterable[Entry], publish: bool = True) -> UploadJob:
+    """Keep the checked files of an upload until they are imported. Each is
+    stored as ``entries`` yields it (one note in memory at a time); an
+    ``UploadRefused`` raised on the way leaves nothing stored. What the
+    entries leave out (``skipped``, ``refused``, if they say) goes in the report."""
     with transaction.atomic():
-        report = {"skipped": skipped or []}
-        job = UploadJob.objects.create(user=user, publish=publish, total=len(entries), report=report)
-        UploadFile.objects.bulk_create(
-            [UploadFile(job=job, position=i, name=e.name[-500:], data=e.data) for i, e in enumerate(entries)],
-            batch_size=100,
-        )
+        job = UploadJob.objects.create(user=user, publish=publish)
+        total = 0
+        for position, entry in enumerate(entries):
+            UploadFile.objects.create(job=job, position=position, name=entry.name[-500:], data=entry.data)
+            total = position + 1
+        job.total = total
+        job.report = {
+            "skipped": list(getattr(entries, "skipped", [])),
+            "refused": list(getattr(entries, "refused", [])),
+        }
+        job.save(update_fields=["total", "report"])
     return job
 
 
@@ -423,13 +430,14 @@ def _upload_import(job: UploadJob) -> None:
     run = ImportRun()
     catalog = Catalog.load()
     check = upload_check(user=job.user)
-    skipped = job.report.get("skipped", [])
+    left_out = {key: job.report.get(key, []) for key in ("skipped", "refused")}
     ids = list(job.files.order_by("position").values_list("pk", flat=True))
     for start in range(0, len(ids), UPLOAD_BATCH):
         batch = ids[start : start + UPLOAD_BATCH]
         with transaction.atomic():
-            files = UploadFile.objects.filter(pk__in=batch).order_by("position").values_list("name", "data")
-            for name, data in files:
+            for pk in batch:
+                # One file's bytes in memory at a time.
+                name, data = UploadFile.objects.values_list("name", "data").get(pk=pk)
                 report = NoteReport(path=name)
                 run.notes.append(report)
                 try:
@@ -448,8 +456,8 @@ def _upload_import(job: UploadJob) -> None:
                     Note.objects.filter(note_id=report.id).update(is_published=False)
             UploadFile.objects.filter(pk__in=batch).delete()
         job.done = min(job.total, start + len(batch))
-        job.report = {**run.to_dict(), "skipped": skipped}
+        job.report = {**run.to_dict(), **left_out}
         job.save(update_fields=["done", "report"])
     job.status, job.finished_at = UploadJob.Status.DONE, timezone.now()
-    job.report = {**run.to_dict(), "skipped": skipped}
+    job.report = {**run.to_dict(), **left_out}
     job.save(update_fields=["status", "finished_at", "report"])

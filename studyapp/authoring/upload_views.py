@@ -12,6 +12,7 @@ from studyapp.authoring.access import instructor_required, upload_job_of
 from studyapp.authoring.uploads import MAX_FILES, MAX_UPLOAD_BYTES, UploadRefused, too_large_message, upload_unpack
 from studyapp.htmx import render_page
 from studyapp.notes.services import MAX_NOTE_BYTES
+from studyapp.request_size import body_limit
 
 # Up to this many files are imported while the browser waits; more go to a
 # background task and the page follows its progress.
@@ -23,19 +24,26 @@ FORM_OVERHEAD = 100_000
 def _form(request, *, error: str = "", status: int = 200):
     context = {
         "error": error,
-        "limits": {"mb": MAX_UPLOAD_BYTES // 1_000_000, "files": MAX_FILES, "note_kb": MAX_NOTE_BYTES // 1000},
+        "limits": {
+            "bytes": MAX_UPLOAD_BYTES,
+            "mb": MAX_UPLOAD_BYTES // 1_000_000,
+            "files": MAX_FILES,
+            "note_kb": MAX_NOTE_BYTES // 1000,
+        },
         "jobs": request.user.upload_jobs.all()[:10],
     }
     return render_page(request, "authoring/upload.html", context, status=status)
 
 
+@body_limit(MAX_UPLOAD_BYTES + FORM_OVERHEAD)
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def upload(request):
     instructor_required(request.user)
     if request.method != "POST":
         return _form(request)
-    # Refused before the body is read: Django would otherwise spool it all to disk.
+    # RequestSizeLimitMiddleware refuses a larger body unread; this check,
+    # with the form around the message, only matters if the limits part.
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -43,15 +51,14 @@ def upload(request):
     if length > MAX_UPLOAD_BYTES + FORM_OVERHEAD:
         return _form(request, error=too_large_message(length), status=413)
     try:
-        unpacked = upload_unpack(request.FILES.getlist("files"))
+        # Each note file is stored as it is read: nothing of a refused upload is kept.
+        job = services.upload_job_create(
+            user=request.user,
+            entries=upload_unpack(request.FILES.getlist("files")),
+            publish=request.POST.get("publish") == "on",
+        )
     except UploadRefused as refused:
         return _form(request, error=str(refused), status=400)
-    job = services.upload_job_create(
-        user=request.user,
-        entries=unpacked.entries,
-        publish=request.POST.get("publish") == "on",
-        skipped=unpacked.skipped,
-    )
     if job.total <= INLINE_FILES:
         services.upload_job_run(job_id=job.pk)
     else:

@@ -1,27 +1,33 @@
-"""The files of an upload, checked before anything is stored: ``.md`` files,
-or ``.zip`` archives of a folder of them.
+"""The files of an upload, checked as they are read: ``.md`` files, or
+``.zip`` archives of a folder of them.
 
-Every upload is hostile until read. Limits on the size sent, on the number
-of files, on each file's size and on the size an archive unpacks to, and on
-its compression ratio (a zip bomb unpacks a few kilobytes into gigabytes),
-are checked on the archive's directory before a byte is unpacked, and again
-while unpacking (a directory may lie). An archive with a path outside its
-folder (``../``, an absolute path, a drive letter), a symbolic link, a
-device or an encrypted entry is refused whole. Nothing of a refused upload
-is kept. No Django models here: the views and the tests call it directly."""
+Every upload is hostile until read. The request's size is refused before it
+is read (``studyapp/request_size.py``); here, an archive's directory is read
+one record at a time up to its entry limit, and every entry is measured while
+it is unpacked, never trusting the sizes the archive declares
+(``zip_entries.py``). What is wrong with one file — a path outside the
+archive's folder, a link or a device, encryption, a compression other than
+stored or deflate, a zip inside the zip, a note over the size limit or that
+unpacks far larger than it is packed, damage — refuses that file only: it is
+listed with the reason and the others are imported. What is wrong with the
+upload as a whole (not a zip at all, too many entries or notes, too much
+unpacked in all) refuses it whole, and nothing of it is kept. The note files
+are yielded one at a time, so that the caller stores each before the next is
+read: memory holds one note at a time. No Django models here: the views and
+the tests call it directly."""
 
 from __future__ import annotations
 
 import re
 import stat
-import zipfile
-import zlib
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from studyapp.authoring.zip_entries import ArchiveRefused, EntryRefused, members, read_member
 from studyapp.notes.services import MAX_NOTE_BYTES
 
 # Everything sent in one upload (the request is refused before it is read past this).
@@ -32,13 +38,16 @@ MAX_FILES = 1000
 MAX_ARCHIVE_ENTRIES = 5000
 # What one upload may unpack to, in all.
 MAX_UNPACKED_BYTES = 50_000_000
-# Unpacked size over packed size, per entry and per archive. Markdown packs
-# 3 to 10 times; a zip bomb, hundreds or thousands of times.
+# Unpacked size over packed size, per entry, measured while unpacking.
+# Markdown packs 3 to 10 times; a zip bomb, hundreds or thousands of times.
 MAX_RATIO = 100
 # Below this size a file cannot do harm, whatever its ratio (tiny files pack oddly).
 RATIO_FLOOR = 64 * 1024
+# Refusals listed in the message of an upload refused for holding no note.
+_LISTED = 10
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 _NOT_FILES = (
     (stat.S_ISLNK, gettext_lazy("a symbolic link")),
     (stat.S_ISCHR, gettext_lazy("a character device")),
@@ -46,6 +55,17 @@ _NOT_FILES = (
     (stat.S_ISFIFO, gettext_lazy("a named pipe")),
     (stat.S_ISSOCK, gettext_lazy("a socket")),
 )
+_ENTRY_REASONS = {
+    "encrypted": gettext_lazy("it is encrypted"),
+    "method": gettext_lazy(
+        "it is compressed with %(method)s; only stored or deflate entries are read "
+        "(zip it again with the usual settings)"
+    ),
+    "too_large": gettext_lazy("it is larger than %(most)d bytes, the most a note may have"),
+    "bomb": gettext_lazy("it unpacks more than %(ratio)d times larger than it is packed: a zip bomb?"),
+    "not_as_declared": gettext_lazy("it is damaged: its size or checksum is not what the archive's directory says"),
+    "damaged": gettext_lazy("it is damaged"),
+}
 
 
 class UploadRefused(Exception):
@@ -58,50 +78,116 @@ class Entry:
     data: bytes
 
 
-@dataclass
 class Unpacked:
-    entries: list[Entry] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # not note files (kept out, listed in the report)
-    unpacked_bytes: int = 0
+    """The note files of an upload, read as they are iterated (once). After
+    the iteration, ``skipped`` lists the files that are not notes and
+    ``refused`` the notes that could not be read ({"path", "reason"})."""
 
-    def add(self, name: str, data: bytes) -> None:
-        if len(self.entries) >= MAX_FILES:
+    def __init__(self, files: list):
+        if not files:
+            raise UploadRefused(_("Choose one or more .md files or a .zip archive."))
+        sent = sum(f.size or 0 for f in files)
+        if sent > MAX_UPLOAD_BYTES:
+            raise UploadRefused(too_large_message(sent))
+        self.files = files
+        self.skipped: list[str] = []
+        self.refused: list[dict] = []
+        self.count = 0
+        self.unpacked_bytes = 0
+
+    def __iter__(self) -> Iterator[Entry]:
+        for upload in self.files:
+            name = PurePosixPath(str(upload.name).replace("\\", "/")).name or "upload"
+            lower = name.lower()
+            if lower.endswith(".md"):
+                data = upload.read(MAX_NOTE_BYTES + 1)
+                if len(data) > MAX_NOTE_BYTES:
+                    self.refuse(name, _ENTRY_REASONS["too_large"] % {"most": MAX_NOTE_BYTES})
+                    continue
+                yield self.counted(name, data)
+            elif lower.endswith(".zip"):
+                yield from self._archive(upload, name)
+            else:
+                raise UploadRefused(
+                    _("%(name)s is neither a .md note nor a .zip archive of notes.") % {"name": name[:200]}
+                )
+        if not self.count:
+            raise UploadRefused(self._nothing_to_import())
+
+    def refuse(self, path: str, reason: str, *, unpacked: int = 0) -> None:
+        self.refused.append({"path": _storable(path)[:500], "reason": str(reason)})
+        self._spend(unpacked)
+
+    def counted(self, name: str, data: bytes) -> Entry:
+        self.count += 1
+        if self.count > MAX_FILES:
             raise UploadRefused(
                 _("More than %(n)d note files in one upload: upload them in several parts.") % {"n": MAX_FILES}
             )
-        self.unpacked_bytes += len(data)
+        self._spend(len(data))
+        return Entry(_storable(name), data)
+
+    def _spend(self, unpacked: int) -> None:
+        # What refused entries unpacked counts too: many entries sharing one
+        # compressed stream would otherwise each cost a megabyte of work for free.
+        self.unpacked_bytes += unpacked
         if self.unpacked_bytes > MAX_UNPACKED_BYTES:
             raise UploadRefused(
                 _("The upload unpacks to more than %(mb)d MB: upload it in several parts.")
                 % {"mb": MAX_UNPACKED_BYTES // 1_000_000}
             )
-        self.entries.append(Entry(name, data))
+
+    def _archive(self, upload, archive: str) -> Iterator[Entry]:
+        try:
+            found = members(upload, most=MAX_ARCHIVE_ENTRIES)
+        except ArchiveRefused as refused:
+            if refused.code == "too_many":
+                message = _("%(archive)s has more than %(n)d entries.") % {
+                    "archive": archive,
+                    "n": MAX_ARCHIVE_ENTRIES,
+                }
+            else:
+                message = _("%(archive)s is not a zip archive that can be read.") % {"archive": archive}
+            raise UploadRefused(message) from None
+        for member in sorted(found, key=lambda m: m.name):
+            path = f"{archive}/{member.name}"
+            problem = _entry_problem(member)
+            if problem:
+                self.refuse(path, problem)
+                continue
+            if member.is_dir:
+                continue
+            base = PurePosixPath(member.name).name
+            if member.name.startswith("__MACOSX/") or base.startswith("._") or not base.lower().endswith(".md"):
+                self.skipped.append(_storable(path)[:500])
+                continue
+            try:
+                data = read_member(upload, member, most=MAX_NOTE_BYTES, ratio=MAX_RATIO, ratio_floor=RATIO_FLOOR)
+            except EntryRefused as refused:
+                self.refuse(path, _ENTRY_REASONS[refused.code] % refused.params, unpacked=refused.produced)
+                continue
+            yield self.counted(path, data)
+
+    def _nothing_to_import(self) -> str:
+        if not self.refused:
+            return _("The upload holds no .md note files.")
+        listed = "; ".join(f"{r['path'][:200]}: {r['reason']}" for r in self.refused[:_LISTED])
+        more = len(self.refused) - _LISTED
+        if more > 0:
+            listed += " " + _("(and %(n)d more)") % {"n": more}
+        return _("No note of the upload could be read: %(refused)s.") % {"refused": listed}
 
 
 def upload_unpack(files: list) -> Unpacked:
-    """``files``: uploaded files (``name``, ``size``, file-like). Returns the
-    note files to import, in the order given (an archive's in name order)."""
-    if not files:
-        raise UploadRefused(_("Choose one or more .md files or a .zip archive."))
-    sent = sum(f.size or 0 for f in files)
-    if sent > MAX_UPLOAD_BYTES:
-        raise UploadRefused(too_large_message(sent))
-    unpacked = Unpacked()
-    for upload in files:
-        name = PurePosixPath(str(upload.name).replace("\\", "/")).name or "upload"
-        lower = name.lower()
-        if lower.endswith(".md"):
-            _check_note_size(name, upload.size or 0)
-            data = upload.read(MAX_NOTE_BYTES + 1)
-            _check_note_size(name, len(data))
-            unpacked.add(name, data)
-        elif lower.endswith(".zip"):
-            _unpack_zip(upload, name, unpacked)
-        else:
-            raise UploadRefused(_("%(name)s is neither a .md note nor a .zip archive of notes.") % {"name": name[:200]})
-    if not unpacked.entries:
-        raise UploadRefused(_("The upload holds no .md note files."))
-    return unpacked
+    """``files``: uploaded files (``name``, ``size``, file-like). Iterating
+    the result reads the note files, in the order given (an archive's in name
+    order), and raises UploadRefused if the upload must be refused whole."""
+    return Unpacked(files)
+
+
+def _storable(name: str) -> str:
+    """A name PostgreSQL can store (no NUL, no lone surrogate), as it is shown."""
+    return _UNSTORABLE.sub("\ufffd", name)
 
 
 def too_large_message(size: int) -> str:
@@ -111,92 +197,25 @@ def too_large_message(size: int) -> str:
     }
 
 
-def _check_note_size(name: str, size: int) -> None:
-    if size > MAX_NOTE_BYTES:
-        raise UploadRefused(
-            _("%(name)s is larger than %(limit)d bytes, the most a note may have.")
-            % {"name": name[:200], "limit": MAX_NOTE_BYTES}
-        )
-
-
-def _unpack_zip(upload, archive: str, unpacked: Unpacked) -> None:
-    try:
-        with zipfile.ZipFile(upload) as zf:
-            infos = zf.infolist()
-            if len(infos) > MAX_ARCHIVE_ENTRIES:
-                raise UploadRefused(
-                    _("%(archive)s has more than %(n)d entries.") % {"archive": archive, "n": MAX_ARCHIVE_ENTRIES}
-                )
-            notes = _checked_entries(infos, archive, upload.size or 0, unpacked)
-            for info in notes:
-                _check_note_size(f"{archive}/{info.filename}", info.file_size)
-                with zf.open(info) as member:
-                    data = member.read(MAX_NOTE_BYTES + 1)
-                if len(data) != info.file_size:
-                    raise UploadRefused(
-                        _("%(archive)s is damaged: %(name)s is not the size its directory says.")
-                        % {"archive": archive, "name": info.filename[:200]}
-                    )
-                unpacked.add(f"{archive}/{info.filename}", data)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError, OSError) as exc:
-        raise UploadRefused(
-            _("%(archive)s is not a zip archive that can be read (%(reason)s).")
-            % {"archive": archive, "reason": str(exc)[:200] or type(exc).__name__}
-        ) from None
-
-
-def _checked_entries(infos: list[zipfile.ZipInfo], archive: str, packed: int, unpacked: Unpacked) -> list:
-    """The note entries, once every entry has passed: no unsafe path, link,
-    device or encryption anywhere; sizes and ratios within the limits."""
-    notes = []
-    declared = 0
-    for info in infos:
-        name = info.filename
-        shown = {"archive": archive, "name": name[:200]}
-        problem = _unsafe_path(name)
-        if problem:
-            raise UploadRefused(_("%(archive)s is refused: %(name)s %(problem)s.") % {**shown, "problem": problem})
-        mode = info.external_attr >> 16
-        kind = next((what for test, what in _NOT_FILES if test(mode)), None)
-        if kind:
-            raise UploadRefused(_("%(archive)s is refused: %(name)s is %(kind)s.") % {**shown, "kind": kind})
-        if info.flag_bits & 0x1:
-            raise UploadRefused(_("%(archive)s is refused: %(name)s is encrypted.") % shown)
-        if info.is_dir():
-            continue
-        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise UploadRefused(
-                _(
-                    "%(archive)s is refused: %(name)s unpacks %(ratio)d times larger than it is packed "
-                    "(at most %(limit)d): a zip bomb?"
-                )
-                % {**shown, "ratio": info.file_size // max(info.compress_size, 1), "limit": MAX_RATIO}
-            )
-        declared += info.file_size
-        base = PurePosixPath(name).name
-        if name.startswith("__MACOSX/") or base.startswith("._") or not base.lower().endswith(".md"):
-            unpacked.skipped.append(f"{archive}/{name}"[:500])
-            continue
-        notes.append(info)
-    if declared > MAX_UNPACKED_BYTES - unpacked.unpacked_bytes:
-        raise UploadRefused(
-            _("%(archive)s unpacks to more than %(mb)d MB: upload it in several parts.")
-            % {"archive": archive, "mb": MAX_UNPACKED_BYTES // 1_000_000}
-        )
-    if declared > RATIO_FLOOR and declared > MAX_RATIO * max(packed, 1):
-        raise UploadRefused(
-            _("%(archive)s unpacks %(ratio)d times larger than it is (at most %(limit)d): a zip bomb?")
-            % {"archive": archive, "ratio": declared // max(packed, 1), "limit": MAX_RATIO}
-        )
-    return sorted(notes, key=lambda i: i.filename)
+def _entry_problem(member) -> str:
+    """Why an entry is refused before it is read, or ""."""
+    problem = _unsafe_path(member.name)
+    if problem:
+        return problem
+    kind = next((what for test, what in _NOT_FILES if test(member.unix_mode)), None)
+    if kind:
+        return _("it is %(kind)s") % {"kind": kind}
+    if member.name.lower().endswith(".zip"):
+        return _("it is a zip inside the zip: upload it on its own")
+    return ""
 
 
 def _unsafe_path(name: str) -> str:
     if "\x00" in name:
-        return _("has a NUL character in its name")
+        return _("its name has a NUL character")
     if name.startswith(("/", "\\")) or _DRIVE.match(name):
-        return _("is an absolute path")
+        return _("it is an absolute path")
     parts = name.replace("\\", "/").split("/")
     if ".." in parts:
-        return _("points outside the archive's folder")
+        return _("it points outside the archive's folder")
     return ""
