@@ -495,5 +495,6 @@ def learner_stats(*, user, profile, now: datetime) -> LearnerStats:
         mastery=domain_mastery(rows, profile=profile, now=now),
         readiness=exam_readiness(rows, profile=profile, now=now, reviews=reviews),
         leeches=leech_cards(user=user),
-        tasks=task_progress(rows, notes=Note.objects.visible_to(user), profile=profile, now=now),
+        # The published bank: what every learner studies (an author's drafts are not exam material yet).
+        tasks=task_progress(rows, notes=Note.objects.published(), profile=profile, now=now),
     )
