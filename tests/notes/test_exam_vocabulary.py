@@ -20,11 +20,14 @@ from tests.conftest import NOTES
 
 D1, D2, D3, D4 = (d.name for d in DOMAINS)
 DOMAIN_3_NOTES = {"SAP-56", "SAP-104", "SAP-107", "SAP-108"}
+# The notes these tests were written against (the bank has grown since): the
+# ways of writing a domain and a category that they exercise are theirs.
+SHIPPED = [NOTES / f"{note_id}.md" for note_id in ["SAP-56", *(f"SAP-{n}" for n in range(101, 113))]]
 
 
 @pytest.fixture
 def shipped(db):
-    run = notes_import(paths=[NOTES])
+    run = notes_import(paths=SHIPPED)
     assert not run.failed, [(r.path, r.errors) for r in run.notes if r.errors]
     return run
 
