@@ -39,7 +39,8 @@ def csrf_failure(request, reason=""):
 
 class NotAllowedPageMiddleware:
     """A 405 (a GET to a form's address, from a bookmark or a typed URL)
-    gets the 405 page; the method decorators answer it with an empty body."""
+    gets the 405 page; the method decorators answer it with an empty body.
+    And a number too large for the database is a 404 (process_exception)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -51,3 +52,17 @@ class NotAllowedPageMiddleware:
             page["Allow"] = response.get("Allow", "")
             return page
         return response
+
+    def process_exception(self, request, exception):
+        """A number too large for the database (a page or an id in a query
+        string: ``?page=99999999999999999999``) is nothing that exists: 404,
+        not the 500 of SQLite's and psycopg's overflow errors. Paths are
+        bounded by the ``<id:...>`` converter before they get here."""
+        if isinstance(exception, OverflowError) or _is_out_of_range(exception):
+            return _render(request, 404)
+        return None
+
+
+def _is_out_of_range(exception) -> bool:
+    # psycopg: "integer out of range" / numeric value out of range (SQLSTATE 22003).
+    return getattr(getattr(exception, "__cause__", None), "sqlstate", None) == "22003"

@@ -82,8 +82,16 @@ def too_large_response(request, size: int, limit: int) -> HttpResponse:
     # Answered before CommonMiddleware would measure it.
     response["Content-Length"] = str(len(response.content))
     # The unread body is still on the wire: the connection cannot carry another request.
-    response["Connection"] = "close"
+    if may_close(request.META):
+        response["Connection"] = "close"
     return response
+
+
+def may_close(environ) -> bool:
+    """Whether the server takes "Connection: close" from the application:
+    gunicorn does; wsgiref (runserver, ``make run``) forbids hop-by-hop
+    headers outright (PEP 3333) and answers 500 to one."""
+    return not str(environ.get("SERVER_SOFTWARE", "")).startswith("WSGIServer")
 
 
 def measured_body(application):
@@ -103,7 +111,8 @@ def measured_body(application):
                 }
                 body = text.encode("utf-8")
                 headers = [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body)))]
-                start_response("413 Content Too Large", [*headers, ("Connection", "close")])
+                closing = [("Connection", "close")] if may_close(environ) else []
+                start_response("413 Content Too Large", [*headers, *closing])
                 return [body]
             spool.seek(0)
             return application({**environ, "CONTENT_LENGTH": str(size), "wsgi.input": spool}, start_response)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+import studyapp.converters  # noqa: F401 - registers <id:...> before the apps' URLs are read
 from studyapp.notes import search_views
 from studyapp.notes import views as note_views
 from studyapp.study import views as study_views

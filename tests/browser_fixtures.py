@@ -86,3 +86,14 @@ def wait_until_settled(page) -> None:
         if time.monotonic() > deadline:
             raise AssertionError("the page never settled")
         page.wait_for_timeout(25)
+
+
+def session_cookie(live_server, user) -> dict:
+    """A signed-in session for ``user``, as a cookie for a browser context."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    value = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return {"name": settings.SESSION_COOKIE_NAME, "value": value, "url": live_server.url}

@@ -14,9 +14,11 @@ from studyapp.htmx import render_page
 from studyapp.notes.services import MAX_NOTE_BYTES
 from studyapp.request_size import body_limit
 
-# Up to this many files are imported while the browser waits; more go to a
-# background task and the page follows its progress.
-INLINE_FILES = 10
+# No upload is imported while the browser waits: the importer (the encoding
+# repair above all: seconds of CPU and its model's memory for a damaged
+# megabyte) runs in the background worker, so a web worker's time and memory
+# for an upload are bounded by reading the archive. The page follows the
+# job's progress.
 # Multipart framing around the files themselves.
 FORM_OVERHEAD = 100_000
 
@@ -59,10 +61,7 @@ def upload(request):
         )
     except UploadRefused as refused:
         return _form(request, error=str(refused), status=400)
-    if job.total <= INLINE_FILES:
-        services.upload_job_run(job_id=job.pk)
-    else:
-        tasks.import_upload.enqueue(job.pk)
+    tasks.import_upload.enqueue(job.pk)
     return redirect("authoring_upload_job", job_id=job.pk)
 
 

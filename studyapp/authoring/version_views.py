@@ -16,11 +16,16 @@ from studyapp.authoring.versions import version_baseline, versions_diff
 from studyapp.htmx import render_page
 
 
+# A version number is a PositiveIntegerField: anything beyond is no version.
+MAX_VERSION = 2**31 - 1
+
+
 def _number(value, default: int) -> int:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return default
+    return number if 0 <= number <= MAX_VERSION else -1
 
 
 @require_safe

@@ -181,3 +181,39 @@ def test_gunicorn_cuts_an_endless_chunked_body_at_the_limit(server):
             pass  # the server stopped reading: what it answered is below
         answer = _answer(sock)
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+
+
+def test_runserver_gets_its_413_without_a_hop_by_hop_header(db):
+    """wsgiref (``make run``) refuses "Connection: close" from an application
+    with a 500; the 413 it gets carries none."""
+    import io
+    from wsgiref.util import is_hop_by_hop
+
+    from studyapp.wsgi import application
+
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": reverse("authoring_upload"),
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "SERVER_SOFTWARE": "WSGIServer/0.2 CPython/3.11",
+        "CONTENT_TYPE": "multipart/form-data; boundary=b",
+        "CONTENT_LENGTH": str(TWO_GB),
+        "HTTP_HOST": "localhost",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.url_scheme": "http",
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    seen = {}
+
+    def start_response(status, headers, exc_info=None):
+        seen["status"], seen["headers"] = status, headers
+
+    b"".join(application(environ, start_response))
+    assert seen["status"].startswith("413")
+    assert [name for name, _ in seen["headers"] if is_hop_by_hop(name)] == []

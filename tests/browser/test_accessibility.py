@@ -27,7 +27,7 @@ from studyapp.notes.services import NoteReport, note_import
 from studyapp.study import services as study
 from studyapp.study.models import CardState
 from studyapp.teams import services as teams
-from tests.browser_fixtures import wait_until_settled
+from tests.browser_fixtures import session_cookie, wait_until_settled
 from tests.conftest import NOTES
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -265,10 +265,7 @@ def _context(browser, live_server, w: World, persona: str, viewport: str, langua
         profile = profile_get(user=user)
         profile.language = language
         profile.save(update_fields=["language"])
-        client = Client()
-        client.force_login(user)
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url})
+        cookies.append(session_cookie(live_server, user))
     context.add_cookies(cookies)
     return context
 

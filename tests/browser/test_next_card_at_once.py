@@ -18,15 +18,13 @@ the cards it displayed, in order (a MutationObserver), whatever the speed."""
 from collections import Counter
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.test import Client
 
 from bench.loop_data import note_text
 from studyapp.notes.services import NoteReport, note_import
 from studyapp.study import services
 from studyapp.study.models import CardState, ReviewLog
-from tests.browser_fixtures import wait_until_settled
+from tests.browser_fixtures import session_cookie, wait_until_settled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 GRADES = 20
@@ -56,13 +54,8 @@ def learner():
 
 
 def logged_in_page(browser, live_server, user):
-    client = Client()
-    client.force_login(user)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-          "url": live_server.url}]
-    )  # fmt: skip
+    context.add_cookies([session_cookie(live_server, user)])
     context.add_init_script(WATCH_CARDS)
     page = context.new_page()
     page.set_default_timeout(20_000)

@@ -3,16 +3,14 @@ browser: its question and five options in exam English, choose two, and
 every option's reasoning after the answer."""
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import User
-from django.test import Client
 
 from studyapp.accounts.services import profile_get
 from studyapp.notes.models import Card
 from studyapp.notes.services import NoteReport, note_import
 from studyapp.study import services as study
 from studyapp.study.models import CardState
-from tests.browser_fixtures import wait_until_settled
+from tests.browser_fixtures import session_cookie, wait_until_settled
 from tests.conftest import NOTES
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,13 +24,8 @@ def test_sap56_is_answered_as_a_scenario_question(browser, live_server):
     study.study_scope_set(user=user, profile=profile, kind="note", value="SAP-56")
     study.study_session_open(user=user, profile=profile)
     CardState.objects.filter(user=user).exclude(card__kind=Card.Kind.QUESTION).update(suspended=True)
-    client = Client()
-    client.force_login(user)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-          "url": live_server.url}]
-    )  # fmt: skip
+    context.add_cookies([session_cookie(live_server, user)])
     page = context.new_page()
     page.set_default_timeout(20_000)
     try:

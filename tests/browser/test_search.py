@@ -2,29 +2,20 @@
 on a laptop and a phone; the study keys do not act while typing there."""
 
 import pytest
-from django.contrib.auth.models import User
 
-from studyapp.notes.services import NoteReport, note_import
 from studyapp.study.models import ReviewLog
-from tests import samples
 from tests.browser.test_study_flow import mode
+from tests.browser.test_study_keyboard import log_in
 from tests.browser_fixtures import no_horizontal_scroll
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 @pytest.mark.parametrize("device", ["page", "phone"])
-def test_a_learner_searches_from_the_navigation(request, live_server, device):
+def test_a_learner_searches_from_the_navigation(request, live_server, device, learner):
     page = request.getfixturevalue(device)
-    assert note_import(raw=samples.CANONICAL.encode(), report=NoteReport(path="tst-1.md")).status == "created"
-    User.objects.create_user("keiko", "keiko@example.com", "sap-pro-2026-pass")
     base = live_server.url
-    page.goto(f"{base}/accounts/login/?next=/study/")
-    page.fill("#id_username", "keiko")
-    page.fill("#id_password", "sap-pro-2026-pass")
-    with page.expect_navigation():
-        page.locator("form button[type=submit]").last.click()
-    page.goto(f"{base}/study/")
+    log_in(page, base)
     assert mode(page) == "front"
     page.locator("#nav-search-q").click()
     # Space and digits are letters here, not the study keys.

@@ -5,23 +5,13 @@ none of that grades a card by accident. The shortcuts act only from the
 page itself. U undoes a bury and a suspend."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.db.models import F
 
-from studyapp.notes.services import NoteReport, note_import
 from studyapp.study.models import CardState, HideAction, ReviewLog
-from tests import samples
 from tests.browser.test_study_flow import mode, press_and_wait, tab_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DEVICES = ["page", "phone"]
-
-
-@pytest.fixture
-def learner():
-    report = note_import(raw=samples.CANONICAL.encode(), report=NoteReport(path="tst-1.md"))
-    assert report.status == "created"
-    return User.objects.create_user("keiko", "keiko@example.com", "sap-pro-2026-pass")
 
 
 def log_in(page, base: str) -> None:

@@ -4,31 +4,12 @@ of every option follows the score of a scenario question at once, not after
 the whole scenario again."""
 
 import pytest
-from django.contrib.auth.models import User
 
-from studyapp.notes.services import NoteReport, note_import
-from tests import samples
 from tests.browser.test_study_flow import mode, press_and_wait
+from tests.browser.test_study_keyboard import log_in
 from tests.browser_fixtures import no_horizontal_scroll
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-@pytest.fixture
-def learner():
-    report = note_import(raw=samples.CANONICAL.encode(), report=NoteReport(path="tst-1.md"))
-    assert report.status == "created"
-    return User.objects.create_user("keiko", "keiko@example.com", "sap-pro-2026-pass")
-
-
-def log_in(page, base: str) -> None:
-    page.goto(f"{base}/accounts/login/?next=/study/")
-    page.fill("#id_username", "keiko")
-    page.fill("#id_password", "sap-pro-2026-pass")
-    with page.expect_navigation():
-        page.locator("form button[type=submit]").last.click()
-    # A first visit may pass by the first step after sign-up; study is where it ends.
-    page.goto(f"{base}/study/")
 
 
 @pytest.mark.parametrize("device", ["page", "phone"])
