@@ -15,7 +15,6 @@ from studyapp.authoring.models import NoteVersion
 from studyapp.authoring.versions import version_baseline, versions_diff
 from studyapp.htmx import render_page
 
-
 # A version number is a PositiveIntegerField: anything beyond is no version.
 MAX_VERSION = 2**31 - 1
 
