@@ -56,19 +56,28 @@ def cards_render(*, limit: int | None = None) -> int:
     hash or the renderer changed since); returns how many."""
     wanted = Concat(F("content_hash"), Value(f":{RENDERER}"), output_field=CharField())
     stale = Card.objects.exclude(html_key=wanted).order_by("pk").only("id", "front", "back")
-    done, last = 0, 0
-    while limit is None or done < limit:
-        size = BATCH if limit is None else min(BATCH, limit - done)
-        batch = list(stale.filter(pk__gt=last)[:size])
-        if not batch:
-            break
+    done = 0
+    for batch in _batches(stale, size=BATCH, limit=limit, key=lambda card: card.pk):
         for card in batch:
             card.front_html = str(render_markdown(card.front))
             card.back_html = str(render_markdown(card.back))
             card.html_key = html_key(card.front, card.back)
         Card.objects.bulk_update(batch, ["front_html", "back_html", "html_key"])
-        done, last = done + len(batch), batch[-1].pk
+        done += len(batch)
     return done
+
+
+def _batches(ordered, *, size: int, limit: int | None, key):
+    """``ordered`` (a queryset in primary-key order, of rows or of primary
+    keys) in lists of at most ``size``, at most ``limit`` in all, each
+    batch read after the previous one was handled (keyset pagination)."""
+    done, last = 0, 0
+    while limit is None or done < limit:
+        batch = list(ordered.filter(pk__gt=last)[: size if limit is None else min(size, limit - done)])
+        if not batch:
+            return
+        yield batch
+        done, last = done + len(batch), key(batch[-1])
 
 
 def note_html_key(source: str) -> str:
@@ -103,12 +112,8 @@ def notes_render(*, limit: int | None = None) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    done, last = 0, 0
-    while limit is None or done < limit:
-        size = NOTE_BATCH if limit is None else min(NOTE_BATCH, limit - done)
-        ids = list(stale.filter(pk__gt=last)[:size])
-        if not ids:
-            break
+    done = 0
+    for ids in _batches(stale, size=NOTE_BATCH, limit=limit, key=lambda pk: pk):
         for note in Note.objects.filter(pk__in=ids).only("id", "source"):
             page = NotePage(
                 note_id=note.pk, html=str(render_markdown(body_of(note.source))), html_key=note_html_key(note.source)
@@ -118,5 +123,5 @@ def notes_render(*, limit: int | None = None) -> int:
             NotePage.objects.bulk_create(
                 [page], update_conflicts=True, unique_fields=["note"], update_fields=["html", "html_key"]
             )
-        done, last = done + len(ids), ids[-1]
+        done += len(ids)
     return done
