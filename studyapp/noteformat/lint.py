@@ -16,12 +16,11 @@ Pure Python, no Django: `manage.py lint_notes` reads the files and prints."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 from studyapp.noteformat.model import ParsedNote, Problem
-from studyapp.noteformat.parser import CHOOSE, NUMBER_WORDS, normalize_newlines, parse_note
+from studyapp.noteformat.parser import normalize_newlines, parse_note, stated_choice_counts
 from studyapp.noteformat.repair import decode_bytes, repair_text
 from studyapp.noteformat.vocabulary import DOMAINS, TASK_STATEMENTS, domain_for
 
@@ -94,17 +93,12 @@ def _question(result: NoteLint, note: ParsedNote) -> None:
             note.options[0].line if note.options else 1,
             f"{correct} correct of {len(note.options)} options: the exam has {correct} correct of {expected}",
         )
-    stem = unicodedata.normalize("NFKC", note.question)
-    stated = {_count(m.group(1) or m.group(2)) for m in CHOOSE.finditer(stem)}
+    stated = stated_choice_counts(note.question)
     if correct == 1 and stated:
         result.problem(1, "a single-answer question does not say 'Choose N'")
     elif correct > 1 and stated != {correct}:
         words = {2: "two", 3: "three"}.get(correct, str(correct))
         result.problem(1, f"{correct} correct options: the stem must end with '(Choose {words}.)'")
-
-
-def _count(word: str) -> int:
-    return NUMBER_WORDS.get(word.lower(), 0) if not word.isdigit() else int(word)
 
 
 def _metadata(result: NoteLint, note: ParsedNote) -> None:

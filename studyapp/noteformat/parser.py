@@ -784,8 +784,7 @@ class _NoteParser:
                 "an SAP-C02 question has one correct answer of four options, or two or more correct "
                 f"of five or more options; this one has {correct} correct of {total}",
             )
-        stem = unicodedata.normalize("NFKC", note.question)
-        stated = {_count(m.group(1) or m.group(2)) for m in CHOOSE.finditer(stem)}
+        stated = stated_choice_counts(note.question)
         if len(stated) == 1 and correct not in stated:
             declared = "1 option is" if correct == 1 else f"{correct} options are"
             self.warn(line, f"the question says to choose {stated.pop()}, but {declared} declared correct")
@@ -799,6 +798,13 @@ def classify(heading: str, kinds: list[tuple[str, re.Pattern]]) -> str | None:
             if pattern.search(candidate):
                 return kind
     return None
+
+
+def stated_choice_counts(question: str) -> set[int]:
+    """How many answers the stem asks for: {2} for "(Choose two.)" or
+    "（2 つ選択）", empty when it does not say."""
+    stem = unicodedata.normalize("NFKC", question)
+    return {_count(m.group(1) or m.group(2)) for m in CHOOSE.finditer(stem)}
 
 
 def _count(word: str) -> int:
