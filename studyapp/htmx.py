@@ -4,11 +4,18 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 
 
-def render_page(request, template_name: str, context: dict, *, partial: str | None = None, status: int = 200):
-    # A boosted request navigates to a page and wants all of it; a targeted
-    # htmx request wants just the fragment the page defines for it.
-    if partial and request.htmx and not request.htmx.boosted:
+def render_page(
+    request, template_name: str, context: dict, *, partial: str | None = None, target: str | None = None, status=200
+):
+    """The page, or its ``partial`` when an htmx request targets the element
+    the partial renders (id ``target``, by default the partial's name).
+
+    The target is checked as radiofeed's render_partial_response does: a
+    boosted navigation, a history restore (no target) or a request aimed at
+    another element of the page wants the whole page, and swapping a fragment
+    into the wrong element would break the page."""
+    if partial and request.htmx and not request.htmx.boosted and request.htmx.target == (target or partial):
         template_name = f"{template_name}#{partial}"
     response = render(request, template_name, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response

@@ -14,6 +14,7 @@ so only wrong passwords spend the budget:
   the owner logs in, a botnet gets one guess per address.
 """
 
+import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,14 +26,32 @@ from studyapp.accounts.models import Rate, TokenBucket
 
 
 def client_ip(request) -> str:
+    """The client's address as a throttle sees it: IPv4 as it is, IPv6 as its
+    /64 network (see ``throttled_address``)."""
     if getattr(settings, "BEHIND_PROXY", False):
         # The client may send its own X-Forwarded-For; only the last entry, the
         # one our proxy appended, is an address we can trust.
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR", "")
+            return throttled_address(hops[-1])
+    return throttled_address(request.META.get("REMOTE_ADDR", ""))
+
+
+def throttled_address(address: str) -> str:
+    """One bucket per IPv6 /64: a single customer of a provider is routinely
+    given a whole /64, so keying its 2^64 addresses one by one would give a
+    guesser 2^64 buckets. An IPv4-mapped IPv6 address is its IPv4 address.
+    Anything unparsable is kept as it is (still one bucket per string)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return address
+    if ip.version == 6:
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 def _key(kind: str, *parts: str) -> str:

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 from studyapp.accounts.models import Profile
 from studyapp.accounts.services import language_choice_adopt
 from studyapp.accounts.usernames import username_skeleton
+from studyapp.notes.signals import note_renamed
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
@@ -26,3 +27,9 @@ def keep_the_language_chosen_before_login(sender, request, user, **kwargs):
     # A receiver, so the admin's login keeps it too.
     if request is not None:
         language_choice_adopt(request=request, user=user)
+
+
+@receiver(note_renamed)
+def scope_follows_note_rename(sender, old_id, new_id, **kwargs):
+    # A learner who studies one note keeps studying it under its new id.
+    Profile.objects.filter(scope_kind=Profile.Scope.NOTE, scope_value=old_id).update(scope_value=new_id)

@@ -36,7 +36,13 @@ def report_card(request, card_id: int):
         return HttpResponseBadRequest("kind must be one of " + ", ".join(ProblemReport.Kind.values))
     report = services.report_create(user=request.user, card=card, kind=kind, comment=request.POST.get("comment", ""))
     if request.htmx:
-        return render_page(request, "authoring/_report_form.html", {"card": card, "sent": report}, partial="form")
+        return render_page(
+            request,
+            "authoring/_report_form.html",
+            {"card": card, "sent": report},
+            partial="form",
+            target=f"report-{card.pk}",
+        )
     messages.success(request, _("Thank you: the note's authors will look at it."))
     return redirect("reports_mine")
 

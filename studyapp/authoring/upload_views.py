@@ -71,4 +71,6 @@ def job(request, job_id: int):
     """The upload's progress (polled by htmx until it is done) and its report."""
     job = upload_job_of(request.user, job_id)
     rows = job.report.get("notes", [])
-    return render_page(request, "authoring/upload_job.html", {"job": job, "rows": rows}, partial="progress")
+    return render_page(
+        request, "authoring/upload_job.html", {"job": job, "rows": rows}, partial="progress", target="upload-job"
+    )

@@ -190,7 +190,7 @@ def _save_response(request, outcome: services.SaveOutcome, *, note: Note | None)
     version = outcome.version or outcome.latest
     if request.htmx:
         context = {"outcome": outcome, "note": target, "version": version, "now": timezone.now()}
-        return render_page(request, EDITOR, context, partial="status", status=status)
+        return render_page(request, EDITOR, context, partial="status", target="save-status", status=status)
     # Without script: the editor again, with the text sent and why it was not saved.
     context = _editor_context(request, note=note, text=_text(request), version=version)
     context.update(outcome=outcome, now=timezone.now())

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from studyapp.accounts.models import Profile
 from studyapp.noteformat.cards import KEY_MAX
 from studyapp.noteformat.model import Problem
 from studyapp.notes.models import Card, Note, PreviousId
+from studyapp.notes.signals import note_renamed
 
 
 @dataclass
@@ -117,7 +117,7 @@ def note_rename(*, old_id: str, new_id: str) -> Note:
     # Renamed back to an id it had before: that id is current again.
     PreviousId.objects.filter(old_id=new_id).delete()
     PreviousId.objects.update_or_create(old_id=old_id, defaults={"note": note})
-    Profile.objects.filter(scope_kind=Profile.Scope.NOTE, scope_value=old_id).update(scope_value=new_id)
+    note_renamed.send(sender=Note, old_id=old_id, new_id=new_id)
     return note
 
 

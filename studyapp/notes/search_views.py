@@ -15,4 +15,10 @@ def search(request):
     for hit in results.hits:
         # A scenario question's front is the whole scenario: its name says enough here.
         hit.faces = [(card, None if card.kind == Card.Kind.QUESTION else card_faces(card)[0]) for card in hit.cards]
-    return render_page(request, "notes/search.html", {"results": results, "max_query": MAX_QUERY}, partial="results")
+    return render_page(
+        request,
+        "notes/search.html",
+        {"results": results, "max_query": MAX_QUERY},
+        partial="results",
+        target="search-results",
+    )

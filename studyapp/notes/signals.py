@@ -14,3 +14,8 @@ cards_withdrawn = Signal()
 # "upload", "editor", ...) and ``actor`` (the user, or None for the command
 # line). The authoring app keeps a version of the note from it.
 note_changed = Signal()
+
+# Sent when a note took a new id (studyapp.notes.renames), inside the
+# transaction of the import, with ``old_id`` and ``new_id``: whoever keeps a
+# note id of their own (a learner who studies one note) follows the rename.
+note_renamed = Signal()

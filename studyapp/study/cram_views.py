@@ -27,7 +27,7 @@ def _context(request, now) -> dict:
 @require_safe
 @login_required
 def cram(request):
-    return render_page(request, TEMPLATE, _context(request, timezone.now()), partial="card")
+    return render_page(request, TEMPLATE, _context(request, timezone.now()), partial="card", target="study-card")
 
 
 @require_POST
@@ -40,4 +40,4 @@ def cram_answer_view(request, card_id: int):
         is None
     ):
         raise Http404("no such card in today's review before the exam")
-    return render_page(request, TEMPLATE, _context(request, now), partial="card")
+    return render_page(request, TEMPLATE, _context(request, now), partial="card", target="study-card")

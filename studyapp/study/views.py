@@ -221,7 +221,7 @@ def answer(request, state_id: int):
         "duplicate": outcome.duplicate,
     }
     if request.htmx and not request.htmx.boosted:
-        return render_page(request, TEMPLATE, context, partial="result")
+        return render_page(request, TEMPLATE, context, partial="result", target="study-card")
     # A plain form post (no script): the result is a page of its own, since the
     # study page shows the next card, not an answered one.
     return render_page(request, ANSWERED, context)

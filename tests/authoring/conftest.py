@@ -14,6 +14,11 @@ from tests import samples
 HTMX = {"HX-Request": "true"}
 
 
+def htmx(target: str) -> dict:
+    """The headers htmx sends when it swaps the element with id ``target``."""
+    return {**HTMX, "HX-Target": target}
+
+
 def make_instructor(username: str) -> User:
     user = User.objects.create_user(username, f"{username}@example.com", f"{username}-password-1")
     user.groups.add(instructors_group_ensure())

@@ -16,7 +16,7 @@ from studyapp.notes.models import Card, Note
 from studyapp.study.models import CardState
 from studyapp.study.services import study_queue_sync
 from tests import samples
-from tests.authoring.conftest import HTMX
+from tests.authoring.conftest import htmx
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_the_template_takes_an_id_no_note_has(client, ines):
 
 def test_the_preview_names_the_line_of_an_error_as_the_author_types(client, ines):
     client.force_login(ines)
-    response = client.post(reverse("authoring_preview_new"), {"text": BAD_LETTER}, headers=HTMX)
+    response = client.post(reverse("authoring_preview_new"), {"text": BAD_LETTER}, headers=htmx("preview"))
     body = response.content.decode()
     assert response.status_code == 200
     assert body.lstrip().startswith('<section id="preview"')  # the fragment only
@@ -63,7 +63,7 @@ def test_the_preview_renders_through_the_sanitizer(client, ines):
     text = samples.CANONICAL.replace(
         "マネージドな複製機能。", 'マネージドな複製機能。<script>alert(1)</script><img src=x onerror="alert(2)">'
     )
-    body = client.post(reverse("authoring_preview_new"), {"text": text}, headers=HTMX).content.decode()
+    body = client.post(reverse("authoring_preview_new"), {"text": text}, headers=htmx("preview")).content.decode()
     preview = body[body.index('id="note-preview"') :]
     assert "<script" not in preview and "onerror" not in preview
     assert "マネージドな複製機能。" in preview
@@ -83,14 +83,14 @@ def test_saving_a_new_note_imports_it_unpublished_with_its_cards_and_author(clie
 
 def test_an_htmx_save_of_a_new_note_redirects_to_its_editor(client, ines):
     client.force_login(ines)
-    response = client.post(reverse("authoring_create"), {"text": samples.CANONICAL}, headers=HTMX)
+    response = client.post(reverse("authoring_create"), {"text": samples.CANONICAL}, headers=htmx("save-status"))
     assert response.status_code == 204
     assert response["HX-Redirect"] == reverse("authoring_editor", args=["TST-1"])
 
 
 def test_a_note_that_does_not_import_is_not_saved(client, ines):
     client.force_login(ines)
-    response = client.post(reverse("authoring_create"), {"text": BAD_LETTER}, headers=HTMX)
+    response = client.post(reverse("authoring_create"), {"text": BAD_LETTER}, headers=htmx("save-status"))
     assert response.status_code == 400
     body = response.content.decode()
     assert "Not saved" in body and f"line {line_of(BAD_LETTER, '論理的根拠')}" in body
@@ -100,7 +100,7 @@ def test_a_note_that_does_not_import_is_not_saved(client, ines):
 def test_a_new_note_cannot_take_an_existing_id(client, ines, house_note):
     client.force_login(ines)
     text = samples.with_id(samples.CANONICAL, "TST-2").replace("最小限", "最大限")
-    response = client.post(reverse("authoring_create"), {"text": text}, headers=HTMX)
+    response = client.post(reverse("authoring_create"), {"text": text}, headers=htmx("save-status"))
     assert response.status_code == 400
     assert "id TST-2 is already a note" in response.content.decode()
     house_note.refresh_from_db()
@@ -111,7 +111,9 @@ def test_a_draft_of_a_published_note_waits_for_publishing(client, ines, ines_not
     study_queue_sync(user=alice, profile=alice.profile)
     client.force_login(ines)
     edited = samples.CANONICAL.replace("マネージドな複製機能。", "マネージドな複製の機能。")
-    response = client.post(reverse("authoring_save", args=["TST-1"]), {"text": edited, "base_version": 1}, headers=HTMX)
+    response = client.post(
+        reverse("authoring_save", args=["TST-1"]), {"text": edited, "base_version": 1}, headers=htmx("save-status")
+    )
     assert response.status_code == 200 and "Draft saved as version 2" in response.content.decode()
     ines_note.refresh_from_db()
     assert ines_note.source == samples.CANONICAL  # learners still study version 1
@@ -146,7 +148,7 @@ def test_a_save_over_a_newer_version_is_refused_as_a_conflict(client, ines, otto
     response = client.post(
         reverse("authoring_save", args=["TST-2"]),
         {"text": text.replace("最小限", "最少"), "base_version": 1},
-        headers=HTMX,
+        headers=htmx("save-status"),
     )
     assert response.status_code == 409
     assert "version 2 was saved by otto" in response.content.decode()
@@ -156,7 +158,9 @@ def test_a_save_over_a_newer_version_is_refused_as_a_conflict(client, ines, otto
 def test_the_editor_keeps_a_notes_id(client, ines, ines_draft):
     client.force_login(ines)
     response = client.post(
-        reverse("authoring_save", args=["TST-3"]), {"text": samples.with_id(samples.CANONICAL, "TST-9")}, headers=HTMX
+        reverse("authoring_save", args=["TST-3"]),
+        {"text": samples.with_id(samples.CANONICAL, "TST-9")},
+        headers=htmx("save-status"),
     )
     assert response.status_code == 400
     assert "this note&#x27;s id is TST-3" in response.content.decode()

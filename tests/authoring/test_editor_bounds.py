@@ -12,7 +12,7 @@ from django.urls import reverse
 from studyapp.authoring import checks, views
 from studyapp.notes.services import MAX_NOTE_BYTES
 from tests import samples
-from tests.authoring.conftest import HTMX
+from tests.authoring.conftest import htmx
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def nothing_parsed(monkeypatch):
 
 
 def preview_new(client, text, **headers):
-    return client.post(reverse("authoring_preview_new"), {"text": text}, headers={**HTMX, **headers})
+    return client.post(reverse("authoring_preview_new"), {"text": text}, headers={**htmx("preview"), **headers})
 
 
 def test_a_text_over_the_note_limit_is_refused_before_it_is_parsed(client, ines, nothing_parsed):
@@ -50,7 +50,9 @@ def test_a_text_over_the_note_limit_is_refused_before_it_is_parsed(client, ines,
 
 def test_the_preview_of_an_existing_note_refuses_it_too(client, ines, ines_note, nothing_parsed):
     client.force_login(ines)
-    response = client.post(reverse("authoring_preview", args=[ines_note.note_id]), {"text": OVERSIZE}, headers=HTMX)
+    response = client.post(
+        reverse("authoring_preview", args=[ines_note.note_id]), {"text": OVERSIZE}, headers=htmx("preview")
+    )
     assert response.status_code == 413
     assert "a note may have at most 1,000 KB" in response.content.decode()
 
@@ -120,6 +122,6 @@ def test_the_refusal_is_in_japanese(client, ines):
 def test_an_outsider_gets_404_and_spends_nothing(client, ines, otto, ines_draft):
     client.force_login(otto)
     url = reverse("authoring_preview", args=[ines_draft.note_id])
-    assert client.post(url, {"text": samples.CANONICAL}, headers=HTMX).status_code == 404
+    assert client.post(url, {"text": samples.CANONICAL}, headers=htmx("preview")).status_code == 404
     assert client.get(url).status_code == 405
     assert preview_new(client, samples.CANONICAL).status_code == 200  # the one token was still there

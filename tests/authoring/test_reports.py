@@ -10,7 +10,7 @@ from studyapp.authoring.models import NoteVersion, ProblemReport
 from studyapp.notes.models import Card
 from studyapp.study.services import study_queue_sync
 from tests import samples
-from tests.authoring.conftest import HTMX
+from tests.authoring.conftest import HTMX, htmx
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_a_learner_reports_a_typo_from_the_study_page(client, alice, card):
     response = client.post(
         reverse("report_card", args=[card.pk]),
         {"kind": "typo", "comment": "KMS の前に「の」が抜けている"},
-        headers=HTMX,
+        headers=htmx(f"report-{card.pk}"),
     )
     assert response.status_code == 200
     assert "Thank you" in response.content.decode()
@@ -45,7 +45,7 @@ def test_every_question_has_the_report_form_after_its_answer(client, alice, ines
     state = CardState.objects.get(user=alice, card__key="TST-1:question:scenario")
     client.force_login(alice)
     body = client.post(
-        reverse("study_answer", args=[state.pk]), {"version": 0, "choice": ["A", "C"]}, headers=HTMX
+        reverse("study_answer", args=[state.pk]), {"version": 0, "choice": ["A", "C"]}, headers=htmx("study-card")
     ).content.decode()
     assert f'action="{reverse("report_card", args=[state.card_id])}"' in body
 

@@ -109,11 +109,15 @@ def test_two_hundred_notes_in_a_zip_run_in_the_background_with_progress(as_ines,
 
 def test_the_progress_fragment_polls_until_the_job_is_done(as_ines, ines):
     job = UploadJob.objects.create(user=ines, status="running", total=200, done=50)
-    body = as_ines.get(reverse("authoring_upload_job", args=[job.pk]), headers={"HX-Request": "true"}).content.decode()
+    body = as_ines.get(
+        reverse("authoring_upload_job", args=[job.pk]), headers={"HX-Request": "true", "HX-Target": "upload-job"}
+    ).content.decode()
     assert body.lstrip().startswith('<section id="upload-job"')
     assert 'hx-trigger="every 1s"' in body and 'value="50" max="200"' in body and "50 of 200 notes (25%)" in body
     UploadJob.objects.filter(pk=job.pk).update(status="done", done=200)
-    body = as_ines.get(reverse("authoring_upload_job", args=[job.pk]), headers={"HX-Request": "true"}).content.decode()
+    body = as_ines.get(
+        reverse("authoring_upload_job", args=[job.pk]), headers={"HX-Request": "true", "HX-Target": "upload-job"}
+    ).content.decode()
     assert "hx-trigger" not in body and "Done." in body
 
 

@@ -58,7 +58,7 @@ def test_it_filters_by_category_domain_and_tag(client, notes, query, shown, hidd
 
 
 def test_an_htmx_filter_returns_only_the_results_fragment(client, notes):
-    response = client.get("/notes/?tag=KMS", headers={"HX-Request": "true"})
+    response = client.get("/notes/?tag=KMS", headers={"HX-Request": "true", "HX-Target": "results"})
     body = response.content.decode()
     assert body.lstrip().startswith('<section id="results"')
     assert "<html" not in body

@@ -117,7 +117,9 @@ def test_search_only_reads(client, alice, notes, method):
 def test_a_search_that_finds_nothing_says_so(client, notes):
     body = get(client, "Glacier")
     assert 'id="search-none"' in body and "Glacier" in body
-    fragment = client.get(reverse("search"), {"q": "Glacier"}, headers={"HX-Request": "true"}).content.decode()
+    fragment = client.get(
+        reverse("search"), {"q": "Glacier"}, headers={"HX-Request": "true", "HX-Target": "search-results"}
+    ).content.decode()
     assert 'id="search-none"' in fragment and "<html" not in fragment
 
 

@@ -15,7 +15,8 @@ from studyapp.study.exam_bridge import exam_moment, planned_exam_date
 from studyapp.study.models import CardState, ReviewLog
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HX-Request": "true"}
+# What static/js/study.js sends: it swaps the card.
+HTMX = {"HX-Request": "true", "HX-Target": "study-card"}
 
 
 def form_data(**changes):

@@ -108,7 +108,9 @@ def test_the_study_page_in_japanese_has_no_english_ui_text(client, japanese_lear
 def test_a_question_result_in_japanese_has_no_english_ui_text(client, japanese_learner):
     state = CardState.objects.get(user=japanese_learner, card__key="TST-1:question:scenario")
     response = client.post(
-        reverse("study_answer", args=[state.pk]), {"version": 0, "choice": ["A", "B"]}, headers={"HX-Request": "true"}
+        reverse("study_answer", args=[state.pk]),
+        {"version": 0, "choice": ["A", "B"]},
+        headers={"HX-Request": "true", "HX-Target": "study-card"},
     )
     assert english_left(response.content.decode()) == []
 

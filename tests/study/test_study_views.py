@@ -11,7 +11,8 @@ from tests import samples
 from tests.study.conftest import import_note
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HX-Request": "true"}
+# What static/js/study.js sends: it swaps the card.
+HTMX = {"HX-Request": "true", "HX-Target": "study-card"}
 
 
 def current_state(user):

@@ -92,7 +92,9 @@ def test_sharing_is_changed_in_place_with_htmx(client, deck):
     team = team_with(user("lena"), [mika])
     client.force_login(mika)
     response = client.post(
-        reverse("team_sharing", args=[team.pk]), {"share_details": "on"}, headers={"HX-Request": "true"}
+        reverse("team_sharing", args=[team.pk]),
+        {"share_details": "on"},
+        headers={"HX-Request": "true", "HX-Target": "sharing"},
     )
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body
@@ -125,7 +127,9 @@ def test_the_dashboard_shows_the_assignment_asked_for(lead_client):
     later = assign(team, kind="tag", value="Replication", days=50)
     url = reverse("team_dashboard", args=[team.pk])
     assert "Tag · KMS" in lead_client.get(url).content.decode()  # the nearest exam first
-    partial = lead_client.get(f"{url}?assignment={later.pk}", headers={"HX-Request": "true"}).content.decode()
+    partial = lead_client.get(
+        f"{url}?assignment={later.pk}", headers={"HX-Request": "true", "HX-Target": "figures"}
+    ).content.decode()
     assert "<html" not in partial and partial.lstrip().startswith('<div id="figures">')
     assert "Tag · Replication" in partial
     csv = lead_client.get(f"{reverse('team_dashboard_csv', args=[team.pk])}?assignment={soon.pk}")
