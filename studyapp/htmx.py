@@ -14,8 +14,15 @@ def render_page(
     boosted navigation, a history restore (no target) or a request aimed at
     another element of the page wants the whole page, and swapping a fragment
     into the wrong element would break the page."""
-    if partial and request.htmx and not request.htmx.boosted and request.htmx.target == (target or partial):
+    if partial and fragment_wanted(request, target or partial):
         template_name = f"{template_name}#{partial}"
     response = render(request, template_name, context, status=status)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
+
+
+def fragment_wanted(request, target: str) -> bool:
+    """Whether this is an htmx request that swaps the element with id
+    ``target``. A view whose fragment needs less context than its page asks
+    this before building the context, the same question render_page asks."""
+    return bool(request.htmx) and not request.htmx.boosted and request.htmx.target == target

@@ -8,11 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from studyapp.authoring.access import may_write
-from studyapp.noteformat.cards import CardSpec, cards_for
+from studyapp.noteformat.cards import CardSpec
 from studyapp.noteformat.model import ParsedNote
 from studyapp.noteformat.model import Problem as ImportProblem
-from studyapp.noteformat.parser import body_of, normalize_newlines, parse_note
-from studyapp.noteformat.repair import repair_text
+from studyapp.noteformat.parser import body_of, normalize_newlines
 from studyapp.notes.models import Note
 from studyapp.notes.services import Catalog, NoteReport, note_import
 
@@ -78,11 +77,17 @@ def writer_check(*, user, note: Note | None) -> Callable[[NoteReport], str | Non
                 f"this note's id is {note.note_id}: keep it, or rename the note by adding "
                 f"previous_ids: [{note.note_id}] under the new id"
             )
-        if report.renamed_from and not may_write(user, report.renamed_from):
-            return f"you cannot rename {report.renamed_from}: you do not write it"
-        return None
+        return rename_refusal(user=user, report=report)
 
     return check
+
+
+def rename_refusal(*, user, report: NoteReport) -> str | None:
+    """Why ``user`` may not make the rename ``report`` declares, if they may not:
+    an instructor renames only notes they write (editor and upload alike)."""
+    if report.renamed_from and not may_write(user, report.renamed_from):
+        return f"you cannot rename {report.renamed_from}: you do not write it"
+    return None
 
 
 def text_check(*, text: str, user, note: Note | None) -> TextCheck:
@@ -95,12 +100,9 @@ def text_check(*, text: str, user, note: Note | None) -> TextCheck:
     check.problems = [Problem(p.line, "error", p.message) for p in report.errors]
     check.problems += [Problem(p.line, "warning", p.message) for p in report.warnings]
     check.problems.sort(key=lambda p: (p.line, p.severity != "error"))
-    if report.errors:
-        return check
-    result = parse_note(repair_text(normalize_newlines(text)).text)
-    if result.ok:
-        check.parsed = result.note
-        check.specs = cards_for(result.note)
+    if not report.errors:
+        # The dry run's own parse: the preview shows what the import parsed.
+        check.parsed, check.specs = report.parsed, report.specs
     return check
 
 

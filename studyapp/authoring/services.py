@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from studyapp.authoring.access import may_write
-from studyapp.authoring.checks import light_catalog, rename_needs_publish, text_bytes, writer_check
+from studyapp.authoring.checks import light_catalog, rename_needs_publish, rename_refusal, text_bytes, writer_check
 from studyapp.authoring.models import NoteVersion, ProblemReport, RepairDoubt, UploadFile, UploadJob
 from studyapp.authoring.uploads import Entry
 from studyapp.authoring.versions import doubts_record, version_baseline
@@ -366,8 +366,9 @@ def upload_check(*, user):
     the repair is unsure of is not changed: the text becomes a draft."""
 
     def check(report: NoteReport) -> str | None:
-        if report.renamed_from and not may_write(user, report.renamed_from):
-            return f"you cannot rename {report.renamed_from}: you do not write it"
+        refusal = rename_refusal(user=user, report=report)
+        if refusal:
+            return refusal
         if report.status == "updated" and not report.renamed_from and not may_write(user, report.id):
             return f"note {report.id} exists and you do not write it; choose another id"
         if (

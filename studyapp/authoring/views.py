@@ -26,7 +26,7 @@ from studyapp.authoring.impact import impact_of
 from studyapp.authoring.models import NoteVersion, ProblemReport, RepairDoubt
 from studyapp.authoring.note_template import new_note_text
 from studyapp.authoring.versions import version_baseline
-from studyapp.htmx import render_page
+from studyapp.htmx import fragment_wanted, render_page
 from studyapp.notes.models import Note
 from studyapp.notes.services import MAX_NOTE_BYTES
 
@@ -188,7 +188,7 @@ def _save_response(request, outcome: services.SaveOutcome, *, note: Note | None)
         messages.success(request, _("Saved."))
         return redirect("authoring_editor", note_id=target.note_id)
     version = outcome.version or outcome.latest
-    if request.htmx:
+    if fragment_wanted(request, "save-status"):
         context = {"outcome": outcome, "note": target, "version": version, "now": timezone.now()}
         return render_page(request, EDITOR, context, partial="status", target="save-status", status=status)
     # Without script: the editor again, with the text sent and why it was not saved.

@@ -78,6 +78,11 @@ class NoteReport:
     held: bool = False
     # The text as repaired, for whoever keeps it as a draft instead.
     text: str = ""
+    # A dry run's parsed note and its cards, for the editor's check and
+    # preview (which would otherwise parse the text a second time). Not kept
+    # by a real import: a folder's reports would hold every parsed note.
+    parsed: ParsedNote | None = None
+    specs: list[CardSpec] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -454,6 +459,7 @@ def note_import(
     if keep_app_edits and report.status == "updated" and edited_id in catalog.app_edited:
         return _report_kept(report, catalog, file_changed=True, note_id=edited_id)
     if dry_run:
+        report.parsed, report.specs = parsed, specs
         return report
     source_hash = hashlib.sha256(repair.text.encode("utf-8")).hexdigest()
     fields = _note_fields(parsed, repair, source_hash, fingerprint, report)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from studyapp import hot_sql
 from studyapp.accounts.models import Profile
-from studyapp.htmx import render_page
+from studyapp.htmx import fragment_wanted, render_page
 from studyapp.study import services
 from studyapp.study.exam_bridge import planned_exam_date
 from studyapp.study.forms import ScopeForm
@@ -220,7 +220,7 @@ def answer(request, state_id: int):
         "pulled": outcome.pulled,
         "duplicate": outcome.duplicate,
     }
-    if request.htmx and not request.htmx.boosted:
+    if fragment_wanted(request, "study-card"):
         return render_page(request, TEMPLATE, context, partial="result", target="study-card")
     # A plain form post (no script): the result is a page of its own, since the
     # study page shows the next card, not an answered one.

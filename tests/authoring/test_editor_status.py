@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from studyapp.notes.models import Note
 from tests import samples
-from tests.authoring.conftest import HTMX
+from tests.authoring.conftest import htmx
 
 
 def _element(body: str, element_id: str) -> str:
@@ -26,7 +26,7 @@ def test_publishing_an_unpublished_note_updates_its_state_on_the_page(client, in
     response = client.post(
         reverse("authoring_save", args=[ines_draft.note_id]),
         {"text": ines_draft.source, "action": "publish", "base_version": base},
-        headers=HTMX,
+        headers=htmx("save-status"),
     )
     assert response.status_code == 200
     assert Note.objects.get(pk=ines_draft.pk).is_published
@@ -43,7 +43,9 @@ def test_a_plain_save_keeps_the_state_and_says_so(client, ines, ines_draft):
     client.force_login(ines)
     edited = ines_draft.source.replace("マネージドな複製機能。", "マネージドな複製の機能。")
     response = client.post(
-        reverse("authoring_save", args=[ines_draft.note_id]), {"text": edited, "action": "draft"}, headers=HTMX
+        reverse("authoring_save", args=[ines_draft.note_id]),
+        {"text": edited, "action": "draft"},
+        headers=htmx("save-status"),
     )
     assert response.status_code == 200
     assert "not published" in _element(response.content.decode(), "note-state")
@@ -63,7 +65,9 @@ def test_the_new_note_button_says_it_saves_without_publishing(client, ines):
 def test_the_check_summary_uses_the_japanese_separator(client, ines):
     client.force_login(ines)
     text = samples.CANONICAL.replace("**論理的根拠 (A)**", "**論理的根拠 (A & G)**")
-    response = client.post(reverse("authoring_preview_new"), {"text": text}, headers=HTMX | {"Accept-Language": "ja"})
+    response = client.post(
+        reverse("authoring_preview_new"), {"text": text}, headers=htmx("preview") | {"Accept-Language": "ja"}
+    )
     summary = " ".join(_element(response.content.decode(), "check-summary").split())
     assert re.search(r"エラー \d+ 件、警告 \d+ 件", summary), summary
     assert "件," not in summary
@@ -71,7 +75,7 @@ def test_the_check_summary_uses_the_japanese_separator(client, ines):
 
 def test_the_check_summary_in_english_keeps_its_comma(client, ines):
     client.force_login(ines)
-    response = client.post(reverse("authoring_preview_new"), {"text": samples.CANONICAL}, headers=HTMX)
+    response = client.post(reverse("authoring_preview_new"), {"text": samples.CANONICAL}, headers=htmx("preview"))
     summary = " ".join(_element(response.content.decode(), "check-summary").split())
     assert re.search(r"\d+ errors?, \d+ warnings?", summary), summary
 
@@ -104,3 +108,15 @@ def test_a_new_note_may_rename_an_unpublished_one_without_publishing(client, ine
     assert response.status_code == 302
     note = Note.objects.get(pk=ines_draft.pk)
     assert note.note_id == "TST-9" and not note.is_published
+
+
+def test_an_htmx_save_aimed_at_another_element_gets_the_whole_editor(client, ines, ines_draft):
+    # htmx without a target (a history restore) or with another one must not
+    # get the status fragment, nor a page built from the fragment's context.
+    client.force_login(ines)
+    edited = ines_draft.source.replace("マネージドな複製機能。", "マネージドな複製の機能。")
+    for headers in (htmx("main"), {"HX-Request": "true"}):
+        response = client.post(
+            reverse("authoring_save", args=[ines_draft.note_id]), {"text": edited, "action": "draft"}, headers=headers
+        )
+        assert response.status_code in (200, 302)
