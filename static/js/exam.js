@@ -20,18 +20,6 @@
   const WARN_MINUTES = [30, 10, 5];
   const LETTER_KEYS = "abcde";
 
-  const CONTROLS = [
-    "a[href]",
-    "button",
-    "summary",
-    "input",
-    "select",
-    "textarea",
-    "[contenteditable]:not([contenteditable='false'])",
-    "[role='button']",
-    "[role='link']",
-    "[tabindex]:not([tabindex='-1'])",
-  ].join(", ");
 
   const exam = document.getElementById("exam");
   if (!exam) return;
@@ -51,10 +39,8 @@
   let retries = 0;
   let closed = false;
 
-  function onControl(target) {
-    if (!(target instanceof Element)) return false;
-    return target.isContentEditable || Boolean(target.closest(CONTROLS));
-  }
+  // static/js/app.js: a key on a link, a button or a form field is that control's.
+  const onControl = (target) => window.keyGuard.onControl(target);
 
   function csrfToken() {
     try {
