@@ -69,13 +69,18 @@
 
   // -- saving ---------------------------------------------------------------------------
 
+  // Whether what is unsent is also in localStorage (then leaving the page loses nothing).
+  let kept = true;
+
   function persist() {
     try {
-      const kept = [...outbox.entries()].map(([key, entry]) => [key, entry.url, [...entry.body.entries()]]);
-      if (kept.length) localStorage.setItem(storeKey, JSON.stringify(kept));
+      const entries = [...outbox.entries()].map(([key, entry]) => [key, entry.url, [...entry.body.entries()]]);
+      if (entries.length) localStorage.setItem(storeKey, JSON.stringify(entries));
       else localStorage.removeItem(storeKey);
+      kept = true;
     } catch (_error) {
-      // Private mode or a full storage: the page still holds them.
+      // Private mode or a full storage: only the page holds them.
+      kept = false;
     }
   }
 
@@ -306,8 +311,9 @@
     if (handled) event.preventDefault();
   });
 
+  // Leaving with answers unsent that only the page holds: the browser asks first.
   window.addEventListener("beforeunload", (event) => {
-    if (outbox.size > 0 && !closed) {
+    if (outbox.size > 0 && !closed && !kept) {
       event.preventDefault();
       event.returnValue = "";
     }
@@ -366,13 +372,15 @@
   // -- start ------------------------------------------------------------------------------
 
   function resumeUnsent() {
-    let kept = [];
+    let stored = [];
     try {
-      kept = JSON.parse(localStorage.getItem(storeKey) || "[]");
+      stored = JSON.parse(localStorage.getItem(storeKey) || "[]");
     } catch (_error) {
-      kept = [];
+      stored = [];
     }
-    for (const [key, url, pairs] of kept) {
+    for (const [key, url, pairs] of stored) {
+      // Where the learner was is the URL's now, not the unsent move's.
+      if (key === "move") continue;
       const body = new URLSearchParams(pairs);
       const position = body.get("position");
       if (key.startsWith("answer:")) {
