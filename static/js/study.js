@@ -1,7 +1,7 @@
 // The study page: Anki's keys, and the next card on screen at once.
 //
 // Keys: Space/Enter reveal (and then grade Good), 1-4 grade, U undo, B bury,
-// S suspend. On a scenario question, 1-9 toggle the options and Enter checks
+// S suspend. On a scenario question, 1-9 pick the options (choices.js) and Enter checks
 // the answer. The keys never act while the focus is on a link, a button, a
 // summary or a form control: there Enter and Space are the control's own
 // (follow the link, press the button, open the details, tick the box). Esc
@@ -27,20 +27,6 @@
   const RETRY_FIRST_MS = 300;
   const RETRY_MAX_MS = 5000;
 
-  const CONTROLS = [
-    "a[href]",
-    "button",
-    "summary",
-    "input",
-    "select",
-    "textarea",
-    "[contenteditable]:not([contenteditable='false'])",
-    "[role='button']",
-    "[role='link']",
-    "[role='checkbox']",
-    "[tabindex]:not([tabindex='-1'])",
-  ].join(", ");
-
   const card = () => document.getElementById("study-card");
   const page = () => document.getElementById("study");
 
@@ -52,10 +38,8 @@
   const outbox = [];
   let sending = false;
 
-  function onControl(target) {
-    if (!(target instanceof Element)) return false;
-    return target.isContentEditable || Boolean(target.closest(CONTROLS));
-  }
+  // static/js/app.js: a key on a link, a button or a form field is that control's.
+  const onControl = (target) => window.keyGuard.onControl(target);
 
   function takeHeld(root) {
     const template = root.querySelector("template#study-next");
@@ -343,8 +327,8 @@
     } else if (/^[1-9]$/.test(key)) {
       if (mode === "back" && key <= "4") submit("#study-card form.grades", c.querySelector(`.grade[value="${key}"]`));
       else if (mode === "question") {
-        const box = c.querySelector(`input[data-index="${key}"]`);
-        if (box) box.checked = !box.checked;
+        // Radio buttons for one answer, at most N ticks for "Choose N" (choices.js).
+        window.choices.pick(c, key);
       } else handled = false;
     } else if (key === "u") submit(".undo-form");
     else if (key === "b" && (mode === "front" || mode === "back" || mode === "question")) press("#bury-button");
