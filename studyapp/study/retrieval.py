@@ -24,6 +24,8 @@ from fsrs import Rating
 from studyapp.accounts.models import Profile
 from studyapp.notes.models import Card
 from studyapp.study import questions
+from studyapp.study.exam_bridge import calibrated_scale
+from studyapp.study.fsrs_bridge import recall_at, scheduler_for
 from studyapp.study.models import CardState, ReviewLog
 from studyapp.study.scope import cards_in_scope
 from studyapp.study.services import (
@@ -44,10 +46,11 @@ def question_retrieval_record(
     at: datetime,
     duration_ms: int | None = None,
     profile: Profile | None = None,
-) -> ReviewLog:
+) -> ReviewLog | None:
     """Record the answer to ``card`` (a question card) given at ``at`` on the
     learner's state of it, creating the state when they have none; returns
-    the log row. ``correct`` is the caller's verdict (a mock exam scores a
+    the log row (None when the card was answered after ``at`` meanwhile:
+    nothing is recorded). ``correct`` is the caller's verdict (a mock exam scores a
     multiple-response question right only when every choice is); the log's
     score is the study session's partial credit, for item analysis."""
     if card.kind != Card.Kind.QUESTION:
@@ -59,6 +62,10 @@ def question_retrieval_record(
     picked = sorted(set(chosen) & letters)
     with transaction.atomic():
         state = _state_locked(user=user, profile=profile, card=card)
+        if state.last_review is not None and state.last_review > at:
+            # Studied since (an attempt submitted late at its deadline): the
+            # newer answer stands; fsrs cannot take answers out of order.
+            return None
         log = state_review(
             state=state,
             profile=profile,
@@ -89,3 +96,20 @@ def _state_locked(*, user, profile: Profile, card: Card) -> CardState:
         CardState.objects.bulk_create([CardState(user=user, card=card, in_scope=in_scope)], ignore_conflicts=True)
         state = mine.select_for_update().get()
     return state
+
+
+def questions_recall_predicted(*, user, profile: Profile, moments: dict[int, datetime]) -> dict[int, float | None]:
+    """What the learner's memory model predicts for each question card (id)
+    at its moment: recall from their FSRS parameters and their calibration
+    (the stability factor from their latest reviews), in fractional days
+    since the last review. None for a card they have never studied: the
+    model knows nothing of it. Two queries, whatever the number of cards."""
+    states = CardState.objects.filter(user=user, card_id__in=list(moments)).only(
+        "card_id", "state", "stability", "last_review"
+    )
+    scheduler, scale = scheduler_for(profile, fuzz=False), calibrated_scale(user, profile)
+    predicted: dict[int, float | None] = dict.fromkeys(moments)
+    for state in states:
+        if state.state != CardState.State.NEW and state.stability and state.last_review:
+            predicted[state.card_id] = recall_at(scheduler, state, moments[state.card_id], stability_scale=scale)
+    return predicted
