@@ -24,6 +24,8 @@ pytestmark = pytest.mark.django_db
 S = CardState.State
 # TST-1 (tests/samples.py): A and C are right; two trigger words.
 TRIGGER_KEYS = {"TST-1:trigger:sse-kms", "TST-1:trigger:最小限の運用"}
+# Behind other new cards in line, until a miss brings a card to the front.
+LATER_RANK = 50
 
 
 def question_card():
@@ -122,16 +124,13 @@ def test_a_miss_brings_the_notes_trigger_word_cards_forward(alice_deck):
     assert triggers.count() == 2
     first = triggers.first()
     make_review(first, last_review=at - timedelta(days=2), due=at + timedelta(days=20))
-    CardState.objects.filter(user=alice_deck, state=S.NEW).update(new_rank=F_RANK)
+    CardState.objects.filter(user=alice_deck, state=S.NEW).update(new_rank=LATER_RANK)
     # Chose D only (Transfer Acceleration): no trap card of its own.
     question_retrieval_record(user=alice_deck, card=card, chosen={"D"}, correct=False, at=at)
     first.refresh_from_db()
     assert first.due == at
     other = triggers.exclude(pk=first.pk).get()
     assert other.state == S.NEW and other.new_rank == 0
-
-
-F_RANK = 50
 
 
 def test_a_right_answer_pulls_nothing_forward_and_changes_no_other_card(alice_deck):
@@ -265,3 +264,15 @@ def test_an_outsiders_state_is_never_touched(alice_deck, bob):
     assert rows(bob) == before
     assert not ReviewLog.objects.filter(user=bob).exists()
     assert User.objects.count() == 2
+
+
+def test_an_answer_older_than_the_last_review_is_not_recorded(alice_deck):
+    """An attempt submitted at a deadline long past, after the learner
+    studied the card: the newer answer stands (fsrs takes reviews in order)."""
+    card = question_card()
+    at = timezone.now()
+    make_review(state_of(alice_deck, card), last_review=at + timedelta(hours=1), due=at + timedelta(days=3))
+    before = rows(alice_deck)
+    assert question_retrieval_record(user=alice_deck, card=card, chosen={"B"}, correct=False, at=at) is None
+    assert rows(alice_deck) == before
+    assert not ReviewLog.objects.exists()
