@@ -89,6 +89,11 @@ NOT_PAGES = {
     "authoring_export_apkg": "download (Anki)",
     "authoring_export_csv": "download (CSV)",
     "team_dashboard_csv": "download (CSV)",
+    # The installable app (docs/offline.md): not pages; the study page in
+    # device mode and the offline page are checked in tests/browser/test_offline_accessibility.py too.
+    "service_worker": "the service worker's script (JavaScript)",
+    "web_manifest": "the web app manifest (JSON)",
+    "study_offline_bundle": "download (JSON: the day's session for the device)",
     # Django's set_language view under /i18n/.
     "set_language": "POST action (Django's)",
 }
@@ -194,6 +199,7 @@ def _pages(w: World) -> list[tuple[str, str, str]]:
         ("anonymous", "team_join", f"/teams/join/{w.invite_token}/"),
         ("anonymous", "not_found", "/no-such-page/"),
         ("anonymous", "search", "/search/?q=S3"),
+        ("anonymous", "offline_page", "/offline/"),
         ("learner", "home", "/"),
         ("learner", "note_list", "/notes/"),
         ("learner", "note_detail", "/notes/SAP-56/"),
@@ -201,6 +207,7 @@ def _pages(w: World) -> list[tuple[str, str, str]]:
         ("learner", "study_welcome", "/study/welcome/"),
         ("learner", "search", "/search/?q=%E5%8F%AF%E7%94%A8%E6%80%A7"),
         ("learner", "study_hidden", "/study/hidden/"),
+        ("learner", "offline_page", "/offline/"),
         ("learner", "study_cram", "/study/cram/"),
         ("learner", "stats", "/stats/"),
         ("learner", "account_settings", "/accounts/settings/"),
