@@ -69,6 +69,10 @@ class NotFound(Exception):
     """No such card state for this learner (an outsider's id, or a stale one)."""
 
 
+class OverLimit(Exception):
+    """An offline answer would introduce a new card beyond the day's limit."""
+
+
 class Unavailable(Exception):
     """The card left the learner's queue (its note was unpublished, the card
     retired by a re-import, or it is no longer in what they study): an answer
@@ -95,7 +99,7 @@ def snapshot(state: CardState) -> dict:
     return data
 
 
-def _restore(state: CardState, data: dict) -> None:
+def restore_snapshot(state: CardState, data: dict) -> None:
     """Set the state's fields from a snapshot. Every value is checked first
     (a log row may have been edited by hand): on a bad one this raises
     ValueError and leaves the state untouched."""
@@ -136,7 +140,7 @@ def today_for(*, user, profile: Profile, now: datetime, counts: DayCounts | None
     counters; otherwise they are read (one query)."""
     day = profile.study_day(now)
     if counts is None:
-        counts = _counts_today(user, day)
+        counts = counts_on_day(user, day)
     new_limit = profile.new_per_day if counts.new_limit is None else counts.new_limit
     return Today(
         now=now,
@@ -165,7 +169,7 @@ def _day_limit(user_ref, day) -> Subquery:
     return Subquery(StudyDay.objects.filter(user=user_ref, day=day).values("new_limit")[:1])
 
 
-def _counts_today(user, day) -> DayCounts:
+def counts_on_day(user, day) -> DayCounts:
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
@@ -191,53 +195,37 @@ def card_grade(
     now: datetime | None = None,
     chosen: list[str] | None = None,
     score: float | None = None,
+    client_id=None,
+    offline: bool = False,
 ) -> AnswerOutcome:
     """Record one answer: schedule the card with fsrs (and the exam policy),
-    log it with the state before and after, count it for today."""
+    log it with the state before and after, count it for today.
+
+    ``offline``: an answer a device recorded offline (studyapp.study.offline_sync,
+    ``client_id`` its id): its time is not before the card's last review, and a
+    new card beyond the day's new-card limit is refused (OverLimit), since
+    the device cannot know what another device introduced meanwhile."""
     now = now or timezone.now()
     day = profile.study_day(now)
     found = hot_sql.state_with_answers(user.pk, state_id, day)
     if found is None:
         raise NotFound(state_id)
     state, answers = found
+    if offline and state.last_review is not None and now < state.last_review:
+        now = state.last_review
+        if profile.study_day(now) != day:  # rare: a device's clock behind the server's
+            day = profile.study_day(now)
+            state, answers = hot_sql.state_with_answers(user.pk, state_id, day)
     counts = DayCounts(answers.new_done, answers.reviews_done, answers.new_limit)
     if not state.in_scope:
         raise Unavailable(state_id)
     if state.version != version:
         return AnswerOutcome(state=state, duplicate=True, counts=counts)
-    before = snapshot(state)
+    if offline and state.state == S.NEW and counts.new_done >= day_new_limit(profile, counts):
+        raise OverLimit(state_id)
     previous = state.state
-    scheduler, clock = scheduler_for(profile), profile.clock
-    card = fsrs_review(scheduler=scheduler, state=state, rating=rating, clock=clock, now=now, duration_ms=duration_ms)
-    due_fsrs = exam_due(profile=profile, scheduler=scheduler, card=card, fsrs_now=clock.fsrs_time(now))
-    apply_fsrs(state, card, clock=clock, now=now, due_fsrs=due_fsrs)
-    due = state.due
-    state.exam_recall = exam_recall(profile=profile, scheduler=scheduler, card=card)
-    state.reps += 1
-    if rating == Rating.Again and previous == S.REVIEW:
-        state.lapses += 1
-        state.is_leech = state.is_leech or state.lapses >= LEECH_LAPSES
-    state.buried_until = None
-    state.changed_notice = False
-    state.version = version + 1
-    # In study days, as fsrs counted them (and as fitting reads them).
-    elapsed = (day - clock.study_day(state_last_review(before))).days if before["last_review"] else None
-    log = ReviewLog(
-        user_id=user.pk,
-        card_id=state.card_id,
-        state_id=state.pk,
-        rating=rating,
-        reviewed_at=now,
-        study_day=day,
-        duration_ms=duration_ms,
-        previous_state=previous,
-        elapsed_days=elapsed,
-        interval_days=(due - now).total_seconds() / 86400,
-        state_before=before,
-        state_after=snapshot(state),
-        chosen=chosen,
-        score=score,
-    )
+    log = answer_apply(state, profile=profile, scheduler=scheduler_for(profile), rating=rating, now=now)
+    log.duration_ms, log.chosen, log.score, log.client_id = duration_ms, chosen, score, client_id
     # The state and the log together, or neither (one statement on
     # PostgreSQL). in_scope in the UPDATE's WHERE: a card withdrawn since it
     # was read is not answered.
@@ -254,6 +242,50 @@ def card_grade(
     return AnswerOutcome(state=state, log=log, score=score, chosen=chosen or [], counts=after)
 
 
+def day_new_limit(profile: Profile, counts: DayCounts) -> int:
+    """New cards allowed on the counted day: the exam policy's, else the learner's own."""
+    return profile.new_per_day if counts.new_limit is None else counts.new_limit
+
+
+def answer_apply(state: CardState, *, profile: Profile, scheduler, rating: int, now: datetime) -> ReviewLog:
+    """One answer to ``state`` given at ``now``, scheduled as grading
+    schedules it: fsrs with the learner's parameters, the exam policy, the
+    counters. The state changes in memory (its version one on); the log row
+    that records it is returned unsaved. Grading and the replay of a card's
+    log (answers merged from two devices, studyapp.study.offline_sync) both
+    answer through here, so the two can never schedule differently."""
+    day = profile.study_day(now)
+    before = snapshot(state)
+    previous = state.state
+    clock = profile.clock
+    card = fsrs_review(scheduler=scheduler, state=state, rating=rating, clock=clock, now=now)
+    due_fsrs = exam_due(profile=profile, scheduler=scheduler, card=card, fsrs_now=clock.fsrs_time(now))
+    apply_fsrs(state, card, clock=clock, now=now, due_fsrs=due_fsrs)
+    state.exam_recall = exam_recall(profile=profile, scheduler=scheduler, card=card)
+    state.reps += 1
+    if rating == Rating.Again and previous == S.REVIEW:
+        state.lapses += 1
+        state.is_leech = state.is_leech or state.lapses >= LEECH_LAPSES
+    state.buried_until = None
+    state.changed_notice = False
+    state.version += 1
+    # In study days, as fsrs counted them (and as fitting reads them).
+    elapsed = (day - clock.study_day(state_last_review(before))).days if before["last_review"] else None
+    return ReviewLog(
+        user_id=state.user_id,
+        card_id=state.card_id,
+        state_id=state.pk,
+        rating=rating,
+        reviewed_at=now,
+        study_day=day,
+        previous_state=previous,
+        elapsed_days=elapsed,
+        interval_days=(state.due - now).total_seconds() / 86400,
+        state_before=before,
+        state_after=snapshot(state),
+    )
+
+
 def state_last_review(before: dict) -> datetime:
     return datetime.fromisoformat(before["last_review"])
 
@@ -267,36 +299,54 @@ def question_answer(
     chosen: list[str],
     duration_ms: int | None = None,
     now: datetime | None = None,
+    client_id=None,
+    offline: bool = False,
 ) -> AnswerOutcome:
     """Score a scenario question with partial credit, schedule it with the
     grade the score earns, and pull forward the cards that explain each trap
-    the learner fell into."""
+    the learner fell into. ``client_id`` and ``offline`` as for card_grade."""
     now = now or timezone.now()
     state = CardState.objects.filter(pk=state_id, user=user).select_related("card__note").first()
     if state is None or state.card.kind != Card.Kind.QUESTION:
         raise NotFound(state_id)
     if not state.in_scope:
         raise Unavailable(state_id)
-    parsed = state.card.note.parsed
-    correct = {c.letter for c in questions.options(parsed) if c.correct}
-    picked = sorted({letter for letter in chosen if letter in {c.letter for c in questions.options(parsed)}})
-    result = questions.score(set(picked), correct)
+    scored = question_score(state.card, chosen)
     outcome = card_grade(
         user=user,
         profile=profile,
         state_id=state_id,
         version=version,
-        rating=int(questions.rating_for(result)),
+        rating=scored.rating,
         duration_ms=duration_ms,
         now=now,
-        chosen=picked,
-        score=result,
+        chosen=scored.picked,
+        score=scored.score,
+        client_id=client_id,
+        offline=offline,
     )
     if not outcome.duplicate:
-        outcome.pulled = traps_pull_forward(user=user, card=state.card, wrong=set(picked) - correct, now=now)
-    outcome.score = result
-    outcome.chosen = picked
+        outcome.pulled = traps_pull_forward(user=user, card=state.card, wrong=set(scored.wrong), now=now)
+    outcome.score = scored.score
+    outcome.chosen = scored.picked
     return outcome
+
+
+@dataclass(frozen=True)
+class QuestionScore:
+    picked: list[str]  # the valid letters chosen, sorted
+    score: float
+    rating: int
+    wrong: frozenset[str]
+
+
+def question_score(card: Card, chosen: list[str]) -> QuestionScore:
+    """The partial credit a choice earns and the grade it is scheduled with."""
+    choices = questions.options(card.note.parsed)
+    correct = {c.letter for c in choices if c.correct}
+    picked = sorted({letter for letter in chosen if letter in {c.letter for c in choices}})
+    result = questions.score(set(picked), correct)
+    return QuestionScore(picked, result, int(questions.rating_for(result)), frozenset(set(picked) - correct))
 
 
 def traps_pull_forward(*, user, card: Card, wrong: set[str], now: datetime) -> int:
@@ -361,7 +411,7 @@ class _Undoable:
             state.version = self.row.version_before
             return ["suspended", "buried_until", "version"]
         try:
-            _restore(state, self.row.state_before)
+            restore_snapshot(state, self.row.state_before)
         except (AttributeError, KeyError, TypeError, ValueError):
             return None
         return RESTORED
@@ -429,19 +479,24 @@ def _state_locked(user, state_id: int | None) -> CardState | None:
 HIDE_ACTIONS_KEPT = 100
 
 
-def card_bury(*, user, profile: Profile, state_id: int, version: int, now: datetime | None = None) -> bool:
-    """Hide the card until tomorrow's study day begins."""
+def card_bury(
+    *, user, profile: Profile, state_id: int, version: int, now: datetime | None = None, client_id=None
+) -> bool:
+    """Hide the card until tomorrow's study day begins (``client_id``: sent
+    by a device that was offline, studyapp.study.offline_sync)."""
     now = now or timezone.now()
     until = profile.day_end(profile.study_day(now))
-    return _hide(user, state_id, version, HideAction.Kind.BURY, now, buried_until=until)
+    return _hide(user, state_id, version, HideAction.Kind.BURY, now, client_id, buried_until=until)
 
 
-def card_suspend(*, user, profile: Profile, state_id: int, version: int, now: datetime | None = None) -> bool:
+def card_suspend(
+    *, user, profile: Profile, state_id: int, version: int, now: datetime | None = None, client_id=None
+) -> bool:
     """Hide the card until the learner unsuspends it."""
-    return _hide(user, state_id, version, HideAction.Kind.SUSPEND, now or timezone.now(), suspended=True)
+    return _hide(user, state_id, version, HideAction.Kind.SUSPEND, now or timezone.now(), client_id, suspended=True)
 
 
-def _hide(user, state_id: int, version: int, kind: str, now: datetime, **changes) -> bool:
+def _hide(user, state_id: int, version: int, kind: str, now: datetime, client_id, **changes) -> bool:
     """Apply a bury or suspend to the version the learner saw, and keep a
     record of it for undo. False when that version is no longer current."""
     with transaction.atomic():
@@ -461,6 +516,7 @@ def _hide(user, state_id: int, version: int, kind: str, now: datetime, **changes
             buried_until_before=state.buried_until,
             version_before=version,
             version_after=version + 1,
+            client_id=client_id,
         )
         mine = HideAction.objects.filter(user=user)
         oldest_kept = mine.order_by("-id").values("id")[HIDE_ACTIONS_KEPT - 1 : HIDE_ACTIONS_KEPT]
