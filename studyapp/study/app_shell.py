@@ -85,7 +85,7 @@ def _build() -> dict:
         "scripts": [static(name) for name in WORKER_SCRIPTS],
         "study_url": reverse("study"),
         "offline_url": reverse("offline_page"),
-        "sync_url": sync_url(),
+        "sync_url": reverse("study_offline_sync"),
     }
 
 
@@ -99,11 +99,6 @@ def shell() -> dict:
     Built once per process, except under DEBUG (files change while
     ``runserver`` runs)."""
     return _build() if settings.DEBUG else _built_once()
-
-
-def sync_url() -> str:
-    # TODO(offline-server): reverse("study_offline_sync") once the sync view is merged.
-    return reverse("study_offline_bundle").replace("/bundle/", "/sync/")
 
 
 def icons() -> list[dict]:

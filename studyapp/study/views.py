@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from studyapp import hot_sql
 from studyapp.accounts.models import Profile
 from studyapp.htmx import render_page
-from studyapp.study import app_shell, services
+from studyapp.study import services
 from studyapp.study.exam_bridge import planned_exam_date
 from studyapp.study.forms import ScopeForm
 from studyapp.study.hidden import LISTS, hidden_cards, hidden_counts
@@ -141,7 +141,6 @@ def _study_page(request, *, scope_form: ScopeForm | None = None, status: int = 2
         "days_to_exam": (exam_date - profile.study_day(now)).days if exam_date else None,
         # To run from the device when the network is gone (docs/offline.md).
         "offline_texts": offline_texts(),
-        "offline_sync_url": app_shell.sync_url(),
     }
     return render_page(request, TEMPLATE, context, status=status)
 

@@ -20,8 +20,8 @@ from studyapp.notes.services import NoteReport, note_import
 from studyapp.study import services
 from studyapp.study.models import CardState, ReviewLog
 from tests.browser.offline_helpers import device_context, open_online, shown, wait_for, wait_waiting
-from tests.browser.offline_replay import assert_states_replay_their_logs
 from tests.conftest import NOTES
+from tests.study.offline_helpers import assert_states_equal_the_replay
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NOTE_IDS = ("SAP-101", "SAP-102", "SAP-103")
@@ -124,4 +124,4 @@ def test_forty_answers_given_offline_reach_the_server_once_each_in_order(browser
     logs = list(ReviewLog.objects.filter(user=learner).order_by("reviewed_at", "id"))
     assert [(log.state_id, log.rating) for log in logs] == [(state, rating) for state, rating, _kind in given]
     assert len({log.client_id for log in logs}) == 40
-    assert_states_replay_their_logs(learner)
+    assert_states_equal_the_replay(learner)
