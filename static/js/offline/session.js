@@ -40,6 +40,8 @@
   let waiting = 0;
   let syncing = false;
   let lastSync = null;
+  // What the syncs had to say (the page's or the worker's): told until the page goes.
+  const told = { superseded: 0, refused: 0 };
   let sendTimer = null;
   let writes = Promise.resolve();
   let seqCounter = 0;
@@ -217,8 +219,8 @@
     else if (lastSync && lastSync.outcome === "signed-out") parts.push(t.signed_out);
     else if (waiting) parts.push(screens.counted(t.waiting, waiting));
     else if (active || (lastSync && lastSync.sent)) parts.push(t.saved);
-    if (lastSync && lastSync.superseded) parts.push(screens.counted(t.superseded, lastSync.superseded));
-    if (lastSync && lastSync.refused) parts.push(screens.counted(t.refused, lastSync.refused));
+    if (told.superseded) parts.push(screens.counted(t.superseded, told.superseded));
+    if (told.refused) parts.push(screens.counted(t.refused, told.refused));
     const text = parts.join(" ");
     node.hidden = text === "";
     if (node.textContent !== text) node.textContent = text;
@@ -384,8 +386,16 @@
     syncing = false;
     waiting = await store.waitingCount(userId);
     lastSync = summary;
+    await takeNotices();
     mark();
     return summary;
+  }
+
+  async function takeNotices() {
+    const notes = await store.takeMeta(`notices:${userId}`);
+    if (!notes) return;
+    told.superseded += notes.superseded;
+    told.refused += notes.refused;
   }
 
   function sendSoon() {
@@ -513,6 +523,8 @@
     userId = Number(page.dataset.user);
     self.studyOffline = { active: () => active, acted, failed };
     waiting = await store.waitingCount(userId);
+    // Sent by the worker while no page was open: said now.
+    await takeNotices();
     mark();
     if (!navigator.onLine) {
       await enterDeviceMode();

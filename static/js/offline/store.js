@@ -132,6 +132,15 @@
     return (await db()).put("meta", value, key);
   }
 
+  // Read once: what a sync had to say is told once (by whichever page reads it).
+  async function takeMeta(key) {
+    const tx = (await db()).transaction("meta", "readwrite");
+    const value = await tx.store.get(key);
+    if (value !== undefined) await tx.store.delete(key);
+    await tx.done;
+    return value;
+  }
+
   // Signed out: nobody's answers are sent in the background any more (they
   // wait on the device for their learner), and the learner's day goes.
   async function signOut() {
@@ -146,5 +155,5 @@
     await tx.done;
   }
 
-  scope.studyStore = { db, load, replace, record, undoLatest, drop, waiting, waitingCount, getMeta, setMeta, signOut };
+  scope.studyStore = { db, load, replace, record, undoLatest, drop, waiting, waitingCount, getMeta, setMeta, takeMeta, signOut };
 })(self);
