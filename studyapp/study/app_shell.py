@@ -86,6 +86,7 @@ def _build() -> dict:
         "study_url": reverse("study"),
         "offline_url": reverse("offline_page"),
         "sync_url": reverse("study_offline_sync"),
+        "logout_url": reverse("logout"),
     }
 
 

@@ -49,3 +49,14 @@ def wait_waiting(page, count: int) -> None:
 def shown(page) -> dict:
     card = page.locator("#study-card")
     return {"key": card.get_attribute("data-key"), "mode": card.get_attribute("data-mode")}
+
+
+# What the device keeps, read from the page (no library: any page can ask).
+CACHES = "caches.keys()"
+DAYS_KEPT = """new Promise((resolve) => {
+  const opening = indexedDB.open("studyapp-offline");
+  opening.onsuccess = () => {
+    const counting = opening.result.transaction("days").objectStore("days").count();
+    counting.onsuccess = () => resolve(counting.result);
+  };
+})"""

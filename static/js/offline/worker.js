@@ -6,6 +6,7 @@
 // - The study page: network first; the last copy that came from the network
 //   is kept (cache "studyapp-pages-<version>") and served without the network.
 // - Any other page: the network, or the offline page without it.
+// - Signing out forgets the learner's day and the copy of their study page.
 // - A new deploy changes /sw.js (its version): the new worker installs,
 //   takes over at once (skipWaiting, clientsClaim) and drops the pages the
 //   old one kept, which name the old deploy's files.
@@ -45,6 +46,20 @@
     studyPage,
   );
   workbox.routing.registerRoute(({ request }) => request.mode === "navigate", new workbox.strategies.NetworkOnly());
+  // Signing out (from any page): the learner's day and cards and the copy of
+  // their study page are forgotten; answers not yet sent stay on the device
+  // for that learner (studyStore.signOut).
+  workbox.routing.registerRoute(
+    ({ url }) => url.pathname === shell.logout_url,
+    async ({ request }) => {
+      const response = await fetch(request);
+      if (response.ok || response.type === "opaqueredirect" || response.redirected) {
+        await Promise.all([caches.delete(PAGES), self.studyStore.signOut()]).catch(() => undefined);
+      }
+      return response;
+    },
+    "POST",
+  );
   workbox.routing.setCatchHandler(async ({ request }) => {
     if (request.mode === "navigate") {
       const offline = await workbox.precaching.matchPrecache(shell.offline_url);
