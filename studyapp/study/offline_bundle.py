@@ -39,6 +39,22 @@ LEARNING_MAX = 200
 CARDS_MAX = 600
 
 
+STATE_FIELDS = (
+    *(f.name for f in CardState._meta.concrete_fields if f.name not in ("user", "card")),
+    "user_id",
+    "card__id",
+    "card__kind",
+    "card__front",
+    "card__back",
+    "card__front_html",
+    "card__back_html",
+    "card__html_key",
+    "card__note__id",
+    "card__note__note_id",
+    "card__note__title",
+)
+
+
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
@@ -135,12 +151,14 @@ def offline_bundle(*, user, profile: Profile, today: Today, study_day: date) -> 
     """The bundle as the API describes it (docs/offline.md), ``bytes`` its
     size as JSON."""
     ids = bundle_state_ids(user=user, today=today)
-    states = CardState.objects.filter(pk__in=ids).select_related("card__note")
-    # The note's parsed structure (its largest column) only for questions.
-    by_id = {s.pk: s for s in states.defer("card__note__parsed")}
+    # Only what a card shows: the note's source, its other JSON and its
+    # texts stay unread; its parsed structure only for scenario questions.
+    states = CardState.objects.filter(pk__in=ids).select_related("card__note").only(*STATE_FIELDS)
+    by_id = {s.pk: s for s in states}
     question_ids = [pk for pk, s in by_id.items() if s.card.kind == Card.Kind.QUESTION]
-    for state in states.filter(pk__in=question_ids):
-        by_id[state.pk] = state
+    if question_ids:
+        for state in states.filter(pk__in=question_ids).only(*STATE_FIELDS, "card__note__parsed"):
+            by_id[state.pk] = state
     bundle = {
         "version": VERSION,
         "generated_at": _iso(today.now),
@@ -156,13 +174,14 @@ def offline_bundle(*, user, profile: Profile, today: Today, study_day: date) -> 
 
 
 def bundle_sized(bundle: dict) -> dict:
-    """``bytes`` set to the bundle's own size as compact UTF-8 JSON (the
-    figure includes its own digits, hence the second round)."""
-    for _round in range(3):
-        size = len(bundle_json(bundle))
-        if size == bundle["bytes"]:
-            break
-        bundle["bytes"] = size
+    """``bytes`` set to the bundle's own size as compact UTF-8 JSON, which
+    includes the figure's own digits."""
+    bundle["bytes"] = 0
+    size = len(bundle_json(bundle)) - 1  # without the placeholder's one digit
+    digits = len(str(size))
+    if len(str(size + digits)) > digits:  # 99,998 + 5 digits = 100,003: six digits
+        digits += 1
+    bundle["bytes"] = size + digits
     return bundle
 
 

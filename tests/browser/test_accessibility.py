@@ -68,6 +68,8 @@ NOT_PAGES = {
     "reports_news": "htmx fragment of the study page",
     "reports_news_seen": "POST action",
     "study_card": "htmx fragment of the study page",
+    "study_offline_bundle": "JSON for the device's offline store (no page)",
+    "study_offline_sync": "POST action (JSON: answers recorded offline)",
     "stats_tasks": "htmx fragment of the notes list (a signed-in learner's list loads it, checked with it)",
     "instructor_add": "POST action",
     "instructor_remove": "POST action",
