@@ -95,7 +95,6 @@ NOT_PAGES = {
     # device mode and the offline page are checked in tests/browser/test_offline_accessibility.py too.
     "service_worker": "the service worker's script (JavaScript)",
     "web_manifest": "the web app manifest (JSON)",
-    "study_offline_bundle": "download (JSON: the day's session for the device)",
     # Django's set_language view under /i18n/.
     "set_language": "POST action (Django's)",
 }
