@@ -391,12 +391,15 @@
   document.addEventListener("change", (event) => {
     if (event.target.id === "scope-kind") filterScopeValues();
   });
-  // The offline session's: after answers from the device were recorded,
-  // the card this page was rendered with may be out of date.
+  // For the offline session: after answers from the device were recorded,
+  // the card this page was rendered with may be out of date (refresh); its
+  // screens go on screen as this page's do (show).
   window.studyPage = {
     refresh() {
       if (outbox.length === 0 && page()) act(page().dataset.cardUrl, {}, { method: "GET" });
     },
+    show,
+    csrfToken,
   };
 
   document.addEventListener("DOMContentLoaded", () => {

@@ -46,6 +46,7 @@ PAGE_FILES = (
     "vendor/ts-fsrs-5.4.2/ts-fsrs.umd.js",
     "js/offline/store.js",
     "js/offline/sync.js",
+    "js/offline/queue.js",
     "js/offline/screens.js",
     "js/offline/session.js",
     "icons/icon-192.png",

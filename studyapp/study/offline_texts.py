@@ -6,6 +6,9 @@ the page may show."""
 
 from __future__ import annotations
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,7 +28,13 @@ def _forms(singular: str, plural: str) -> dict[str, str]:
     return {"one": ngettext(singular, plural, 1), "other": ngettext(singular, plural, 2)}
 
 
-def offline_texts() -> dict:
+def offline_texts() -> str:
+    """As JSON, for an attribute of the page (autoescaped there): no <script>
+    element, even of data, is on a page that did not come from a static file."""
+    return json.dumps(_texts(), cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def _texts() -> dict:
     return {
         "waiting": _forms("Offline: %(n)s answer waiting to be sent", "Offline: %(n)s answers waiting to be sent"),
         "offline_idle": _("Offline: studying from this device; every answer is kept here until the network is back."),

@@ -9,8 +9,8 @@
 
   function texts() {
     if (!scope.__offlineTexts) {
-      const node = document.getElementById("offline-texts");
-      scope.__offlineTexts = node ? JSON.parse(node.textContent) : {};
+      const node = document.getElementById("offline-screens");
+      scope.__offlineTexts = node ? JSON.parse(node.dataset.texts) : {};
     }
     return scope.__offlineTexts;
   }

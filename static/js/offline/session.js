@@ -8,10 +8,8 @@
 //
 // Offline (the browser says so, or the server cannot be reached), the page
 // runs from the device ("device mode"): the next card comes from the copy,
-// by the server's rules (cards due now, new cards within the day's limit,
-// learning cards shown ahead); grades are timed by FSRS (ts-fsrs, the
-// server's parameters and learning steps) so that Again and the learning
-// steps come back; undo, bury, suspend and scenario questions work as
+// by the server's rules, and grades are timed by FSRS (queue.js), so that
+// Again and the learning steps come back; undo, bury, suspend and scenario questions work as
 // online, with the same keys and screens (study.js handles the keys). Each
 // action is recorded on the device with a client id, the card's version and
 // its time (studyStore.record), and sent (studySync) when the network is
@@ -19,9 +17,6 @@
 // browser has it. The mark "Offline: N answers waiting" says where things
 // stand. The server's replay of the answers is authoritative.
 (() => {
-  const LEARN_AHEAD_MS = 20 * 60 * 1000;
-  const NEW = 0;
-  const REVIEW = 2;
   const SYNC_TAG = "studyapp-answers";
   // Online in device mode, answers leave after this pause, so that U can
   // still take back the last one on the device.
@@ -29,6 +24,7 @@
 
   const store = self.studyStore;
   const screens = self.studyScreens;
+  const rules = self.studyQueue;
   const root = () => document.getElementById("study");
 
   let userId = null;
@@ -46,121 +42,14 @@
   let writes = Promise.resolve();
   let seqCounter = 0;
 
-  function csrfToken() {
-    try {
-      return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["x-csrftoken"] || "";
-    } catch (_error) {
-      return "";
-    }
-  }
+  const csrfToken = () => window.studyPage.csrfToken();
 
-  // -- FSRS on the device ------------------------------------------------------------
-
-  function makeScheduler(config) {
-    const F = self.FSRS;
-    const steps = (seconds) => seconds.map((s) => `${s / 60}m`);
-    return F.fsrs(
-      F.generatorParameters({
-        w: config.parameters,
-        request_retention: config.desired_retention,
-        maximum_interval: config.maximum_interval,
-        enable_fuzz: false,
-        enable_short_term: true,
-        learning_steps: steps(config.learning_steps_s),
-        relearning_steps: steps(config.relearning_steps_s),
-      }),
-    );
-  }
-
-  function toFsrs(f, now) {
-    if (f.state === NEW) return self.FSRS.createEmptyCard(new Date(now));
-    return {
-      due: new Date(f.due ? Date.parse(f.due) : now),
-      stability: f.stability,
-      difficulty: f.difficulty,
-      elapsed_days: 0,
-      scheduled_days: 0,
-      learning_steps: f.step || 0,
-      reps: 1,
-      lapses: 0,
-      state: f.state,
-      last_review: f.last_review ? new Date(f.last_review) : undefined,
-    };
-  }
-
-  function fromFsrs(card) {
-    return {
-      state: card.state,
-      step: card.learning_steps,
-      stability: card.stability,
-      difficulty: card.difficulty,
-      due: card.due.toISOString(),
-      last_review: card.last_review ? card.last_review.toISOString() : null,
-    };
-  }
-
-  // What each rating would do: {rating: {fsrs, ms until due}}. Without a
-  // usable scheduler (never expected), Again comes back in a minute and the
-  // other grades leave today's session: the server's replay decides anyway.
-  function outcomes(f, now) {
-    const out = {};
-    try {
-      const preview = scheduler.repeat(toFsrs(f, now), new Date(now));
-      for (const rating of [1, 2, 3, 4]) {
-        const after = preview[rating].card;
-        out[rating] = { fsrs: fromFsrs(after), ms: after.due.getTime() - now };
-      }
-    } catch (_error) {
-      const end = Date.parse(day.day_end);
-      for (const rating of [1, 2, 3, 4]) {
-        const due = rating === 1 ? now + 60_000 : end;
-        out[rating] = { fsrs: { ...f, state: rating === 1 ? 1 : REVIEW, due: new Date(due).toISOString() }, ms: due - now };
-      }
-    }
-    return out;
-  }
-
-  // -- the queue, by the server's rules (studyapp/study/queue.py) -----------------------
-
-  const stateOf = (card) => card.cur.fsrs.state;
-  const dueOf = (card) => (card.cur.fsrs.due ? Date.parse(card.cur.fsrs.due) : 0);
-  const learning = (card) => stateOf(card) === 1 || stateOf(card) === 3;
-  const byDue = (a, b) => dueOf(a) - dueOf(b) || a.order - b.order;
-
-  function queue(now) {
-    const dayEnd = Date.parse(day.day_end);
-    const reviewsLeft = day.reviews_left - day.reviews_done;
-    const newLeft = day.new_left - day.new_done;
-    const open = [...cards.values()].filter((card) => !card.hidden);
-    const reviews = open.filter((card) => stateOf(card) === REVIEW && dueOf(card) < dayEnd);
-    const fresh = open.filter((card) => stateOf(card) === NEW).sort((a, b) => a.order - b.order);
-    const dueNow = open
-      .filter((card) => learning(card) && dueOf(card) <= now)
-      .concat(reviewsLeft > 0 ? reviews : [])
-      .sort(byDue);
-    const ahead = open.filter((card) => learning(card) && dueOf(card) <= now + LEARN_AHEAD_MS).sort(byDue);
-    const next = dueNow[0] || (newLeft > 0 ? fresh[0] : null) || ahead[0] || null;
-    const left =
-      open.filter((card) => learning(card) && dueOf(card) < dayEnd).length +
-      Math.min(Math.max(reviewsLeft, 0), reviews.length) +
-      Math.min(Math.max(newLeft, 0), fresh.length);
-    return { next, left };
-  }
 
   // -- what is on screen ---------------------------------------------------------------
 
-  function put(section) {
-    const current = document.getElementById("study-card");
-    if (current) current.replaceWith(section);
-    section.focus({ preventScroll: true });
-    if (section.dataset.mode === "result") {
-      section.scrollIntoView({ block: "start" });
-      const heading = document.getElementById("result-heading");
-      if (heading) heading.focus({ preventScroll: true });
-    } else if (section.getBoundingClientRect().top < 0) {
-      section.scrollIntoView({ block: "start" });
-    }
-  }
+  // The online page's own way of putting a card on screen (focus, scrolling).
+  const put = (section) => window.studyPage.show(section);
+
 
   function shuffled(count) {
     const order = [...Array(count).keys()];
@@ -173,7 +62,7 @@
 
   function showCard(card, notice) {
     const now = Date.now();
-    const { left } = queue(now);
+    const { left } = rules.next(day, cards.values(), now);
     screens.progress(day.done, left);
     let section;
     let order = null;
@@ -183,7 +72,7 @@
       order = shuffled(card.question.options.length);
       section = screens.question(card, order);
     } else {
-      const next = outcomes(card.cur.fsrs, now);
+      const next = rules.outcomes(scheduler, card.cur.fsrs, now, day.day_end);
       section = screens.flashCard(card, { 1: next[1].ms, 2: next[2].ms, 3: next[3].ms, 4: next[4].ms });
     }
     section.dataset.key = card ? `${card.state_id}:${card.cur.version}` : "";
@@ -193,7 +82,7 @@
   }
 
   function showNext(notice) {
-    showCard(queue(Date.now()).next, notice);
+    showCard(rules.next(day, cards.values(), Date.now()).next, notice);
   }
 
   function notice(message, options) {
@@ -238,11 +127,11 @@
     const before = { cur: structuredClone(card.cur), hidden: card.hidden };
     const counts = { done: 0, new_done: 0, reviews_done: 0 };
     if (kind === "grade" || kind === "answer") {
-      const previous = stateOf(card);
-      card.cur = { fsrs: outcomes(card.cur.fsrs, now)[rating].fsrs, version: card.cur.version + 1 };
+      const previous = rules.stateOf(card);
+      card.cur = { fsrs: rules.outcomes(scheduler, card.cur.fsrs, now, day.day_end)[rating].fsrs, version: card.cur.version + 1 };
       counts.done = 1;
-      if (previous === NEW) counts.new_done = 1;
-      if (previous === REVIEW) counts.reviews_done = 1;
+      if (previous === rules.NEW) counts.new_done = 1;
+      if (previous === rules.REVIEW) counts.reviews_done = 1;
     } else {
       card.hidden = kind === "bury" ? "buried" : "suspended";
       card.cur = { ...card.cur, version: card.cur.version + 1 };
@@ -281,27 +170,15 @@
       });
   }
 
-  function score(question, chosen) {
-    const needed = question.options.filter((option) => option.correct).length || 1;
-    const picked = new Set(chosen);
-    let points = 0;
-    for (const option of question.options) {
-      if (picked.has(option.letter)) points += option.correct ? 1 : -1;
-    }
-    return Math.max(0, points / needed);
-  }
-
-  // The study page's rule: all right -> Good, at least half -> Hard, else Again.
-  const ratingFor = (value) => (value >= 1 ? 3 : value >= 0.5 ? 2 : 1);
 
   function answer(form) {
     const card = shown.card;
     const chosen = [...form.querySelectorAll("input[name=choice]:checked")].map((box) => box.value);
-    const value = score(card.question, chosen);
+    const value = rules.score(card.question, chosen);
     const order = shown.order;
-    record("answer", { rating: ratingFor(value), chosen });
+    record("answer", { rating: rules.ratingFor(value), chosen });
     put(screens.result(card, order, chosen, value));
-    screens.progress(day.done, queue(Date.now()).left);
+    screens.progress(day.done, rules.next(day, cards.values(), Date.now()).left);
   }
 
   async function undo() {
@@ -321,7 +198,7 @@
     }
     const kind = entry.kind === "bury" ? "bury" : entry.kind === "suspend" ? "suspend" : "answer";
     mark();
-    showCard(card || queue(Date.now()).next, screens.flash(t[`undone_${kind}`]));
+    showCard(card || rules.next(day, cards.values(), Date.now()).next, screens.flash(t[`undone_${kind}`]));
   }
 
   function hide(kind) {
@@ -430,7 +307,7 @@
     }
     day = copy.day;
     for (const card of copy.cards) cards.set(card.state_id, card);
-    scheduler = makeScheduler(day.scheduler);
+    scheduler = rules.makeScheduler(day.scheduler);
     return true;
   }
 
@@ -476,7 +353,7 @@
     if (!card || String(card.cur.version) !== entry.body.get("version")) return;
     let kind = match[1];
     let rating = Number(entry.body.get("rating"));
-    if (kind === "answer") rating = ratingFor(score(card.question, entry.body.getAll("choice")));
+    if (kind === "answer") rating = rules.ratingFor(rules.score(card.question, entry.body.getAll("choice")));
     if (kind === "grade" || kind === "answer") kind = "grade";
     change(card, kind, rating, Date.now());
     const saved = structuredClone(card);
