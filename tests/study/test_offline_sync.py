@@ -266,3 +266,14 @@ def test_without_a_csrf_token_nothing_is_recorded(alice_deck, device):
     strict.force_login(alice_deck)
     assert sync(strict, device.outbox).status_code == 403
     assert not ReviewLog.objects.exists()
+
+
+def test_the_notices_speak_the_learners_language(client, alice_deck, device):
+    alice_deck.profile.language = "ja"
+    alice_deck.profile.save()
+    device.versions[99_999_999] = 0
+    device.record(99_999_999, device.fetched_at + timedelta(minutes=1), rating=3)
+    client.force_login(alice_deck)
+    client.cookies["django_language"] = "ja"
+    notices = sync(client, device.outbox).json()["notices"]
+    assert notices == ["オフラインでの解答 1 件は記録できませんでした。"]
