@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from studyapp.notes.models import Card
 from studyapp.study.models import CardState, HideAction, ReviewLog
-from tests.study.offline_helpers import Device, assert_log_is_a_chain, assert_states_equal_the_replay, ms, sync
+from tests.study.offline_helpers import (
+    Device,
+    assert_log_is_a_chain,
+    assert_states_equal_the_replay,
+    flashcards,
+    ms,
+    sync,
+)
 
 pytestmark = pytest.mark.django_db
 S = CardState.State
@@ -19,10 +26,6 @@ S = CardState.State
 
 def studied(user):
     return list(CardState.objects.filter(user=user).order_by("new_rank", "id"))
-
-
-def flashcards(user):
-    return [s for s in studied(user) if s.card.kind != Card.Kind.QUESTION]
 
 
 def question(user):
