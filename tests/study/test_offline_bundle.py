@@ -139,3 +139,22 @@ def test_the_bundle_costs_the_same_statements_for_more_cards(alice_deck):
     many_statements, many_cards = bundle_statements(alice_deck)
     assert many_cards > few_cards
     assert many_statements == few_statements <= 6
+
+
+def test_the_bundle_follows_the_exam_plans_new_card_limit(client, alice_deck):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from studyapp.study.models import StudyDay
+
+    profile = alice_deck.profile
+    profile.new_per_day = 1
+    profile.exam_date = timezone.now().date() + timedelta(days=20)
+    profile.save()
+    _response, bundle = fetch(client, alice_deck)
+    planned = StudyDay.objects.get(user=alice_deck, day=bundle["study_day"])
+    assert planned.planned_at is not None
+    assert planned.new_limit > 1
+    assert bundle["new_left"] == planned.new_limit
+    assert sum(c["fsrs"]["state"] == S.NEW for c in bundle["cards"]) == planned.new_limit
