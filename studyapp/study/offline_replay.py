@@ -2,7 +2,7 @@
 it (most often: answered on another device too). Both answers are kept in
 the log, and the card's state is rebuilt by replaying its log in time order
 from the merged answer on, through the same scheduling as grading
-(``services.answer_apply``: fsrs with the learner's parameters, the exam
+(``services.state_review``: fsrs with the learner's parameters, the exam
 policy as it stands now, the same seeded fuzz), so the result is the state
 that answering in that order would have left (docs/offline.md, "Two devices").
 
@@ -21,7 +21,6 @@ from django.db import transaction
 
 from studyapp.accounts.models import Profile
 from studyapp.study import services
-from studyapp.study.fsrs_bridge import scheduler_for
 from studyapp.study.models import CardState, ReviewLog
 
 S = CardState.State
@@ -60,13 +59,12 @@ def answer_merge(
             counts = services.counts_on_day(user, profile.study_day(at))
             if counts.new_done >= services.day_new_limit(profile, counts):
                 raise services.OverLimit(state_id)
-        scheduler = scheduler_for(profile)
-        log = services.answer_apply(replayed, profile=profile, scheduler=scheduler, rating=rating, now=at)
-        log.duration_ms, log.chosen, log.score, log.client_id = duration_ms, chosen, score, client_id
+        log = services.state_review(state=replayed, profile=profile, rating=rating, now=at, duration_ms=duration_ms)
+        log.chosen, log.score, log.client_id = chosen, score, client_id
         chain = [log]
         for row in later:
-            again = services.answer_apply(
-                replayed, profile=profile, scheduler=scheduler, rating=row.rating, now=row.reviewed_at
+            again = services.state_review(
+                state=replayed, profile=profile, rating=row.rating, now=row.reviewed_at, duration_ms=row.duration_ms
             )
             for name in REPLAYED_FIELDS:
                 setattr(row, name, getattr(again, name))

@@ -223,9 +223,9 @@ def card_grade(
         return AnswerOutcome(state=state, duplicate=True, counts=counts)
     if offline and state.state == S.NEW and counts.new_done >= day_new_limit(profile, counts):
         raise OverLimit(state_id)
-    previous = state.state
-    log = answer_apply(state, profile=profile, scheduler=scheduler_for(profile), rating=rating, now=now)
-    log.duration_ms, log.chosen, log.score, log.client_id = duration_ms, chosen, score, client_id
+    log = state_review(state=state, profile=profile, rating=rating, now=now, duration_ms=duration_ms)
+    log.chosen, log.score, log.client_id = chosen, score, client_id
+    previous = log.previous_state
     # The state and the log together, or neither (one statement on
     # PostgreSQL). in_scope in the UPDATE's WHERE: a card withdrawn since it
     # was read is not answered.
@@ -247,18 +247,21 @@ def day_new_limit(profile: Profile, counts: DayCounts) -> int:
     return profile.new_per_day if counts.new_limit is None else counts.new_limit
 
 
-def answer_apply(state: CardState, *, profile: Profile, scheduler, rating: int, now: datetime) -> ReviewLog:
-    """One answer to ``state`` given at ``now``, scheduled as grading
-    schedules it: fsrs with the learner's parameters, the exam policy, the
-    counters. The state changes in memory (its version one on); the log row
-    that records it is returned unsaved. Grading and the replay of a card's
-    log (answers merged from two devices, studyapp.study.offline_sync) both
-    answer through here, so the two can never schedule differently."""
-    day = profile.study_day(now)
+def state_review(
+    *, state: CardState, profile: Profile, rating: int, now: datetime, duration_ms: int | None = None
+) -> ReviewLog:
+    """Apply one answer to ``state`` in memory: fsrs's review (and the exam
+    policy's due date, with an exam date), the counters, the version moved
+    on. Returns the log row, not saved; the caller writes both together.
+    Shared by the study session (card_grade), by a question answered in a
+    mock exam (studyapp.study.retrieval) and by the
+    replay of a card's log when answers from two devices are merged
+    (studyapp.study.offline_replay), so all schedule alike."""
+    version = state.version
     before = snapshot(state)
     previous = state.state
-    clock = profile.clock
-    card = fsrs_review(scheduler=scheduler, state=state, rating=rating, clock=clock, now=now)
+    scheduler, clock = scheduler_for(profile), profile.clock
+    card = fsrs_review(scheduler=scheduler, state=state, rating=rating, clock=clock, now=now, duration_ms=duration_ms)
     due_fsrs = exam_due(profile=profile, scheduler=scheduler, card=card, fsrs_now=clock.fsrs_time(now))
     apply_fsrs(state, card, clock=clock, now=now, due_fsrs=due_fsrs)
     state.exam_recall = exam_recall(profile=profile, scheduler=scheduler, card=card)
@@ -268,7 +271,8 @@ def answer_apply(state: CardState, *, profile: Profile, scheduler, rating: int, 
         state.is_leech = state.is_leech or state.lapses >= LEECH_LAPSES
     state.buried_until = None
     state.changed_notice = False
-    state.version += 1
+    state.version = version + 1
+    day = profile.study_day(now)
     # In study days, as fsrs counted them (and as fitting reads them).
     elapsed = (day - clock.study_day(state_last_review(before))).days if before["last_review"] else None
     return ReviewLog(
@@ -278,6 +282,7 @@ def answer_apply(state: CardState, *, profile: Profile, scheduler, rating: int, 
         rating=rating,
         reviewed_at=now,
         study_day=day,
+        duration_ms=duration_ms,
         previous_state=previous,
         elapsed_days=elapsed,
         interval_days=(state.due - now).total_seconds() / 86400,
