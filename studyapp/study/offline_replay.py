@@ -19,6 +19,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from studyapp import hot_sql
 from studyapp.accounts.models import Profile
 from studyapp.study import services
 from studyapp.study.models import CardState, ReviewLog
@@ -56,7 +57,7 @@ def answer_merge(
         if replayed is state and state.last_review is not None and at < state.last_review:
             at = state.last_review  # not before the answer the state already has
         if replayed.state == S.NEW and not later:
-            counts = services.counts_on_day(user, profile.study_day(at))
+            _state, counts = hot_sql.state_with_answers(user.pk, state.pk, profile.study_day(at))
             if counts.new_done >= services.day_new_limit(profile, counts):
                 raise services.OverLimit(state_id)
         log = services.state_review(state=replayed, profile=profile, rating=rating, now=at, duration_ms=duration_ms)
@@ -90,7 +91,7 @@ def _replay_base(state: CardState, later: list[ReviewLog]) -> CardState:
         return state
     base = CardState(pk=state.pk, user_id=state.user_id, card_id=state.card_id)
     try:
-        services.restore_snapshot(base, later[0].state_before)
+        services.snapshot_restore(state=base, data=later[0].state_before)
     except (AttributeError, KeyError, TypeError, ValueError):
         later.clear()
         return state

@@ -99,7 +99,7 @@ def snapshot(state: CardState) -> dict:
     return data
 
 
-def restore_snapshot(state: CardState, data: dict) -> None:
+def _restore(state: CardState, data: dict) -> None:
     """Set the state's fields from a snapshot. Every value is checked first
     (a log row may have been edited by hand): on a bad one this raises
     ValueError and leaves the state untouched."""
@@ -108,6 +108,12 @@ def restore_snapshot(state: CardState, data: dict) -> None:
     values = {name: _snapshot_value(name, data.get(name, _MISSING)) for name in RESTORED}
     for name, value in values.items():
         setattr(state, name, value)
+
+
+def snapshot_restore(*, state: CardState, data: dict) -> None:
+    """The state as a log row's snapshot says it was (the offline replay
+    starts from one); ValueError and the state untouched on a bad snapshot."""
+    _restore(state, data)
 
 
 _MISSING = object()
@@ -140,7 +146,7 @@ def today_for(*, user, profile: Profile, now: datetime, counts: DayCounts | None
     counters; otherwise they are read (one query)."""
     day = profile.study_day(now)
     if counts is None:
-        counts = counts_on_day(user, day)
+        counts = _counts_today(user, day)
     new_limit = profile.new_per_day if counts.new_limit is None else counts.new_limit
     return Today(
         now=now,
@@ -169,7 +175,7 @@ def _day_limit(user_ref, day) -> Subquery:
     return Subquery(StudyDay.objects.filter(user=user_ref, day=day).values("new_limit")[:1])
 
 
-def counts_on_day(user, day) -> DayCounts:
+def _counts_today(user, day) -> DayCounts:
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
@@ -242,7 +248,7 @@ def card_grade(
     return AnswerOutcome(state=state, log=log, score=score, chosen=chosen or [], counts=after)
 
 
-def day_new_limit(profile: Profile, counts: DayCounts) -> int:
+def day_new_limit(profile: Profile, counts: DayCounts | hot_sql.DayAnswers) -> int:
     """New cards allowed on the counted day: the exam policy's, else the learner's own."""
     return profile.new_per_day if counts.new_limit is None else counts.new_limit
 
@@ -416,7 +422,7 @@ class _Undoable:
             state.version = self.row.version_before
             return ["suspended", "buried_until", "version"]
         try:
-            restore_snapshot(state, self.row.state_before)
+            _restore(state, self.row.state_before)
         except (AttributeError, KeyError, TypeError, ValueError):
             return None
         return RESTORED
