@@ -2,7 +2,7 @@
 it (most often: answered on another device too). Both answers are kept in
 the log, and the card's state is rebuilt by replaying its log in time order
 from the merged answer on, through the same scheduling as grading
-(``services.answer_apply``: fsrs with the learner's parameters, the exam
+(``services.state_review``: fsrs with the learner's parameters, the exam
 policy as it stands now, the same seeded fuzz), so the result is the state
 that answering in that order would have left (docs/offline.md, "Two devices").
 
@@ -19,9 +19,9 @@ from datetime import datetime
 
 from django.db import transaction
 
+from studyapp import hot_sql
 from studyapp.accounts.models import Profile
 from studyapp.study import services
-from studyapp.study.fsrs_bridge import scheduler_for
 from studyapp.study.models import CardState, ReviewLog
 
 S = CardState.State
@@ -57,16 +57,15 @@ def answer_merge(
         if replayed is state and state.last_review is not None and at < state.last_review:
             at = state.last_review  # not before the answer the state already has
         if replayed.state == S.NEW and not later:
-            counts = services.counts_on_day(user, profile.study_day(at))
+            _state, counts = hot_sql.state_with_answers(user.pk, state.pk, profile.study_day(at))
             if counts.new_done >= services.day_new_limit(profile, counts):
                 raise services.OverLimit(state_id)
-        scheduler = scheduler_for(profile)
-        log = services.answer_apply(replayed, profile=profile, scheduler=scheduler, rating=rating, now=at)
-        log.duration_ms, log.chosen, log.score, log.client_id = duration_ms, chosen, score, client_id
+        log = services.state_review(state=replayed, profile=profile, rating=rating, now=at, duration_ms=duration_ms)
+        log.chosen, log.score, log.client_id = chosen, score, client_id
         chain = [log]
         for row in later:
-            again = services.answer_apply(
-                replayed, profile=profile, scheduler=scheduler, rating=row.rating, now=row.reviewed_at
+            again = services.state_review(
+                state=replayed, profile=profile, rating=row.rating, now=row.reviewed_at, duration_ms=row.duration_ms
             )
             for name in REPLAYED_FIELDS:
                 setattr(row, name, getattr(again, name))
@@ -92,7 +91,7 @@ def _replay_base(state: CardState, later: list[ReviewLog]) -> CardState:
         return state
     base = CardState(pk=state.pk, user_id=state.user_id, card_id=state.card_id)
     try:
-        services.restore_snapshot(base, later[0].state_before)
+        services.snapshot_restore(state=base, data=later[0].state_before)
     except (AttributeError, KeyError, TypeError, ValueError):
         later.clear()
         return state

@@ -99,7 +99,7 @@ def snapshot(state: CardState) -> dict:
     return data
 
 
-def restore_snapshot(state: CardState, data: dict) -> None:
+def _restore(state: CardState, data: dict) -> None:
     """Set the state's fields from a snapshot. Every value is checked first
     (a log row may have been edited by hand): on a bad one this raises
     ValueError and leaves the state untouched."""
@@ -108,6 +108,12 @@ def restore_snapshot(state: CardState, data: dict) -> None:
     values = {name: _snapshot_value(name, data.get(name, _MISSING)) for name in RESTORED}
     for name, value in values.items():
         setattr(state, name, value)
+
+
+def snapshot_restore(*, state: CardState, data: dict) -> None:
+    """The state as a log row's snapshot says it was (the offline replay
+    starts from one); ValueError and the state untouched on a bad snapshot."""
+    _restore(state, data)
 
 
 _MISSING = object()
@@ -140,7 +146,7 @@ def today_for(*, user, profile: Profile, now: datetime, counts: DayCounts | None
     counters; otherwise they are read (one query)."""
     day = profile.study_day(now)
     if counts is None:
-        counts = counts_on_day(user, day)
+        counts = _counts_today(user, day)
     new_limit = profile.new_per_day if counts.new_limit is None else counts.new_limit
     return Today(
         now=now,
@@ -169,7 +175,7 @@ def _day_limit(user_ref, day) -> Subquery:
     return Subquery(StudyDay.objects.filter(user=user_ref, day=day).values("new_limit")[:1])
 
 
-def counts_on_day(user, day) -> DayCounts:
+def _counts_today(user, day) -> DayCounts:
     row = (
         get_user_model()
         .objects.filter(pk=user.pk)
@@ -223,9 +229,9 @@ def card_grade(
         return AnswerOutcome(state=state, duplicate=True, counts=counts)
     if offline and state.state == S.NEW and counts.new_done >= day_new_limit(profile, counts):
         raise OverLimit(state_id)
-    previous = state.state
-    log = answer_apply(state, profile=profile, scheduler=scheduler_for(profile), rating=rating, now=now)
-    log.duration_ms, log.chosen, log.score, log.client_id = duration_ms, chosen, score, client_id
+    log = state_review(state=state, profile=profile, rating=rating, now=now, duration_ms=duration_ms)
+    log.chosen, log.score, log.client_id = chosen, score, client_id
+    previous = log.previous_state
     # The state and the log together, or neither (one statement on
     # PostgreSQL). in_scope in the UPDATE's WHERE: a card withdrawn since it
     # was read is not answered.
@@ -242,23 +248,26 @@ def card_grade(
     return AnswerOutcome(state=state, log=log, score=score, chosen=chosen or [], counts=after)
 
 
-def day_new_limit(profile: Profile, counts: DayCounts) -> int:
+def day_new_limit(profile: Profile, counts: DayCounts | hot_sql.DayAnswers) -> int:
     """New cards allowed on the counted day: the exam policy's, else the learner's own."""
     return profile.new_per_day if counts.new_limit is None else counts.new_limit
 
 
-def answer_apply(state: CardState, *, profile: Profile, scheduler, rating: int, now: datetime) -> ReviewLog:
-    """One answer to ``state`` given at ``now``, scheduled as grading
-    schedules it: fsrs with the learner's parameters, the exam policy, the
-    counters. The state changes in memory (its version one on); the log row
-    that records it is returned unsaved. Grading and the replay of a card's
-    log (answers merged from two devices, studyapp.study.offline_sync) both
-    answer through here, so the two can never schedule differently."""
-    day = profile.study_day(now)
+def state_review(
+    *, state: CardState, profile: Profile, rating: int, now: datetime, duration_ms: int | None = None
+) -> ReviewLog:
+    """Apply one answer to ``state`` in memory: fsrs's review (and the exam
+    policy's due date, with an exam date), the counters, the version moved
+    on. Returns the log row, not saved; the caller writes both together.
+    Shared by the study session (card_grade), by a question answered in a
+    mock exam (studyapp.study.retrieval) and by the
+    replay of a card's log when answers from two devices are merged
+    (studyapp.study.offline_replay), so all schedule alike."""
+    version = state.version
     before = snapshot(state)
     previous = state.state
-    clock = profile.clock
-    card = fsrs_review(scheduler=scheduler, state=state, rating=rating, clock=clock, now=now)
+    scheduler, clock = scheduler_for(profile), profile.clock
+    card = fsrs_review(scheduler=scheduler, state=state, rating=rating, clock=clock, now=now, duration_ms=duration_ms)
     due_fsrs = exam_due(profile=profile, scheduler=scheduler, card=card, fsrs_now=clock.fsrs_time(now))
     apply_fsrs(state, card, clock=clock, now=now, due_fsrs=due_fsrs)
     state.exam_recall = exam_recall(profile=profile, scheduler=scheduler, card=card)
@@ -268,7 +277,8 @@ def answer_apply(state: CardState, *, profile: Profile, scheduler, rating: int, 
         state.is_leech = state.is_leech or state.lapses >= LEECH_LAPSES
     state.buried_until = None
     state.changed_notice = False
-    state.version += 1
+    state.version = version + 1
+    day = profile.study_day(now)
     # In study days, as fsrs counted them (and as fitting reads them).
     elapsed = (day - clock.study_day(state_last_review(before))).days if before["last_review"] else None
     return ReviewLog(
@@ -278,6 +288,7 @@ def answer_apply(state: CardState, *, profile: Profile, scheduler, rating: int, 
         rating=rating,
         reviewed_at=now,
         study_day=day,
+        duration_ms=duration_ms,
         previous_state=previous,
         elapsed_days=elapsed,
         interval_days=(state.due - now).total_seconds() / 86400,
@@ -411,7 +422,7 @@ class _Undoable:
             state.version = self.row.version_before
             return ["suspended", "buried_until", "version"]
         try:
-            restore_snapshot(state, self.row.state_before)
+            _restore(state, self.row.state_before)
         except (AttributeError, KeyError, TypeError, ValueError):
             return None
         return RESTORED

@@ -8,8 +8,15 @@ from datetime import datetime
 
 from django.urls import reverse
 
+from studyapp.notes.models import Card
 from studyapp.study.models import CardState, ReviewLog
 from tests.study import offline_oracle
+
+
+def flashcards(user) -> list[CardState]:
+    """The learner's states of cards that are not scenario questions, in the queue's order."""
+    states = CardState.objects.filter(user=user).exclude(card__kind=Card.Kind.QUESTION)
+    return list(states.order_by("new_rank", "id"))
 
 
 def ms(moment: datetime) -> int:

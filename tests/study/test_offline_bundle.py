@@ -109,3 +109,52 @@ def test_bytes_is_the_size_of_the_json():
 
     sized = bundle_sized(bundle)
     assert sized["bytes"] == len(bundle_json(sized))
+
+
+def bundle_statements(user) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from studyapp.study import services
+    from studyapp.study.offline_bundle import offline_bundle
+
+    profile, now = user.profile, timezone.now()
+    services.study_session_open(user=user, profile=profile, now=now)
+    today = services.today_for(user=user, profile=profile, now=now)
+    with CaptureQueriesContext(connection) as queries:
+        bundle = offline_bundle(user=user, profile=profile, today=today, study_day=profile.study_day(now))
+    return len(queries), len(bundle["cards"])
+
+
+def test_the_bundle_costs_the_same_statements_for_more_cards(alice_deck):
+    from tests import samples
+    from tests.study.conftest import import_note
+
+    alice_deck.profile.new_per_day = 200
+    alice_deck.profile.save()
+    few_statements, few_cards = bundle_statements(alice_deck)
+    for number in range(3, 6):
+        import_note(samples.with_id(samples.CANONICAL, f"TST-{number}"), path=f"n{number}.md")
+    many_statements, many_cards = bundle_statements(alice_deck)
+    assert many_cards > few_cards
+    assert many_statements == few_statements <= 6
+
+
+def test_the_bundle_follows_the_exam_plans_new_card_limit(client, alice_deck):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from studyapp.study.models import StudyDay
+
+    profile = alice_deck.profile
+    profile.new_per_day = 1
+    profile.exam_date = timezone.now().date() + timedelta(days=20)
+    profile.save()
+    _response, bundle = fetch(client, alice_deck)
+    planned = StudyDay.objects.get(user=alice_deck, day=bundle["study_day"])
+    assert planned.planned_at is not None
+    assert planned.new_limit > 1
+    assert bundle["new_left"] == planned.new_limit
+    assert sum(c["fsrs"]["state"] == S.NEW for c in bundle["cards"]) == planned.new_limit

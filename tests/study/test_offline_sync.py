@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from studyapp.notes.models import Card
 from studyapp.study.models import CardState, HideAction, ReviewLog
-from tests.study.offline_helpers import Device, assert_log_is_a_chain, assert_states_equal_the_replay, ms, sync
+from tests.study.offline_helpers import (
+    Device,
+    assert_log_is_a_chain,
+    assert_states_equal_the_replay,
+    flashcards,
+    ms,
+    sync,
+)
 
 pytestmark = pytest.mark.django_db
 S = CardState.State
@@ -19,10 +26,6 @@ S = CardState.State
 
 def studied(user):
     return list(CardState.objects.filter(user=user).order_by("new_rank", "id"))
-
-
-def flashcards(user):
-    return [s for s in studied(user) if s.card.kind != Card.Kind.QUESTION]
 
 
 def question(user):
@@ -266,3 +269,14 @@ def test_without_a_csrf_token_nothing_is_recorded(alice_deck, device):
     strict.force_login(alice_deck)
     assert sync(strict, device.outbox).status_code == 403
     assert not ReviewLog.objects.exists()
+
+
+def test_the_notices_speak_the_learners_language(client, alice_deck, device):
+    alice_deck.profile.language = "ja"
+    alice_deck.profile.save()
+    device.versions[99_999_999] = 0
+    device.record(99_999_999, device.fetched_at + timedelta(minutes=1), rating=3)
+    client.force_login(alice_deck)
+    client.cookies["django_language"] = "ja"
+    notices = sync(client, device.outbox).json()["notices"]
+    assert notices == ["オフラインでの解答 1 件は記録できませんでした。"]

@@ -8,11 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from studyapp.notes.models import Card
 from studyapp.study.models import CardState
 from studyapp.study.offline_entries import entries_parse
 from studyapp.study.offline_sync import offline_answers_apply
-from tests.study.offline_helpers import Device
+from tests.study.offline_helpers import Device, flashcards
 
 pytestmark = pytest.mark.django_db
 # Statements per answer on the version the device had, at most: the state
@@ -32,9 +31,7 @@ def statements(user, answers) -> int:
 
 
 def device_answers(user, n: int, *, device=None, offset=0):
-    states = [
-        s for s in CardState.objects.filter(user=user).order_by("new_rank", "id") if s.card.kind != Card.Kind.QUESTION
-    ]
+    states = flashcards(user)
     device = device or Device(states, timezone.now() - timedelta(hours=2))
     for i in range(n):
         device.record(states[i % 4].pk, device.fetched_at + timedelta(minutes=offset + 3 * i + 1), rating=3)

@@ -8,20 +8,17 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from studyapp.notes.models import Card
-from studyapp.study.models import CardState, ReviewLog
+from studyapp.study.models import ReviewLog
 from studyapp.study.offline_entries import entries_parse
 from studyapp.study.offline_sync import offline_answers_apply
-from tests.study.offline_helpers import Device, assert_log_is_a_chain, assert_states_equal_the_replay
+from tests.study.offline_helpers import Device, assert_log_is_a_chain, assert_states_equal_the_replay, flashcards
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_same_batch_sent_twice_at_once_records_each_answer_once(alice_deck):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writing transactions: the two batches cannot interleave there")
-    states = [
-        s for s in CardState.objects.filter(user=alice_deck).order_by("new_rank") if s.card.kind != Card.Kind.QUESTION
-    ]
+    states = flashcards(alice_deck)
     device = Device(states, timezone.now() - timedelta(hours=1))
     for i in range(12):
         device.record(states[i % 3].pk, device.fetched_at + timedelta(minutes=2 * i + 1), rating=(3, 1, 4)[i % 3])

@@ -8,18 +8,18 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from studyapp.notes.models import Card
 from studyapp.study.models import CardState, ReviewLog
-from tests.study.offline_helpers import Device, assert_log_is_a_chain, assert_states_equal_the_replay, ms, sync
+from tests.study.offline_helpers import (
+    Device,
+    assert_log_is_a_chain,
+    assert_states_equal_the_replay,
+    flashcards,
+    ms,
+    sync,
+)
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
-
-
-def flashcards(user):
-    return [
-        s for s in CardState.objects.filter(user=user).order_by("new_rank", "id") if s.card.kind != Card.Kind.QUESTION
-    ]
 
 
 def two_devices(user):
@@ -72,14 +72,24 @@ def test_two_devices_in_either_order_lose_nothing_and_equal_the_time_ordered_rep
     assert ReviewLog.objects.filter(user=alice_deck).count() == len(every)
 
 
+def one_card_laptop_then_phone(client, user, *, laptop_minutes: int, phone_minutes: int, phone_rating: int):
+    """The first card answered Good on the laptop and then on the phone, each
+    offline, minutes after the fetch; the laptop syncs first. The card's id
+    and the two devices."""
+    phone, laptop = two_devices(user)
+    card = flashcards(user)[0].pk
+    laptop.record(card, laptop.fetched_at + timedelta(minutes=laptop_minutes), rating=3)
+    phone.record(card, phone.fetched_at + timedelta(minutes=phone_minutes), rating=phone_rating)
+    client.force_login(user)
+    sync(client, laptop.outbox)
+    return card, phone, laptop
+
+
 def test_the_merged_answers_counts_for_the_day_are_the_logs(client, alice_deck):
     """Both devices introduced the same new card: it counts once as new."""
-    phone, laptop = two_devices(alice_deck)
-    card = flashcards(alice_deck)[0].pk
-    laptop.record(card, laptop.fetched_at + timedelta(minutes=5), rating=3)
-    phone.record(card, phone.fetched_at + timedelta(minutes=1), rating=3)
-    client.force_login(alice_deck)
-    sync(client, laptop.outbox)
+    _card, phone, laptop = one_card_laptop_then_phone(
+        client, alice_deck, laptop_minutes=5, phone_minutes=1, phone_rating=3
+    )
     sync(client, phone.outbox)
     logs = list(ReviewLog.objects.filter(user=alice_deck).order_by("reviewed_at"))
     assert [log.previous_state for log in logs] == [CardState.State.NEW, CardState.State.LEARNING]
@@ -87,12 +97,9 @@ def test_the_merged_answers_counts_for_the_day_are_the_logs(client, alice_deck):
 
 
 def test_undo_after_an_answer_merged_into_the_past_refuses_and_changes_nothing(client, alice_deck):
-    phone, laptop = two_devices(alice_deck)
-    card = flashcards(alice_deck)[0].pk
-    laptop.record(card, laptop.fetched_at + timedelta(minutes=30), rating=3)
-    phone.record(card, phone.fetched_at + timedelta(minutes=1), rating=1)
-    client.force_login(alice_deck)
-    sync(client, laptop.outbox)
+    card, phone, _laptop = one_card_laptop_then_phone(
+        client, alice_deck, laptop_minutes=30, phone_minutes=1, phone_rating=1
+    )
     sync(client, phone.outbox)
     state = CardState.objects.filter(pk=card).values().get()
     response = client.post(reverse("study_undo"), headers=HTMX)
@@ -103,12 +110,9 @@ def test_undo_after_an_answer_merged_into_the_past_refuses_and_changes_nothing(c
 
 
 def test_undo_after_an_answer_merged_last_in_time_restores_exactly(client, alice_deck):
-    phone, laptop = two_devices(alice_deck)
-    card = flashcards(alice_deck)[0].pk
-    laptop.record(card, laptop.fetched_at + timedelta(minutes=1), rating=3)
-    phone.record(card, phone.fetched_at + timedelta(minutes=30), rating=1)
-    client.force_login(alice_deck)
-    sync(client, laptop.outbox)
+    card, phone, laptop = one_card_laptop_then_phone(
+        client, alice_deck, laptop_minutes=1, phone_minutes=30, phone_rating=1
+    )
     after_laptop = CardState.objects.filter(pk=card).values().get()
     assert sync(client, phone.outbox).json()["results"][0]["status"] == "superseded"
     response = client.post(reverse("study_undo"), headers=HTMX)
