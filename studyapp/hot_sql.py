@@ -131,7 +131,7 @@ def _reader(connection, model: type[models.Model], alias: str, names: Iterable[s
 def _adapter(connection, field: models.Field) -> Callable[[Any], Any] | None:
     """How the ORM turns a value of ``field`` into a query parameter; None
     when the Python value is passed as it is (numbers, text, booleans)."""
-    if isinstance(field, models.DateTimeField | models.DateField | models.JSONField):
+    if isinstance(field, models.DateTimeField | models.DateField | models.JSONField | models.UUIDField):
         return lambda value: None if value is None else field.get_db_prep_save(value, connection)
     return None
 

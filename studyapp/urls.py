@@ -4,10 +4,15 @@ from django.urls import include, path
 import studyapp.converters  # noqa: F401 - registers <id:...> before the apps' URLs are read
 from studyapp.notes import search_views
 from studyapp.notes import views as note_views
+from studyapp.study import app_shell_views
 from studyapp.study import views as study_views
 
 urlpatterns = [
     path("", study_views.home, name="home"),
+    # The installable app: at the root, the worker's scope is the whole site.
+    path("sw.js", app_shell_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", app_shell_views.web_manifest, name="web_manifest"),
+    path("offline/", app_shell_views.offline_page, name="offline_page"),
     path("notes/", note_views.note_list, name="note_list"),
     path("notes/<str:note_id>/", note_views.note_detail, name="note_detail"),
     path("search/", search_views.search, name="search"),

@@ -23,12 +23,19 @@
 // server records an answer to a version once (docs/study.md, "Idempotent").
 // Undo, a question's answer and "Next" wait for the server, as they change
 // what is on screen in ways the page cannot know.
+//
+// Without the network the page runs from the device (static/js/offline/,
+// docs/offline.md): `window.studyOffline` is told of each action (its copy
+// of the day follows) and of each failure; once it runs the page, the
+// replies to what was still on its way here change nothing on screen.
 (() => {
   const RETRY_FIRST_MS = 300;
   const RETRY_MAX_MS = 5000;
 
   const card = () => document.getElementById("study-card");
   const page = () => document.getElementById("study");
+  const device = () => window.studyOffline;
+  const onDevice = () => Boolean(device() && device().active());
 
   let shownAt = performance.now();
   // The card ready for after the one on screen: {key, node}.
@@ -146,6 +153,7 @@
       wait(current);
     }
     outbox.push(entry);
+    if (device()) device().acted(entry);
     setPending();
     pump();
   }
@@ -183,6 +191,7 @@
       // No answer (or a 5xx): the same request again, later. The version in
       // it makes a repeat harmless if the first did reach the server.
       entry.retries += 1;
+      if (device()) device().failed(entry);
       status("retrying");
       sending = false;
       setTimeout(pump, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (entry.retries - 1)));
@@ -191,6 +200,12 @@
     status("");
     outbox.shift();
     sending = false;
+    if (onDevice()) {
+      // The device runs the page now: recorded, and nothing to show.
+      setPending();
+      pump();
+      return;
+    }
     if (response.redirected || response.status === 403) {
       // Logged out meanwhile (or the page is too old to post): the login page says so.
       outbox.length = 0;
@@ -312,7 +327,7 @@
     const key = event.key.toLowerCase();
     // While an undo, a question's answer or "Next" is on its way, or a graded
     // card waits for what follows, only U acts (it queues behind).
-    const busy = mode === "waiting" || outbox.some((entry) => !entry.speculative);
+    const busy = mode === "waiting" || (!onDevice() && outbox.some((entry) => !entry.speculative));
     if (busy && key !== "u") {
       if (key === " " || key === "enter" || /^[1-9bs]$/.test(key)) event.preventDefault();
       return;
@@ -360,6 +375,17 @@
   document.addEventListener("change", (event) => {
     if (event.target.id === "scope-kind") filterScopeValues();
   });
+  // For the offline session: after answers from the device were recorded,
+  // the card this page was rendered with may be out of date (refresh); its
+  // screens go on screen as this page's do (show).
+  window.studyPage = {
+    refresh() {
+      if (outbox.length === 0 && page()) act(page().dataset.cardUrl, {}, { method: "GET" });
+    },
+    show,
+    csrfToken,
+  };
+
   document.addEventListener("DOMContentLoaded", () => {
     filterScopeValues();
     held = takeHeld(document);

@@ -8,8 +8,11 @@ back to the clock with ``StudyClock.to_clock``."""
 
 from __future__ import annotations
 
+import random
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
+import fsrs.scheduler
 from fsrs import Card, Rating, Scheduler, State
 
 from studyapp.scheduling.clock import StudyClock, fractional_recall
@@ -18,6 +21,29 @@ from studyapp.study.models import CardState
 MAXIMUM_INTERVAL_DAYS = 36500
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
+
+
+# py-fsrs draws its fuzz from the module's ``random()`` and takes no seed.
+# Grading draws it from a generator seeded by the answer (the card, its
+# count of reviews, the study day), so that replaying a card's log (answers merged from two
+# devices, docs/offline.md) gives back exactly the due dates grading gave;
+# anything else that calls fsrs keeps the process's random numbers. A
+# context variable, so that threads and requests never share a generator.
+_FUZZ: ContextVar[random.Random | None] = ContextVar("fsrs_fuzz", default=None)
+
+
+def _fuzz_random() -> float:
+    generator = _FUZZ.get()
+    return generator.random() if generator is not None else random.random()
+
+
+fsrs.scheduler.random = _fuzz_random
+
+
+def fuzz_seed(*, card_id: int, reps: int, fsrs_now: datetime) -> str:
+    """The seed of an answer's fuzz: which card, its how-manieth review, on
+    which study day (fsrs time: the time of day does not change a schedule)."""
+    return f"{card_id}:{reps}:{fsrs_now.date().isoformat()}"
 
 
 def parameters_for(profile) -> tuple[float, ...] | None:
@@ -61,9 +87,12 @@ def fsrs_review(
 ) -> Card:
     """fsrs's answer to ``rating`` given at ``now``, in fsrs time."""
     card = to_fsrs(state, clock=clock, now=now)
-    after, _log = scheduler.review_card(
-        card, Rating(rating), review_datetime=clock.fsrs_time(now), review_duration=duration_ms
-    )
+    fsrs_now = clock.fsrs_time(now)
+    token = _FUZZ.set(random.Random(fuzz_seed(card_id=state.card_id, reps=state.reps, fsrs_now=fsrs_now)))
+    try:
+        after, _log = scheduler.review_card(card, Rating(rating), review_datetime=fsrs_now, review_duration=duration_ms)
+    finally:
+        _FUZZ.reset(token)
     return after
 
 

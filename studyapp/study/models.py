@@ -95,8 +95,12 @@ class ReviewLog(models.Model):
     # Scenario questions: options chosen and the partial-credit score (0..1).
     chosen = models.JSONField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True)
+    # The id a device gave an answer recorded offline (docs/offline.md): a
+    # batch sent again records nothing twice. None for answers given online.
+    client_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "client_id"], name="log_one_client_id")]
         indexes = [
             # Serves the statistics by day and today's answer counts on every grade.
             models.Index(fields=["user", "study_day", "previous_state"], name="log_user_day_state"),
@@ -156,8 +160,11 @@ class HideAction(models.Model):
     buried_until_before = models.DateTimeField(null=True, blank=True)
     version_before = models.PositiveIntegerField()
     version_after = models.PositiveIntegerField()
+    # As ReviewLog.client_id: a bury or suspend sent by a device.
+    client_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "client_id"], name="hide_one_client_id")]
         indexes = [models.Index(fields=["user", "-id"], name="hide_user_latest")]
 
     def __str__(self):

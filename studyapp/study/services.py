@@ -87,6 +87,10 @@ class TooManyChoices(ValueError):
         return text % {"n": self.needed, "chosen": self.chosen}
 
 
+class OverLimit(Exception):
+    """An offline answer would introduce a new card beyond the day's limit."""
+
+
 class Unavailable(Exception):
     """The card left the learner's queue (its note was unpublished, the card
     retired by a re-import, or it is no longer in what they study): an answer
@@ -122,6 +126,12 @@ def _restore(state: CardState, data: dict) -> None:
     values = {name: _snapshot_value(name, data.get(name, _MISSING)) for name in RESTORED}
     for name, value in values.items():
         setattr(state, name, value)
+
+
+def snapshot_restore(*, state: CardState, data: dict) -> None:
+    """The state as a log row's snapshot says it was (the offline replay
+    starts from one); ValueError and the state untouched on a bad snapshot."""
+    _restore(state, data)
 
 
 _MISSING = object()
@@ -209,22 +219,36 @@ def card_grade(
     now: datetime | None = None,
     chosen: list[str] | None = None,
     score: float | None = None,
+    client_id=None,
+    offline: bool = False,
 ) -> AnswerOutcome:
     """Record one answer: schedule the card with fsrs (and the exam policy),
-    log it with the state before and after, count it for today."""
+    log it with the state before and after, count it for today.
+
+    ``offline``: an answer a device recorded offline (studyapp.study.offline_sync,
+    ``client_id`` its id): its time is not before the card's last review, and a
+    new card beyond the day's new-card limit is refused (OverLimit), since
+    the device cannot know what another device introduced meanwhile."""
     now = now or timezone.now()
     day = profile.study_day(now)
     found = hot_sql.state_with_answers(user.pk, state_id, day)
     if found is None:
         raise NotFound(state_id)
     state, answers = found
+    if offline and state.last_review is not None and now < state.last_review:
+        now = state.last_review
+        if profile.study_day(now) != day:  # rare: a device's clock behind the server's
+            day = profile.study_day(now)
+            state, answers = hot_sql.state_with_answers(user.pk, state_id, day)
     counts = DayCounts(answers.new_done, answers.reviews_done, answers.new_limit)
     if not state.in_scope:
         raise Unavailable(state_id)
     if state.version != version:
         return AnswerOutcome(state=state, duplicate=True, counts=counts)
+    if offline and state.state == S.NEW and counts.new_done >= day_new_limit(profile, counts):
+        raise OverLimit(state_id)
     log = state_review(state=state, profile=profile, rating=rating, now=now, duration_ms=duration_ms)
-    log.chosen, log.score = chosen, score
+    log.chosen, log.score, log.client_id = chosen, score, client_id
     previous = log.previous_state
     # The state and the log together, or neither (one statement on
     # PostgreSQL). in_scope in the UPDATE's WHERE: a card withdrawn since it
@@ -242,14 +266,21 @@ def card_grade(
     return AnswerOutcome(state=state, log=log, score=score, chosen=chosen or [], counts=after)
 
 
+def day_new_limit(profile: Profile, counts: DayCounts | hot_sql.DayAnswers) -> int:
+    """New cards allowed on the counted day: the exam policy's, else the learner's own."""
+    return profile.new_per_day if counts.new_limit is None else counts.new_limit
+
+
 def state_review(
     *, state: CardState, profile: Profile, rating: int, now: datetime, duration_ms: int | None = None
 ) -> ReviewLog:
     """Apply one answer to ``state`` in memory: fsrs's review (and the exam
     policy's due date, with an exam date), the counters, the version moved
     on. Returns the log row, not saved; the caller writes both together.
-    Shared by the study session (card_grade) and by a question answered in a
-    mock exam (studyapp.study.retrieval), so both schedule alike."""
+    Shared by the study session (card_grade), by a question answered in a
+    mock exam (studyapp.study.retrieval) and by the
+    replay of a card's log when answers from two devices are merged
+    (studyapp.study.offline_replay), so all schedule alike."""
     version = state.version
     before = snapshot(state)
     previous = state.state
@@ -297,38 +328,57 @@ def question_answer(
     chosen: list[str],
     duration_ms: int | None = None,
     now: datetime | None = None,
+    client_id=None,
+    offline: bool = False,
 ) -> AnswerOutcome:
     """Score a scenario question with partial credit, schedule it with the
     grade the score earns, and pull forward the cards that explain each trap
-    the learner fell into."""
+    the learner fell into. ``client_id`` and ``offline`` as for card_grade."""
     now = now or timezone.now()
     state = CardState.objects.filter(pk=state_id, user=user).select_related("card__note").first()
     if state is None or state.card.kind != Card.Kind.QUESTION:
         raise NotFound(state_id)
     if not state.in_scope:
         raise Unavailable(state_id)
-    parsed = state.card.note.parsed
-    correct = {c.letter for c in questions.options(parsed) if c.correct}
-    picked = sorted({letter for letter in chosen if letter in {c.letter for c in questions.options(parsed)}})
-    if len(picked) > len(correct):
-        raise TooManyChoices(len(correct), len(picked))
-    result = questions.score(set(picked), correct)
+    scored = question_score(state.card, chosen)
     outcome = card_grade(
         user=user,
         profile=profile,
         state_id=state_id,
         version=version,
-        rating=int(questions.rating_for(result)),
+        rating=scored.rating,
         duration_ms=duration_ms,
         now=now,
-        chosen=picked,
-        score=result,
+        chosen=scored.picked,
+        score=scored.score,
+        client_id=client_id,
+        offline=offline,
     )
     if not outcome.duplicate:
-        outcome.pulled = traps_pull_forward(user=user, card=state.card, wrong=set(picked) - correct, now=now)
-    outcome.score = result
-    outcome.chosen = picked
+        outcome.pulled = traps_pull_forward(user=user, card=state.card, wrong=set(scored.wrong), now=now)
+    outcome.score = scored.score
+    outcome.chosen = scored.picked
     return outcome
+
+
+@dataclass(frozen=True)
+class QuestionScore:
+    picked: list[str]  # the valid letters chosen, sorted
+    score: float
+    rating: int
+    wrong: frozenset[str]
+
+
+def question_score(card: Card, chosen: list[str]) -> QuestionScore:
+    """The partial credit a choice earns and the grade it is scheduled with."""
+    choices = questions.options(card.note.parsed)
+    correct = {c.letter for c in choices if c.correct}
+    picked = sorted({letter for letter in chosen if letter in {c.letter for c in choices}})
+    if len(picked) > len(correct):
+        # Online and offline alike: nothing is recorded for such an answer.
+        raise TooManyChoices(len(correct), len(picked))
+    result = questions.score(set(picked), correct)
+    return QuestionScore(picked, result, int(questions.rating_for(result)), frozenset(set(picked) - correct))
 
 
 def traps_pull_forward(*, user, card: Card, wrong: set[str], now: datetime) -> int:
@@ -474,19 +524,24 @@ def _state_locked(user, state_id: int | None) -> CardState | None:
 HIDE_ACTIONS_KEPT = 100
 
 
-def card_bury(*, user, profile: Profile, state_id: int, version: int, now: datetime | None = None) -> bool:
-    """Hide the card until tomorrow's study day begins."""
+def card_bury(
+    *, user, profile: Profile, state_id: int, version: int, now: datetime | None = None, client_id=None
+) -> bool:
+    """Hide the card until tomorrow's study day begins (``client_id``: sent
+    by a device that was offline, studyapp.study.offline_sync)."""
     now = now or timezone.now()
     until = profile.day_end(profile.study_day(now))
-    return _hide(user, state_id, version, HideAction.Kind.BURY, now, buried_until=until)
+    return _hide(user, state_id, version, HideAction.Kind.BURY, now, client_id, buried_until=until)
 
 
-def card_suspend(*, user, profile: Profile, state_id: int, version: int, now: datetime | None = None) -> bool:
+def card_suspend(
+    *, user, profile: Profile, state_id: int, version: int, now: datetime | None = None, client_id=None
+) -> bool:
     """Hide the card until the learner unsuspends it."""
-    return _hide(user, state_id, version, HideAction.Kind.SUSPEND, now or timezone.now(), suspended=True)
+    return _hide(user, state_id, version, HideAction.Kind.SUSPEND, now or timezone.now(), client_id, suspended=True)
 
 
-def _hide(user, state_id: int, version: int, kind: str, now: datetime, **changes) -> bool:
+def _hide(user, state_id: int, version: int, kind: str, now: datetime, client_id, **changes) -> bool:
     """Apply a bury or suspend to the version the learner saw, and keep a
     record of it for undo. False when that version is no longer current."""
     with transaction.atomic():
@@ -506,6 +561,7 @@ def _hide(user, state_id: int, version: int, kind: str, now: datetime, **changes
             buried_until_before=state.buried_until,
             version_before=version,
             version_after=version + 1,
+            client_id=client_id,
         )
         mine = HideAction.objects.filter(user=user)
         oldest_kept = mine.order_by("-id").values("id")[HIDE_ACTIONS_KEPT - 1 : HIDE_ACTIONS_KEPT]

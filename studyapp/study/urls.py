@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studyapp.study import cram_views, stats_views, views, welcome_views
+from studyapp.study import cram_views, offline_views, stats_views, views, welcome_views
 
 urlpatterns = [
     path("study/", views.study, name="study"),
@@ -17,6 +17,8 @@ urlpatterns = [
     path("study/unbury/<id:state_id>/", views.unbury, name="study_unbury"),
     path("study/cram/", cram_views.cram, name="study_cram"),
     path("study/cram/<id:card_id>/", cram_views.cram_answer_view, name="study_cram_answer"),
+    path("study/offline/bundle/", offline_views.offline_bundle_view, name="study_offline_bundle"),
+    path("study/offline/sync/", offline_views.offline_sync_view, name="study_offline_sync"),
     path("stats/", stats_views.stats, name="stats"),
     path("stats/tasks/", stats_views.task_coverage, name="stats_tasks"),
 ]

@@ -24,6 +24,7 @@ from studyapp.study import services
 from studyapp.study.exam_bridge import planned_exam_date
 from studyapp.study.forms import ScopeForm
 from studyapp.study.hidden import LISTS, hidden_cards, hidden_counts
+from studyapp.study.offline_texts import offline_texts
 from studyapp.study.presenters import scenario_for, showing_for, showing_key
 from studyapp.study.queue import left_after, next_two, pick_after, window
 from studyapp.study.scope import scope_choices
@@ -138,6 +139,8 @@ def _study_page(request, *, scope_form: ScopeForm | None = None, status: int = 2
         "selected_kind": chosen.get("kind", ""),
         "selected_value": chosen.get("value", ""),
         "days_to_exam": (exam_date - profile.study_day(now)).days if exam_date else None,
+        # To run from the device when the network is gone (docs/offline.md).
+        "offline_texts": offline_texts(),
     }
     return render_page(request, TEMPLATE, context, status=status)
 

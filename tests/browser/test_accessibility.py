@@ -71,6 +71,8 @@ NOT_PAGES = {
     "reports_news": "htmx fragment of the study page",
     "reports_news_seen": "POST action",
     "study_card": "htmx fragment of the study page",
+    "study_offline_bundle": "JSON for the device's offline store (no page)",
+    "study_offline_sync": "POST action (JSON: answers recorded offline)",
     "stats_tasks": "htmx fragment of the notes list (a signed-in learner's list loads it, checked with it)",
     "instructor_add": "POST action",
     "instructor_remove": "POST action",
@@ -97,6 +99,10 @@ NOT_PAGES = {
     "exams:flag": "POST action (JSON for the exam page, checked)",
     "exams:move": "POST action (JSON for the exam page, checked)",
     "exams:submit": "POST action",
+    # The installable app (docs/offline.md): not pages; the study page in
+    # device mode and the offline page are checked in tests/browser/test_offline_accessibility.py too.
+    "service_worker": "the service worker's script (JavaScript)",
+    "web_manifest": "the web app manifest (JSON)",
     # Django's set_language view under /i18n/.
     "set_language": "POST action (Django's)",
 }
@@ -233,6 +239,7 @@ def _pages(w: World) -> list[tuple[str, str, str]]:
         ("anonymous", "team_join", f"/teams/join/{w.invite_token}/"),
         ("anonymous", "not_found", "/no-such-page/"),
         ("anonymous", "search", "/search/?q=S3"),
+        ("anonymous", "offline_page", "/offline/"),
         ("learner", "home", "/"),
         ("learner", "note_list", "/notes/"),
         ("learner", "note_detail", "/notes/SAP-56/"),
@@ -240,6 +247,7 @@ def _pages(w: World) -> list[tuple[str, str, str]]:
         ("learner", "study_welcome", "/study/welcome/"),
         ("learner", "search", "/search/?q=%E5%8F%AF%E7%94%A8%E6%80%A7"),
         ("learner", "study_hidden", "/study/hidden/"),
+        ("learner", "offline_page", "/offline/"),
         ("learner", "study_cram", "/study/cram/"),
         ("learner", "stats", "/stats/"),
         ("learner", "account_settings", "/accounts/settings/"),
