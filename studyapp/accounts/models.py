@@ -51,6 +51,12 @@ class Profile(models.Model):
         DOMAIN = "domain", _("An exam domain")
         TAG = "tag", _("A tag")
         NOTE = "note", _("One note")
+        QUESTIONS = "questions", _("Scenario questions only")
+
+        @classmethod
+        def without_value(cls) -> set[str]:
+            """Kinds that name no category, domain, tag or note."""
+            return {cls.ALL, cls.QUESTIONS}
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")

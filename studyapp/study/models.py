@@ -156,6 +156,10 @@ class HideAction(models.Model):
     buried_until_before = models.DateTimeField(null=True, blank=True)
     version_before = models.PositiveIntegerField()
     version_after = models.PositiveIntegerField()
+    # Hiding a question the learner has not answered yet hides its note's new
+    # cards with it (they name its answer); these are their state ids, shown
+    # again with the question.
+    siblings = models.JSONField(default=list, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["user", "-id"], name="hide_user_latest")]
