@@ -22,6 +22,9 @@ from django.utils import timezone
 from studyapp.accounts.services import instructors_group_ensure, profile_get
 from studyapp.authoring import services as authoring
 from studyapp.authoring.uploads import Entry
+from studyapp.exams import services as exams
+from studyapp.exams.models import Attempt, Blueprint
+from studyapp.exams.shipped import blueprints_shipped_ensure
 from studyapp.notes.models import Card, Note
 from studyapp.notes.services import NoteReport, note_import
 from studyapp.study import services as study
@@ -89,6 +92,11 @@ NOT_PAGES = {
     "authoring_export_apkg": "download (Anki)",
     "authoring_export_csv": "download (CSV)",
     "team_dashboard_csv": "download (CSV)",
+    "exams:start": "POST action",
+    "exams:answer": "POST action (JSON for the exam page, checked)",
+    "exams:flag": "POST action (JSON for the exam page, checked)",
+    "exams:move": "POST action (JSON for the exam page, checked)",
+    "exams:submit": "POST action",
     # Django's set_language view under /i18n/.
     "set_language": "POST action (Django's)",
 }
@@ -111,6 +119,8 @@ class World:
     note_id: str
     versions: tuple[int, int]
     clients: dict[str, Client] = field(default_factory=dict)
+    exam_open: int = 0
+    exam_done: int = 0
 
 
 def _user(name: str, **extra) -> User:
@@ -165,6 +175,7 @@ def world(settings) -> World:
     for person in (learner, member):
         teams.team_join(user=person, invite=invite, share_details=True)
     teams.assignment_create(team=team, kind="note", value="SAP-56", exam_date=timezone.localdate() + timedelta(30))
+    exam_open, exam_done = _mock_exams(learner)
     return World(
         learner=learner,
         quizzer=quizzer,
@@ -176,7 +187,25 @@ def world(settings) -> World:
         job_id=job.pk,
         note_id="SAP-101",
         versions=(numbers[0], numbers[-1]),
+        exam_open=exam_open,
+        exam_done=exam_done,
     )
+
+
+def _mock_exams(user: User) -> tuple[int, int]:
+    """An SAP-C02 mock in progress (an answer, a flag) and a submitted one."""
+    blueprints_shipped_ensure(Blueprint)  # a transactional test before this one emptied the table
+    sap_c02 = Blueprint.objects.get(code="SAP-C02")
+    now = timezone.now()
+    done = exams.attempt_start(user=user, blueprint=sap_c02, kind=Attempt.Kind.MOCK, now=now - timedelta(days=2))
+    exams.attempt_submit(user=user, attempt_id=done.pk, now=now - timedelta(days=2))
+    current = exams.attempt_start(user=user, blueprint=sap_c02, kind=Attempt.Kind.MOCK, now=now)
+    first = current.items.get(position=1)
+    exams.attempt_answer(
+        user=user, attempt_id=current.pk, position=1, chosen=first.option_order[:1], time_ms=5, now=now
+    )
+    exams.attempt_flag(user=user, attempt_id=current.pk, position=2, flagged=True, now=now)
+    return current.pk, done.pk
 
 
 def _pages(w: World) -> list[tuple[str, str, str]]:
@@ -210,6 +239,10 @@ def _pages(w: World) -> list[tuple[str, str, str]]:
         ("learner", "team_list", "/teams/"),
         ("learner", "team_detail", f"/teams/{t}/"),
         ("learner", "forbidden", "/author/"),
+        ("learner", "exams:list", "/exams/"),
+        ("learner", "exams:attempt", f"/exams/attempts/{w.exam_open}/?q=1"),
+        ("learner", "exams:attempt", f"/exams/attempts/{w.exam_open}/?review=1"),
+        ("learner", "exams:report", f"/exams/attempts/{w.exam_done}/report/"),
         ("quizzer", "study_question", "/study/"),
         ("instructor", "authoring_dashboard", "/author/"),
         ("instructor", "authoring_new", "/author/new/"),
@@ -235,7 +268,9 @@ def _url_names(patterns, prefix="") -> set[str]:
         if isinstance(entry, URLResolver):
             if entry.app_name == "admin":
                 continue
-            names |= _url_names(entry.url_patterns)
+            # Names in a namespace as reverse() takes them ("exams:report").
+            inner = _url_names(entry.url_patterns)
+            names |= {f"{entry.namespace}:{name}" for name in inner} if entry.namespace else inner
         elif isinstance(entry, URLPattern) and entry.name:
             names.add(entry.name)
     return names
