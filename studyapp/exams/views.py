@@ -141,6 +141,8 @@ def exam_answer(request, attempt_id: int):
             {"position": position, "chosen": item.chosen, "version": item.attempt.version, "time_ms": item.time_ms}
         )
     following = position + 1 if position < item.attempt.question_count else position
+    if item.attempt.kind != Attempt.Kind.MOCK:
+        following = position  # practice: the same question again, now with its reasoning
     return redirect(_attempt_url(item.attempt, following))
 
 
