@@ -14,7 +14,7 @@ from studyapp.study import services
 from studyapp.study.introduction import PULLED_RANK
 from studyapp.study.models import CardState
 from tests import samples
-from tests.study.conftest import import_note
+from tests.study.conftest import import_note, option_b_names_the_lambda_row
 
 pytestmark = pytest.mark.django_db
 S = CardState.State
@@ -84,11 +84,7 @@ def test_new_notes_bring_their_questions_before_their_cards(alice_deck):
 def test_a_card_a_wrong_answer_pulled_forward_stays_first(alice_deck):
     profile = alice_deck.profile
     question = CardState.objects.get(user=alice_deck, card__key=QUESTION)
-    note = question.card.note
-    for option in note.parsed["options"]:
-        if option["letter"] == "B":
-            option["reasoning"] = "Lambda copy は運用負荷が高い。"
-    note.save(update_fields=["parsed"])
+    option_b_names_the_lambda_row(question.card.note)
     outcome = services.question_answer(
         user=alice_deck, profile=profile, state_id=question.pk, version=question.version, chosen=["B"]
     )
