@@ -47,11 +47,12 @@ def validate_time_zone(value: str) -> None:
 class Profile(models.Model):
     class Scope(models.TextChoices):
         ALL = "all", _("All published notes")
+        # Beside "all" (no value to choose); the kinds that take one follow.
+        QUESTIONS = "questions", _("Scenario questions only")
         CATEGORY = "category", _("A category")
         DOMAIN = "domain", _("An exam domain")
         TAG = "tag", _("A tag")
         NOTE = "note", _("One note")
-        QUESTIONS = "questions", _("Scenario questions only")
 
         @classmethod
         def without_value(cls) -> set[str]:
