@@ -257,9 +257,13 @@
 
   // -- events -----------------------------------------------------------------------------
 
+  // Practice (data-feedback): an answer is sent by its "Check answer" button,
+  // as a plain form, and the page comes back with its reasoning.
+  const feedback = exam.dataset.feedback === "1";
+
   exam.addEventListener("change", (event) => {
     const form = event.target.closest && event.target.closest("form.exam-answer");
-    if (!form || closed) return;
+    if (!form || closed || feedback) return;
     const { position, body } = answerBody(form);
     refreshNav(position);
     queue(`answer:${position}`, exam.dataset.answerUrl, body);
@@ -270,7 +274,7 @@
     if (form.classList.contains("exam-flag")) {
       event.preventDefault();
       flag(Number(form.querySelector("input[name='position']").value));
-    } else if (form.classList.contains("exam-answer")) {
+    } else if (form.classList.contains("exam-answer") && !feedback) {
       event.preventDefault();
     } else if (form.id === "exam-submit-form" && outbox.size) {
       // Every answer reaches the server before the exam is submitted.

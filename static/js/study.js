@@ -365,7 +365,7 @@
     const kind = document.getElementById("scope-kind");
     const value = document.getElementById("scope-value");
     if (!kind || !value) return;
-    value.disabled = kind.value === "all";
+    value.disabled = kind.value === "all" || kind.value === "questions";
     for (const group of value.querySelectorAll("optgroup")) {
       group.hidden = group.dataset.kind !== kind.value;
     }

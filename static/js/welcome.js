@@ -24,7 +24,7 @@
     const kind = document.getElementById("scope-kind");
     const value = document.getElementById("scope-value");
     if (!kind || !value) return;
-    value.disabled = kind.value === "all";
+    value.disabled = kind.value === "all" || kind.value === "questions";
     for (const group of value.querySelectorAll("optgroup")) group.hidden = group.dataset.kind !== kind.value;
     const selected = value.selectedOptions[0];
     if (selected && selected.dataset.kind && selected.dataset.kind !== kind.value) value.value = "";

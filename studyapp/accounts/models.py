@@ -47,10 +47,17 @@ def validate_time_zone(value: str) -> None:
 class Profile(models.Model):
     class Scope(models.TextChoices):
         ALL = "all", _("All published notes")
+        # Beside "all" (no value to choose); the kinds that take one follow.
+        QUESTIONS = "questions", _("Scenario questions only")
         CATEGORY = "category", _("A category")
         DOMAIN = "domain", _("An exam domain")
         TAG = "tag", _("A tag")
         NOTE = "note", _("One note")
+
+        @classmethod
+        def without_value(cls) -> set[str]:
+            """Kinds that name no category, domain, tag or note."""
+            return {cls.ALL, cls.QUESTIONS}
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")

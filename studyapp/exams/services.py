@@ -21,6 +21,7 @@ from django.db.models.functions import Greatest
 
 from studyapp.accounts.models import Profile
 from studyapp.exams.drawing import Candidate, draw, option_order
+from studyapp.exams.misses import missed_card_ids
 from studyapp.exams.models import Attempt, AttemptItem, Blueprint
 from studyapp.noteformat.vocabulary import DOMAINS
 from studyapp.notes.models import Card, Option
@@ -103,14 +104,8 @@ def _pool(*, user, kind: str, filter_kind: str, filter_value: str) -> list[Candi
             raise InvalidAnswer(f"no exam domain {filter_value!r}", field="filter_value")
         cards = cards.filter(note__domain=DOMAINS[number - 1].name)
     if kind == Attempt.Kind.MISSES:
-        missed = AttemptItem.objects.filter(attempt__user=user, correct=False).values("card_id")
-        # Imported lazily: the review log is study's, read only.
-        from studyapp.study.models import ReviewLog
-
-        missed_in_study = ReviewLog.objects.filter(user=user, card__kind=Card.Kind.QUESTION, score__lt=1).values(
-            "card_id"
-        )
-        cards = cards.filter(Q(pk__in=missed) | Q(pk__in=missed_in_study))
+        # Missed in a mock, a practice or a session, and not answered right since.
+        cards = cards.filter(pk__in=missed_card_ids(user=user))
     rows = cards.values_list("pk", "note_id", "note__domain", "note__tasks")
     if filter_kind == "task":
         # JSON containment does not work on SQLite: the lists are short, read them.

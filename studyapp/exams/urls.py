@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studyapp.exams import report_views, views
+from studyapp.exams import practice_views, report_views, views
 
 app_name = "exams"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("attempts/<id:attempt_id>/move/", views.exam_move, name="move"),
     path("attempts/<id:attempt_id>/submit/", views.exam_submit, name="submit"),
     path("attempts/<id:attempt_id>/report/", report_views.exam_report, name="report"),
+    path("practice/", practice_views.practice_page, name="practice"),
+    path("practice/start/", practice_views.practice_begin, name="practice_start"),
 ]

@@ -150,6 +150,8 @@ def exam_answer(request, attempt_id: int):
         )
         # Without a script, "Save and go on" shows the next question.
         following = min(position + 1, item.attempt.question_count) if not _wants_json(request) else position
+        if item.attempt.kind != Attempt.Kind.MOCK:
+            following = position  # practice: the same question again, now with its reasoning
         return _saved(request, item.attempt, following, {"chosen": item.chosen, "time_ms": item.time_ms})
 
     return _write(request, write)

@@ -22,7 +22,7 @@ class ScopeForm(forms.Form):
         kind, value = cleaned.get("kind"), cleaned.get("value", "")
         if kind is None:
             return cleaned
-        if kind == Profile.Scope.ALL:
+        if kind in Profile.Scope.without_value():
             cleaned["value"] = ""
         elif not value:
             self.add_error("value", _("Choose which one to study under “Which”."))

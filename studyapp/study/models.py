@@ -162,6 +162,10 @@ class HideAction(models.Model):
     version_after = models.PositiveIntegerField()
     # As ReviewLog.client_id: a bury or suspend sent by a device.
     client_id = models.UUIDField(null=True, blank=True)
+    # Hiding a question the learner has not answered yet hides its note's new
+    # cards with it (they name its answer); these are their state ids, shown
+    # again with the question.
+    siblings = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "client_id"], name="hide_one_client_id")]

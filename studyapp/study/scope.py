@@ -1,5 +1,6 @@
 """Which cards a learner studies: all published notes, a category, an exam
-domain, a tag, or one note (Profile.scope_kind / scope_value)."""
+domain, a tag, one note, or every note's scenario question only
+(Profile.scope_kind / scope_value)."""
 
 from studyapp.accounts.models import Profile
 from studyapp.noteformat.vocabulary import category_name, domain_name, domain_order
@@ -23,7 +24,10 @@ def notes_in_scope(profile: Profile):
 
 
 def cards_in_scope(profile: Profile):
-    return Card.objects.active().filter(note__in=notes_in_scope(profile))
+    cards = Card.objects.active().filter(note__in=notes_in_scope(profile))
+    if profile.scope_kind == Profile.Scope.QUESTIONS:
+        cards = cards.filter(kind=Card.Kind.QUESTION)
+    return cards
 
 
 def scope_choices() -> dict[str, list[str]]:

@@ -26,6 +26,7 @@ from studyapp.notes.models import Card
 from studyapp.study import questions
 from studyapp.study.exam_bridge import exam_due, exam_recall, in_final_phase
 from studyapp.study.fsrs_bridge import apply_fsrs, fsrs_review, scheduler_for
+from studyapp.study.introduction import PULLED_RANK, NewCard, new_ranks
 from studyapp.study.models import CardState, HideAction, ReviewLog, StudyDay
 from studyapp.study.planning import study_day_plan
 from studyapp.study.queue import Today, next_state
@@ -409,7 +410,7 @@ def cards_pull_forward(*, user, keys: set[str], now: datetime) -> int:
     pulled = states.filter(state__in=(S.REVIEW, S.LEARNING, S.RELEARNING), due__gt=now).update(
         due=now, version=F("version") + 1
     )
-    pulled += states.filter(state=S.NEW).update(new_rank=0, version=F("version") + 1)
+    pulled += states.filter(state=S.NEW).update(new_rank=PULLED_RANK, version=F("version") + 1)
     return pulled
 
 
@@ -454,6 +455,7 @@ class _Undoable:
             state.suspended = self.row.suspended_before
             state.buried_until = self.row.buried_until_before
             state.version = self.row.version_before
+            siblings_show(self.row)
             return ["suspended", "buried_until", "version"]
         try:
             _restore(state, self.row.state_before)
@@ -551,6 +553,7 @@ def _hide(user, state_id: int, version: int, kind: str, now: datetime, client_id
         if state.version != version:
             return False
         CardState.objects.filter(pk=state.pk).update(version=version + 1, **changes)
+        siblings = _siblings_hide(state, kind, now, changes)
         HideAction.objects.create(
             user=user,
             state=state,
@@ -562,11 +565,40 @@ def _hide(user, state_id: int, version: int, kind: str, now: datetime, client_id
             version_before=version,
             version_after=version + 1,
             client_id=client_id,
+            siblings=siblings,
         )
         mine = HideAction.objects.filter(user=user)
         oldest_kept = mine.order_by("-id").values("id")[HIDE_ACTIONS_KEPT - 1 : HIDE_ACTIONS_KEPT]
         mine.filter(id__lt=Subquery(oldest_kept)).delete()
     return True
+
+
+def _siblings_hide(state: CardState, kind: str, now: datetime, changes: dict) -> list[int]:
+    """Hiding a question the learner has not answered hides its note's new
+    cards the same way (as Anki buries siblings): they name its answer, and
+    would otherwise come first. Their state ids, for showing them again."""
+    if state.state != S.NEW or not Card.objects.filter(pk=state.card_id, kind=Card.Kind.QUESTION).exists():
+        return []
+    siblings = CardState.objects.filter(user_id=state.user_id, card__note__cards=state.card_id, state=S.NEW)
+    siblings = siblings.exclude(pk=state.pk)
+    if kind == HideAction.Kind.SUSPEND:
+        siblings = siblings.filter(suspended=False)
+    else:
+        siblings = siblings.filter(Q(buried_until__isnull=True) | Q(buried_until__lte=now))
+    ids = list(siblings.values_list("id", flat=True))
+    CardState.objects.filter(pk__in=ids).update(version=F("version") + 1, **changes)
+    return ids
+
+
+def siblings_show(hiding: HideAction) -> int:
+    """Show again the new cards hidden with a question (``_siblings_hide``)
+    that are still hidden as that left them."""
+    if not hiding.siblings:
+        return 0
+    states = CardState.objects.filter(user_id=hiding.user_id, pk__in=hiding.siblings, state=S.NEW)
+    if hiding.kind == HideAction.Kind.SUSPEND:
+        return states.filter(suspended=True).update(suspended=False, version=F("version") + 1)
+    return states.filter(buried_until__isnull=False).update(buried_until=None, version=F("version") + 1)
 
 
 def card_unsuspend(*, user, state_id: int) -> bool:
@@ -600,13 +632,15 @@ def _unhide(user, state_id: int, kind: str, **changes) -> bool:
             state.save(update_fields=["suspended", "buried_until", "version"])
         else:
             CardState.objects.filter(pk=state.pk).update(version=F("version") + 1, **changes)
+            if hiding is not None:
+                siblings_show(hiding)
         HideAction.objects.filter(state=state).delete()
     return True
 
 
 def study_scope_set(*, user, profile: Profile, kind: str, value: str) -> None:
     profile.scope_kind = kind
-    profile.scope_value = value if kind != Profile.Scope.ALL else ""
+    profile.scope_value = value if kind not in Profile.Scope.without_value() else ""
     profile.save(update_fields=["scope_kind", "scope_value"])
     study_queue_sync(user=user, profile=profile)
 
@@ -626,14 +660,25 @@ def study_queue_sync(*, user, profile: Profile, now: datetime | None = None) -> 
     and cards whose answer changed since the learner's last review sent back
     to learning with a notice. Runs when the study page opens, never per answer."""
     now = now or timezone.now()
-    ranked = list(cards_in_scope(profile).order_by("note__note_id", "position").values_list("id", flat=True))
-    rank = {card_id: i for i, card_id in enumerate(ranked)}
-    existing = set(CardState.objects.filter(user=user).values_list("card_id", flat=True))
+    cards = list(cards_in_scope(profile).order_by("note__note_id", "position").values_list("id", "note_id", "kind"))
+    ranked = [card_id for card_id, _note, _kind in cards]
+    existing = {
+        row[0]: row[1:] for row in CardState.objects.filter(user=user).values_list("card_id", "id", "state", "new_rank")
+    }
+    ranks = _new_ranks(cards, existing)
     CardState.objects.bulk_create(
-        [CardState(user=user, card_id=cid, new_rank=rank[cid]) for cid in ranked if cid not in existing],
+        [CardState(user=user, card_id=cid, new_rank=ranks[cid]) for cid in ranked if cid not in existing],
         batch_size=500,
         ignore_conflicts=True,
     )
+    # Learners who started before questions came first (or whose scope or
+    # notes changed) get the new order for the cards they have not met yet.
+    moved = [
+        CardState(pk=existing[cid][0], new_rank=rank)
+        for cid, rank in ranks.items()
+        if cid in existing and existing[cid][2] != rank
+    ]
+    CardState.objects.bulk_update(moved, ["new_rank"], batch_size=500)
     mine = CardState.objects.filter(user=user)
     for chunk in _chunks(ranked, 500):
         mine.filter(in_scope=False, card_id__in=chunk).update(in_scope=True)
@@ -648,6 +693,18 @@ def study_queue_sync(*, user, profile: Profile, now: datetime | None = None) -> 
     mine.filter(not_reset_yet, card__answer_changed_at__gt=F("last_review")).exclude(state=S.NEW).update(
         state=S.LEARNING, step=0, due=now, changed_notice=True, answer_reset_at=now, version=F("version") + 1
     )
+
+
+def _new_ranks(cards: list[tuple[int, int, str]], existing: dict[int, tuple[int, int, int]]) -> dict[int, int]:
+    """The new_rank of every new card in scope (questions first,
+    studyapp.study.introduction): ``cards`` as (id, note, kind) in note
+    order, ``existing`` the learner's states as card id → (id, state, rank)."""
+    new = []
+    for card_id, note_id, kind in cards:
+        state_id, state, rank = existing.get(card_id, (None, S.NEW, None))
+        if state == S.NEW:
+            new.append(NewCard(card_id, note_id, kind == Card.Kind.QUESTION, rank=rank, state_id=state_id))
+    return new_ranks(new)
 
 
 def cards_withdraw(*, cards) -> int:

@@ -24,6 +24,7 @@ from studyapp.authoring import services as authoring
 from studyapp.authoring.uploads import Entry
 from studyapp.exams import services as exams
 from studyapp.exams.models import Attempt, Blueprint
+from studyapp.exams.practice import practice_start
 from studyapp.exams.shipped import blueprints_shipped_ensure
 from studyapp.notes.models import Card, Note
 from studyapp.notes.services import NoteReport, note_import
@@ -103,6 +104,7 @@ NOT_PAGES = {
     # device mode and the offline page are checked in tests/browser/test_offline_accessibility.py too.
     "service_worker": "the service worker's script (JavaScript)",
     "web_manifest": "the web app manifest (JSON)",
+    "exams:practice_start": "POST action",
     # Django's set_language view under /i18n/.
     "set_language": "POST action (Django's)",
 }
@@ -127,6 +129,7 @@ class World:
     clients: dict[str, Client] = field(default_factory=dict)
     exam_open: int = 0
     exam_done: int = 0
+    practice_open: int = 0
 
 
 def _user(name: str, **extra) -> User:
@@ -195,6 +198,7 @@ def world(settings) -> World:
         versions=(numbers[0], numbers[-1]),
         exam_open=exam_open,
         exam_done=exam_done,
+        practice_open=_practice(learner),
     )
 
 
@@ -222,6 +226,16 @@ def _mock_exams(user: User) -> tuple[int, int]:
     )
     exams.attempt_flag(user=user, attempt_id=current.pk, position=2, flagged=True, now=now)
     return current.pk, done.pk
+
+
+def _practice(user: User) -> int:
+    """A practice by domain, its first question answered: the page shows its feedback."""
+    attempt = practice_start(user=user, kind="practice", filter_kind="domain", filter_value="2", now=timezone.now())
+    first = attempt.items.get(position=1)
+    exams.attempt_answer(
+        user=user, attempt_id=attempt.pk, position=1, chosen=first.option_order[:1], time_ms=5, now=timezone.now()
+    )
+    return attempt.pk
 
 
 def _pages(w: World) -> list[tuple[str, str, str]]:
@@ -261,6 +275,8 @@ def _pages(w: World) -> list[tuple[str, str, str]]:
         ("learner", "exams:attempt", f"/exams/attempts/{w.exam_open}/?q=1"),
         ("learner", "exams:attempt", f"/exams/attempts/{w.exam_open}/?review=1"),
         ("learner", "exams:report", f"/exams/attempts/{w.exam_done}/report/"),
+        ("learner", "exams:practice", "/exams/practice/"),
+        ("learner", "exams:attempt", f"/exams/attempts/{w.practice_open}/?q=1"),
         ("quizzer", "study_question", "/study/"),
         ("instructor", "authoring_dashboard", "/author/"),
         ("instructor", "authoring_new", "/author/new/"),

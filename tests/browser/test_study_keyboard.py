@@ -8,6 +8,7 @@ import pytest
 from django.db.models import F
 
 from studyapp.study.models import CardState, HideAction, ReviewLog
+from studyapp.study.services import study_queue_sync
 from tests.browser.test_study_flow import mode, press_and_wait, tab_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,6 +50,9 @@ def follow_by_keyboard(page, selector: str, url_part: str) -> None:
 def test_every_control_of_the_study_page_by_keyboard_without_grading_by_accident(request, live_server, learner, device):
     page = request.getfixturevalue(device)
     base = live_server.url
+    # The controls of a flashcard: set the note's question (first of its note) aside.
+    study_queue_sync(user=learner, profile=learner.profile)
+    CardState.objects.filter(user=learner, card__kind="question").update(suspended=True)
     log_in(page, base)
     answers = lambda: ReviewLog.objects.filter(user=learner).count()  # noqa: E731
 

@@ -5,6 +5,8 @@ the whole scenario again."""
 
 import pytest
 
+from studyapp.study.models import CardState
+from studyapp.study.services import study_queue_sync
 from tests.browser.test_study_flow import mode, press_and_wait
 from tests.browser.test_study_keyboard import log_in
 from tests.browser_fixtures import no_horizontal_scroll
@@ -15,6 +17,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 @pytest.mark.parametrize("device", ["page", "phone"])
 def test_esc_in_the_report_box_gives_the_keys_back(request, live_server, learner, device):
     page = request.getfixturevalue(device)
+    # A flashcard first: set the note's question (first of its note) aside.
+    study_queue_sync(user=learner, profile=learner.profile)
+    CardState.objects.filter(user=learner, card__kind="question").update(suspended=True)
     log_in(page, live_server.url)
     assert mode(page) == "front"
     page.locator("#study-card details.report-problem > summary").click()

@@ -22,3 +22,12 @@ def deck(db):
 def alice_deck(alice, deck):
     study_queue_sync(user=alice, profile=alice.profile)
     return alice
+
+
+def option_b_names_the_lambda_row(note):
+    """Option B's reasoning mentions "Lambda" only through its label: make
+    the comparison row's head ("Lambda copy") appear in it."""
+    for option in note.parsed["options"]:
+        if option["letter"] == "B":
+            option["reasoning"] = "Lambda copy は運用負荷が高い。"
+    note.save(update_fields=["parsed"])

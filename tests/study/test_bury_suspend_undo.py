@@ -22,7 +22,10 @@ def row(state_id):
 
 
 def new_states(user, n=3):
-    return list(CardState.objects.filter(user=user, state=S.NEW).order_by("new_rank")[:n])
+    # Flashcards: hiding one hides nothing else (a new question takes its note's cards along).
+    return list(
+        CardState.objects.filter(user=user, state=S.NEW).exclude(card__kind="question").order_by("new_rank")[:n]
+    )
 
 
 def undo(user):

@@ -14,9 +14,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def hidden_states(alice_deck):
-    """Alice's first card suspended, her second buried, her third a leech."""
+    """Alice's first flashcard suspended, her second buried, her third a leech
+    (flashcards: hiding a new question would take its note's cards along)."""
     profile = alice_deck.profile
-    suspended, buried, leech = CardState.objects.filter(user=alice_deck).order_by("new_rank")[:3]
+    flashcards = CardState.objects.filter(user=alice_deck).exclude(card__kind="question")
+    suspended, buried, leech = flashcards.order_by("new_rank")[:3]
     services.card_suspend(user=alice_deck, profile=profile, state_id=suspended.pk, version=0)
     services.card_bury(user=alice_deck, profile=profile, state_id=buried.pk, version=0)
     CardState.objects.filter(pk=leech.pk).update(is_leech=True, lapses=8)
@@ -59,7 +61,9 @@ def test_the_owner_unsuspends(client, hidden_states):
     page = client.get(response["Location"]).content.decode()
     assert "Card unsuspended" in page and f'id="hidden-{state.pk}"' not in page
     shown, _left = services.study_next(user=state.user, profile=state.user.profile)
-    assert shown.pk == state.pk  # back in the queue, first in note order
+    assert shown.card.kind == "question"  # its note's question first, then it, first of the flashcards
+    queue = CardState.objects.filter(user=state.user, state=0, suspended=False, buried_until__isnull=True)
+    assert queue.exclude(card__kind="question").order_by("new_rank", "id").first().pk == state.pk
 
 
 def test_the_owner_unburies(client, hidden_states):

@@ -16,7 +16,8 @@ FRONT = "Which **service** copies `SSE-KMS` objects? <script>alert(1)</script>"
 
 
 def _suspended_with_front(user, front):
-    state = CardState.objects.filter(user=user).order_by("new_rank").first()
+    # A flashcard: suspending a new question would suspend its note's cards with it.
+    state = CardState.objects.filter(user=user).exclude(card__kind="question").order_by("new_rank").first()
     Card.objects.filter(pk=state.card_id).update(front=front)
     services.card_suspend(user=user, profile=user.profile, state_id=state.pk, version=0)
     return state

@@ -9,6 +9,7 @@ from studyapp.notes.models import Card
 from studyapp.study import questions, services
 from studyapp.study.models import CardState, ReviewLog
 from studyapp.study.presenters import scenario_for
+from tests.study.conftest import option_b_names_the_lambda_row
 
 S = CardState.State
 
@@ -66,11 +67,7 @@ def test_a_wrong_choice_pulls_its_trap_cards_forward(alice_deck):
     assert lambda_row.due > now + timezone.timedelta(days=1)
     # Option B's reasoning mentions "Lambda" only through its label; make the row head appear in it.
     state = question_state(alice_deck)
-    note = state.card.note
-    for option in note.parsed["options"]:
-        if option["letter"] == "B":
-            option["reasoning"] = "Lambda copy は運用負荷が高い。"
-    note.save(update_fields=["parsed"])
+    option_b_names_the_lambda_row(state.card.note)
     outcome = services.question_answer(
         user=alice_deck, profile=alice_deck.profile, state_id=state.pk, version=state.version, chosen=["B"], now=now
     )

@@ -62,9 +62,11 @@ def test_the_study_page_shows_my_first_card(client, alice, deck):
     response = client.get("/study/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'id="study-card"' in body and 'id="reveal-button"' in body
     state = current_state(alice)
-    assert f"/study/grade/{state.pk}/" in body
+    # Questions first: the note's scenario question, before the cards that name its answer.
+    assert state.card.kind == "question"
+    assert 'id="study-card"' in body and 'id="submit-answer"' in body
+    assert reverse("study_answer", args=[state.pk]) in body
 
 
 def test_another_learner_sees_only_their_own_session(client, alice_deck, bob):
@@ -97,10 +99,11 @@ def test_bad_grades_are_rejected(client, alice_deck, data):
 
 def test_undo_shows_the_card_again(client, alice_deck):
     client.force_login(alice_deck)
-    state = current_state(alice_deck)
-    client.post(reverse("study_grade", args=[state.pk]), {"rating": 3, "version": 0}, headers=HTMX)
+    state = current_state(alice_deck)  # the note's question
+    client.post(reverse("study_answer", args=[state.pk]), {"choice": ["A", "C"], "version": 0}, headers=HTMX)
+    assert ReviewLog.objects.count() == 1
     body = client.post(reverse("study_undo"), headers=HTMX).content.decode()
-    assert f"/study/grade/{state.pk}/" in body
+    assert reverse("study_answer", args=[state.pk]) in body
     assert ReviewLog.objects.count() == 0
 
 
