@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "studyapp.accounts",
     "studyapp.notes",
     "studyapp.study",
+    "studyapp.exams",
     "studyapp.authoring",
     "studyapp.teams",
 ]
