@@ -42,7 +42,6 @@ def _date_bounds(field: forms.DateField) -> None:
     field.widget.attrs.update({"min": today.isoformat(), "max": latest_exam_date(today).isoformat()})
 
 
-
 def _date_within_horizon(day, *, past: str):
     today = timezone.now().date()
     # A day of slack each way: the lead's today may differ from UTC's.

@@ -160,4 +160,3 @@ def member_latest_mock(*, user, assignment: MockAssignment) -> MemberMock | None
     ):
         mine.domains[domain] = DomainScore(domain, questions, correct)
     return mine
-

@@ -23,7 +23,16 @@ from django.utils import timezone
 from studyapp.accounts.models import Profile
 from studyapp.study.models import ReviewLog
 from studyapp.teams.aggregates import MIN_CONTRIBUTORS
-from studyapp.teams.models import Assignment, Band, Invite, Membership, MemberSnapshot, Team, TeamAggregate
+from studyapp.teams.models import (
+    Assignment,
+    Band,
+    Invite,
+    Membership,
+    MemberSnapshot,
+    MockAssignment,
+    Team,
+    TeamAggregate,
+)
 
 
 def memberships_of(*, user):
@@ -314,6 +323,10 @@ def _count(bands) -> dict[str, int]:
 
 def team_assignments(*, team: Team):
     return list(team.assignments.all())
+
+
+def team_mock_assignments(*, team: Team) -> list[MockAssignment]:
+    return list(team.mock_assignments.select_related("blueprint"))
 
 
 def chosen_assignment(assignments: list, wanted: str | None, *, today: date, when=attrgetter("exam_date")):
