@@ -12,6 +12,7 @@ import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from studyapp.noteformat.vocabulary import DOMAINS, domain_name, domain_order
 from studyapp.notes.models import Note
@@ -34,13 +35,17 @@ def domain_choices() -> list[str]:
 
 class BlueprintForm(forms.Form):
     code = forms.CharField(
-        label=_("Code"), max_length=40, help_text=_("As the exam is known, e.g. SAA-C03: letters, digits and hyphens.")
+        label=pgettext_lazy("blueprint", "Code"),
+        max_length=40,
+        help_text=_("As the exam is known, e.g. SAA-C03: letters, digits and hyphens."),
     )
-    name = forms.CharField(label=_("Name"), max_length=200)
-    question_count = forms.IntegerField(label=_("Questions"), min_value=1, max_value=MAX_QUESTIONS)
+    name = forms.CharField(label=pgettext_lazy("blueprint", "Name"), max_length=200)
+    question_count = forms.IntegerField(
+        label=pgettext_lazy("blueprint", "Questions"), min_value=1, max_value=MAX_QUESTIONS
+    )
     minutes = forms.IntegerField(label=_("Time limit (minutes)"), min_value=1, max_value=MAX_MINUTES)
     pass_mark = forms.IntegerField(
-        label=_("Pass mark"),
+        label=pgettext_lazy("blueprint", "Pass mark"),
         min_value=1,
         max_value=MAX_SCORE,
         help_text=_("On the exam's scale of 1,000, as AWS publishes it (SAP-C02: 750)."),
@@ -53,7 +58,7 @@ class BlueprintForm(forms.Form):
         choices = [("", "—"), *((name, name) for name in domains)]
         for row in range(1, DOMAIN_ROWS + 1):
             self.fields[f"domain_{row}"] = forms.ChoiceField(
-                label=_("Domain %(row)s") % {"row": row}, choices=choices, required=False
+                label=pgettext_lazy("blueprint", "Domain %(row)s") % {"row": row}, choices=choices, required=False
             )
             self.fields[f"weight_{row}"] = forms.IntegerField(
                 label=_("Weight of domain %(row)s (%%)") % {"row": row}, min_value=1, max_value=100, required=False

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from studyapp.accounts.models import EXAM_HORIZON_YEARS, latest_exam_date
 from studyapp.exams.models import Blueprint
@@ -84,12 +84,14 @@ class MockAssignmentForm(forms.Form):
     """A mock exam to sit: any blueprint offered to learners, and a due date."""
 
     blueprint = forms.ModelChoiceField(
-        label=_("Mock exam"),
+        label=pgettext_lazy("team", "Mock exam"),
         queryset=Blueprint.objects.active(),
         empty_label="—",
         error_messages={"invalid_choice": _("That exam is not offered: choose one of the list.")},
     )
-    due_date = _exam_date_field(_("Due by"), _("Members sit the mock exam from the exams page before this date."))
+    due_date = _exam_date_field(
+        pgettext_lazy("team", "Due by"), _("Members sit the mock exam from the exams page before this date.")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

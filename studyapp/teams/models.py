@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from studyapp.accounts.models import Profile
 
@@ -182,9 +183,12 @@ class MockAssignment(models.Model):
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="mock_assignments")
     # PROTECT: a blueprint a team was asked to sit stays (an instructor turns it off instead).
     blueprint = models.ForeignKey(
-        "exams.Blueprint", on_delete=models.PROTECT, related_name="team_assignments", verbose_name=_("exam")
+        "exams.Blueprint",
+        on_delete=models.PROTECT,
+        related_name="team_assignments",
+        verbose_name=pgettext_lazy("team", "exam"),
     )
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(pgettext_lazy("team", "due date"))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

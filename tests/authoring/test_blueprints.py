@@ -79,7 +79,11 @@ def test_an_instructor_adds_a_blueprint_that_learners_and_teams_are_offered(clie
     assert response.status_code == 302
     made = Blueprint.objects.get(code="SAA-C03")
     assert (made.created_by, made.question_count, made.minutes, made.pass_mark, made.is_active) == (
-        ines, 65, 130, 720, True
+        ines,
+        65,
+        130,
+        720,
+        True,
     )
     assert made.domains == [
         {"name": D1, "weight": 30},
@@ -118,7 +122,11 @@ def test_an_instructor_changes_their_own_blueprint(client, ines):
         ({"domain_3": ""}, "domain_3", "Choose the domain"),
         ({"weight_3": ""}, "weight_3", "Give this domain a weight"),
         ({"domain_1": "Not a domain"}, "domain_1", "Select a valid choice"),
-        ({f"domain_{i}": "" for i in range(1, 5)} | {f"weight_{i}": "" for i in range(1, 5)}, "domain_1", "at least one"),
+        (
+            {f"domain_{i}": "" for i in range(1, 5)} | {f"weight_{i}": "" for i in range(1, 5)},
+            "domain_1",
+            "at least one",
+        ),
     ],
 )
 def test_a_wrong_field_is_named_and_nothing_is_saved(client, ines, changes, field, message):
@@ -142,7 +150,9 @@ def test_the_shape_of_an_exam_someone_sat_does_not_change_but_its_name_may(clien
     assert response.status_code == 400 and "Learners have sat this exam" in response.content.decode()
     mine.refresh_from_db()
     assert mine.question_count == 65
-    assert client.post(reverse("authoring_blueprint_edit", args=[mine.pk]), base | {"name": "Renamed"}).status_code == 302
+    assert (
+        client.post(reverse("authoring_blueprint_edit", args=[mine.pk]), base | {"name": "Renamed"}).status_code == 302
+    )
     mine.refresh_from_db()
     assert mine.name == "Renamed" and mine.question_count == 65
 

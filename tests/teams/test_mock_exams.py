@@ -107,7 +107,10 @@ def test_teams_can_assign_an_instructors_blueprint_but_not_one_that_is_not_offer
     retired = Blueprint.objects.create(code="OLD-1", name="Old", is_active=False)
     client.force_login(lead)
     due = (timezone.now().date() + timedelta(days=14)).isoformat()
-    assert client.post(reverse("team_mock_create", args=[team.pk]), {"blueprint": offered.pk, "due_date": due}).status_code == 302
+    assert (
+        client.post(reverse("team_mock_create", args=[team.pk]), {"blueprint": offered.pk, "due_date": due}).status_code
+        == 302
+    )
     refused = client.post(reverse("team_mock_create", args=[team.pk]), {"blueprint": retired.pk, "due_date": due})
     assert refused.status_code == 400 and "That exam is not offered" in refused.content.decode()
     assert list(MockAssignment.objects.values_list("blueprint__code", flat=True)) == ["SAA-C03"]
@@ -154,8 +157,8 @@ def test_the_dashboard_shows_each_sharing_members_latest_mock_per_domain(client,
     assert 'data-member="s1"' in table and 'data-member="quiet"' not in table
     s1 = table[table.index('data-member="s1"') :].split("</tr>")[0]
     # s1's latest attempt, not the first: 27 of 40, and 3 of 10 in domain 4.
-    assert "68% <span class=\"muted\">(27/40)</span>" in s1
-    assert "30% <span class=\"muted\">(3/10)</span>" in s1
+    assert '68% <span class="muted">(27/40)</span>' in s1
+    assert '30% <span class="muted">(3/10)</span>' in s1
     assert "quiet" not in page[page.index('id="mock-exams"') :]
 
 
