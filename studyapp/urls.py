@@ -13,6 +13,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("accounts/", include("studyapp.accounts.urls")),
     path("", include("studyapp.study.urls")),
+    path("exams/", include("studyapp.exams.urls")),
     path("", include("studyapp.authoring.urls")),
     path("teams/", include("studyapp.teams.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,7 +1,7 @@
 // The study page: Anki's keys, and the next card on screen at once.
 //
 // Keys: Space/Enter reveal (and then grade Good), 1-4 grade, U undo, B bury,
-// S suspend. On a scenario question, 1-9 toggle the options and Enter checks
+// S suspend. On a scenario question, 1-9 pick the options (choices.js) and Enter checks
 // the answer. The keys never act while the focus is on a link, a button, a
 // summary or a form control: there Enter and Space are the control's own
 // (follow the link, press the button, open the details, tick the box). Esc
@@ -343,8 +343,8 @@
     } else if (/^[1-9]$/.test(key)) {
       if (mode === "back" && key <= "4") submit("#study-card form.grades", c.querySelector(`.grade[value="${key}"]`));
       else if (mode === "question") {
-        const box = c.querySelector(`input[data-index="${key}"]`);
-        if (box) box.checked = !box.checked;
+        // Radio buttons for one answer, at most N ticks for "Choose N" (choices.js).
+        window.choices.pick(c, key);
       } else handled = false;
     } else if (key === "u") submit(".undo-form");
     else if (key === "b" && (mode === "front" || mode === "back" || mode === "question")) press("#bury-button");

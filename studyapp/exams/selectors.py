@@ -22,3 +22,19 @@ def attempts_of(*, user, kind: str | None = None):
 
 def items_of(*, attempt: Attempt):
     return AttemptItem.objects.filter(attempt=attempt).order_by("position")
+
+
+def attempt_scores(*, attempts) -> dict[int, dict]:
+    """{attempt id: {"correct", "answered", "total"}} in one query."""
+    from django.db.models import Count, Q
+
+    rows = (
+        AttemptItem.objects.filter(attempt__in=[a.pk for a in attempts])
+        .values("attempt_id")
+        .annotate(
+            correct=Count("pk", filter=Q(correct=True)),
+            answered=Count("pk", filter=Q(answered_at__isnull=False)),
+            total=Count("pk"),
+        )
+    )
+    return {row.pop("attempt_id"): row for row in rows}

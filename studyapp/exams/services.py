@@ -24,6 +24,7 @@ from studyapp.exams.models import Attempt, AttemptItem, Blueprint
 from studyapp.noteformat.vocabulary import DOMAINS
 from studyapp.notes.models import Card, Option
 from studyapp.study import questions
+from studyapp.study import services as study_services
 
 DEFAULT_COUNTS = {
     Attempt.Kind.PRACTICE: 10,
@@ -57,8 +58,16 @@ class InvalidAnswer(AttemptError, ValueError):
     options than it asks for (a view answers 400 with the message)."""
 
     def __init__(self, message: str, *, field: str = "chosen"):
-        super().__init__(message)
+        Exception.__init__(self, message)
         self.field = field
+
+
+class TooManyChoices(InvalidAnswer, study_services.TooManyChoices):
+    """More options chosen than the question asks for ("Choose 2.")."""
+
+    def __init__(self, *, position: int, needed: int, chosen: int):
+        InvalidAnswer.__init__(self, f"chosen: question {position} asks for {needed}, got {chosen}")
+        self.needed, self.chosen = needed, chosen
 
 
 class NoQuestions(AttemptError):
@@ -256,7 +265,7 @@ def attempt_answer(
     if unknown:
         raise InvalidAnswer(f"chosen: question {position} has no option {', '.join(unknown)}")
     if len(picked) > item.needed:
-        raise InvalidAnswer(f"chosen: question {position} asks for {item.needed}, got {len(picked)}")
+        raise TooManyChoices(position=position, needed=item.needed, chosen=len(picked))
     time_ms = min(max(0, int(time_ms)), MAX_TIME_MS)
     AttemptItem.objects.filter(pk=item.pk).update(
         chosen=picked,

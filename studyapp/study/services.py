@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import ngettext
 from fsrs import Rating
 
 from studyapp import hot_sql
@@ -67,6 +68,23 @@ class DayCounts:
 
 class NotFound(Exception):
     """No such card state for this learner (an outsider's id, or a stale one)."""
+
+
+class TooManyChoices(ValueError):
+    """More options chosen than the question asks for: refused, nothing recorded."""
+
+    def __init__(self, needed: int, chosen: int):
+        super().__init__(f"choice: the question asks for {needed}, got {chosen}")
+        self.needed, self.chosen = needed, chosen
+
+    def message(self) -> str:
+        """For the learner (the study page and the mock exam say the same)."""
+        text = ngettext(
+            "choice: this question asks for %(n)d option; you chose %(chosen)d.",
+            "choice: this question asks for %(n)d options; you chose %(chosen)d.",
+            self.needed,
+        )
+        return text % {"n": self.needed, "chosen": self.chosen}
 
 
 class Unavailable(Exception):
@@ -280,6 +298,8 @@ def question_answer(
     parsed = state.card.note.parsed
     correct = {c.letter for c in questions.options(parsed) if c.correct}
     picked = sorted({letter for letter in chosen if letter in {c.letter for c in questions.options(parsed)}})
+    if len(picked) > len(correct):
+        raise TooManyChoices(len(correct), len(picked))
     result = questions.score(set(picked), correct)
     outcome = card_grade(
         user=user,

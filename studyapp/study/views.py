@@ -210,6 +210,8 @@ def answer(request, state_id: int):
         raise Http404("no such question") from None
     except services.Unavailable:
         return _card_response(request, profile, now=now, notice="unavailable")
+    except services.TooManyChoices as error:
+        return HttpResponseBadRequest(error.message())
     state = outcome.state
     # Show the options in the order the learner saw them (the version they answered).
     state.version = version
