@@ -22,6 +22,8 @@ from django.utils import timezone
 from studyapp.accounts.services import instructors_group_ensure, profile_get
 from studyapp.authoring import services as authoring
 from studyapp.authoring.uploads import Entry
+from studyapp.exams import services as exams
+from studyapp.exams.models import Attempt, Blueprint
 from studyapp.notes.models import Card, Note
 from studyapp.notes.services import NoteReport, note_import
 from studyapp.study import services as study
@@ -81,6 +83,8 @@ NOT_PAGES = {
     "team_member_remove": "POST action",
     "team_lead_transfer": "POST action",
     "team_close": "POST action",
+    "team_mock_create": "POST action",
+    "team_mock_delete": "POST action",
     # Downloads: not HTML.
     "data_download_json": "download (JSON)",
     "data_download_csv": "download (zip of CSV)",
@@ -110,6 +114,7 @@ class World:
     job_id: int
     note_id: str
     versions: tuple[int, int]
+    blueprint_id: int = 1
     clients: dict[str, Client] = field(default_factory=dict)
 
 
@@ -165,6 +170,7 @@ def world(settings) -> World:
     for person in (learner, member):
         teams.team_join(user=person, invite=invite, share_details=True)
     teams.assignment_create(team=team, kind="note", value="SAP-56", exam_date=timezone.localdate() + timedelta(30))
+    blueprint = _blueprint_and_mock(instructor, team, learner)
     return World(
         learner=learner,
         quizzer=quizzer,
@@ -176,7 +182,29 @@ def world(settings) -> World:
         job_id=job.pk,
         note_id="SAP-101",
         versions=(numbers[0], numbers[-1]),
+        blueprint_id=blueprint.pk,
     )
+
+
+def _blueprint_and_mock(instructor: User, team, learner: User) -> Blueprint:
+    """An instructor's blueprint, a mock exam assigned to the team, and one
+    the learner (who shares details) has sat and submitted."""
+    sap = Blueprint.objects.get(code="SAP-C02")
+    mine = Blueprint.objects.create(code="SAA-C03", name="Associate", created_by=instructor, domains=sap.domains)
+    teams.mock_assignment_create(team=team, blueprint=sap, due_date=timezone.localdate() + timedelta(14))
+    now = timezone.now()
+    attempt = exams.attempt_start(user=learner, blueprint=sap, kind=Attempt.Kind.MOCK, now=now)
+    for item in attempt.items.order_by("position")[:10]:
+        exams.attempt_answer(
+            user=learner,
+            attempt_id=attempt.pk,
+            position=item.position,
+            chosen=item.option_order[:1],
+            time_ms=5,
+            now=now,
+        )
+    exams.attempt_submit(user=learner, attempt_id=attempt.pk, now=now)
+    return mine
 
 
 def _pages(w: World) -> list[tuple[str, str, str]]:
@@ -221,6 +249,9 @@ def _pages(w: World) -> list[tuple[str, str, str]]:
         ("instructor", "authoring_upload_job", f"/author/uploads/{w.job_id}/"),
         ("instructor", "authoring_reports", "/author/reports/"),
         ("instructor", "authoring_analysis", "/author/analysis/"),
+        ("instructor", "authoring_blueprints", "/author/blueprints/"),
+        ("instructor", "authoring_blueprint_new", "/author/blueprints/new/"),
+        ("instructor", "authoring_blueprint_edit", f"/author/blueprints/{w.blueprint_id}/"),
         ("lead", "team_list", "/teams/"),
         ("lead", "team_detail", f"/teams/{t}/"),
         ("lead", "team_dashboard", f"/teams/{t}/dashboard/"),
