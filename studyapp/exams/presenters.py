@@ -58,6 +58,8 @@ def exam_page_context(*, attempt: Attempt, position: int, now: datetime) -> dict
         "answered": sum(1 for item in items if item.chosen),
         "flagged": sum(1 for item in items if item.flagged),
         "seconds_left": seconds_left,
+        # Shown until the script counts down (and without a script).
+        "minutes_left": -(-seconds_left // 60) if seconds_left is not None else None,
         "now": now,
         "warn_at": WARN_AT_MINUTES,
     }

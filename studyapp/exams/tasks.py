@@ -2,8 +2,8 @@
 
 An attempt is submitted at its deadline even if the learner never comes
 back: a task queued with ``run_after=deadline`` when the backend can defer
-(the database backend can; RQ and the immediate backend cannot, see
-docs/exams.md). Without it, the next view or service that touches the
+(the database and RQ backends can; the immediate one, used by tests, cannot:
+see docs/exams.md). Without it, the next view or service that touches the
 attempt submits it at the deadline (services.attempt_expire): the result is
 the same, only written later."""
 

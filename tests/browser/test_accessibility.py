@@ -24,6 +24,7 @@ from studyapp.authoring import services as authoring
 from studyapp.authoring.uploads import Entry
 from studyapp.exams import services as exams
 from studyapp.exams.models import Attempt, Blueprint
+from studyapp.exams.shipped import blueprints_shipped_ensure
 from studyapp.notes.models import Card, Note
 from studyapp.notes.services import NoteReport, note_import
 from studyapp.study import services as study
@@ -93,6 +94,11 @@ NOT_PAGES = {
     "authoring_export_apkg": "download (Anki)",
     "authoring_export_csv": "download (CSV)",
     "team_dashboard_csv": "download (CSV)",
+    "exams:start": "POST action",
+    "exams:answer": "POST action (JSON for the exam page, checked)",
+    "exams:flag": "POST action (JSON for the exam page, checked)",
+    "exams:move": "POST action (JSON for the exam page, checked)",
+    "exams:submit": "POST action",
     # Django's set_language view under /i18n/.
     "set_language": "POST action (Django's)",
 }
@@ -116,6 +122,8 @@ class World:
     versions: tuple[int, int]
     blueprint_id: int = 1
     clients: dict[str, Client] = field(default_factory=dict)
+    exam_open: int = 0
+    exam_done: int = 0
 
 
 def _user(name: str, **extra) -> User:
@@ -170,7 +178,8 @@ def world(settings) -> World:
     for person in (learner, member):
         teams.team_join(user=person, invite=invite, share_details=True)
     teams.assignment_create(team=team, kind="note", value="SAP-56", exam_date=timezone.localdate() + timedelta(30))
-    blueprint = _blueprint_and_mock(instructor, team, learner)
+    exam_open, exam_done = _mock_exams(learner)
+    blueprint = _blueprint_and_mock(instructor, team)
     return World(
         learner=learner,
         quizzer=quizzer,
@@ -183,27 +192,33 @@ def world(settings) -> World:
         note_id="SAP-101",
         versions=(numbers[0], numbers[-1]),
         blueprint_id=blueprint.pk,
+        exam_open=exam_open,
+        exam_done=exam_done,
     )
 
 
-def _blueprint_and_mock(instructor: User, team, learner: User) -> Blueprint:
-    """An instructor's blueprint, a mock exam assigned to the team, and one
-    the learner (who shares details) has sat and submitted."""
+def _mock_exams(user: User) -> tuple[int, int]:
+    """An SAP-C02 mock in progress (an answer, a flag) and a submitted one."""
+    blueprints_shipped_ensure(Blueprint)  # a transactional test before this one emptied the table
+    sap_c02 = Blueprint.objects.get(code="SAP-C02")
+    now = timezone.now()
+    done = exams.attempt_start(user=user, blueprint=sap_c02, kind=Attempt.Kind.MOCK, now=now - timedelta(days=2))
+    exams.attempt_submit(user=user, attempt_id=done.pk, now=now - timedelta(days=2))
+    current = exams.attempt_start(user=user, blueprint=sap_c02, kind=Attempt.Kind.MOCK, now=now)
+    first = current.items.get(position=1)
+    exams.attempt_answer(
+        user=user, attempt_id=current.pk, position=1, chosen=first.option_order[:1], time_ms=5, now=now
+    )
+    exams.attempt_flag(user=user, attempt_id=current.pk, position=2, flagged=True, now=now)
+    return current.pk, done.pk
+
+
+def _blueprint_and_mock(instructor: User, team) -> Blueprint:
+    """An instructor's blueprint, and a mock exam assigned to the team (the
+    learner, who shares details, has sat one: _mock_exams)."""
     sap = Blueprint.objects.get(code="SAP-C02")
     mine = Blueprint.objects.create(code="SAA-C03", name="Associate", created_by=instructor, domains=sap.domains)
     teams.mock_assignment_create(team=team, blueprint=sap, due_date=timezone.localdate() + timedelta(14))
-    now = timezone.now()
-    attempt = exams.attempt_start(user=learner, blueprint=sap, kind=Attempt.Kind.MOCK, now=now)
-    for item in attempt.items.order_by("position")[:10]:
-        exams.attempt_answer(
-            user=learner,
-            attempt_id=attempt.pk,
-            position=item.position,
-            chosen=item.option_order[:1],
-            time_ms=5,
-            now=now,
-        )
-    exams.attempt_submit(user=learner, attempt_id=attempt.pk, now=now)
     return mine
 
 
@@ -238,6 +253,10 @@ def _pages(w: World) -> list[tuple[str, str, str]]:
         ("learner", "team_list", "/teams/"),
         ("learner", "team_detail", f"/teams/{t}/"),
         ("learner", "forbidden", "/author/"),
+        ("learner", "exams:list", "/exams/"),
+        ("learner", "exams:attempt", f"/exams/attempts/{w.exam_open}/?q=1"),
+        ("learner", "exams:attempt", f"/exams/attempts/{w.exam_open}/?review=1"),
+        ("learner", "exams:report", f"/exams/attempts/{w.exam_done}/report/"),
         ("quizzer", "study_question", "/study/"),
         ("instructor", "authoring_dashboard", "/author/"),
         ("instructor", "authoring_new", "/author/new/"),
@@ -266,7 +285,9 @@ def _url_names(patterns, prefix="") -> set[str]:
         if isinstance(entry, URLResolver):
             if entry.app_name == "admin":
                 continue
-            names |= _url_names(entry.url_patterns)
+            # Names in a namespace as reverse() takes them ("exams:report").
+            inner = _url_names(entry.url_patterns)
+            names |= {f"{entry.namespace}:{name}" for name in inner} if entry.namespace else inner
         elif isinstance(entry, URLPattern) and entry.name:
             names.add(entry.name)
     return names

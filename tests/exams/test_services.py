@@ -227,3 +227,24 @@ def test_saving_an_answer_takes_a_few_queries(alice, sap_c02, size, django_asser
         services.attempt_answer(
             user=alice, attempt_id=attempt.pk, position=5, chosen=item.option_order[:1], time_ms=9, now=T0
         )
+
+
+def test_a_backend_that_can_defer_gets_the_deadline_task_at_the_deadline(
+    alice, short_blueprint, bank, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        attempt = start(alice, short_blueprint)
+    queued = default_task_backend.results
+    assert [(r.task.name, r.args, r.task.run_after) for r in queued] == [
+        ("attempt_deadline_submit", [attempt.pk], attempt.deadline)
+    ]
+
+
+def test_a_backend_that_cannot_defer_leaves_the_deadline_to_the_next_visit(alice, short_blueprint, bank):
+    from studyapp.exams.tasks import schedule_deadline
+
+    attempt = start(alice, short_blueprint)
+    assert schedule_deadline(attempt) is False  # the immediate backend of the tests
