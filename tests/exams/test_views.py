@@ -203,3 +203,16 @@ def test_the_exam_page_in_japanese(client, alice, attempt):
     assert "残り時間" in page and "見直し" in page
     page = client.get(reverse("exams:list"), headers={"Accept-Language": "ja"}).content.decode()
     assert "模擬試験" in page
+
+
+@pytest.mark.parametrize("count", [4, 75])
+def test_the_exam_page_takes_the_same_number_of_queries_whatever_the_length(
+    client, alice, sap_c02, bank, count, django_assert_max_num_queries
+):
+    attempt = services.attempt_start(
+        user=alice, blueprint=sap_c02, kind=Attempt.Kind.MOCK, now=timezone.now(), count=count
+    )
+    client.force_login(alice)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("exams:attempt", args=[attempt.pk]))
+    assert response.content.decode().count('class="exam-question"') == count
