@@ -126,6 +126,10 @@ class AttemptItem(models.Model):
     # Set when the attempt is scored (submitted).
     correct = models.BooleanField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True)
+    # The learner's memory model's predicted recall of the question's card
+    # when it was answered (set at submission, before the answers reach the
+    # schedule); None when the card had never been studied.
+    predicted_recall = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["attempt", "position"]

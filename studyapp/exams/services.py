@@ -19,12 +19,14 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.db.models.functions import Greatest
 
+from studyapp.accounts.models import Profile
 from studyapp.exams.drawing import Candidate, draw, option_order
 from studyapp.exams.models import Attempt, AttemptItem, Blueprint
 from studyapp.noteformat.vocabulary import DOMAINS
 from studyapp.notes.models import Card, Option
 from studyapp.study import questions
 from studyapp.study import services as study_services
+from studyapp.study.retrieval import question_retrieval_record, questions_recall_predicted
 
 DEFAULT_COUNTS = {
     Attempt.Kind.PRACTICE: 10,
@@ -342,22 +344,43 @@ def attempt_expire(*, attempt: Attempt, now: datetime) -> bool:
 
 
 def _submit(attempt: Attempt, *, at: datetime, reason: str) -> None:
-    items = list(attempt.items.all())
+    items = list(attempt.items.select_related("card__note"))
     keys: dict[int, set[str]] = defaultdict(set)
     for note_id, letter in Option.objects.filter(
         note_id__in={item.note_id for item in items}, is_correct=True
     ).values_list("note_id", "letter"):
         keys[note_id].add(letter)
+    profile = Profile.objects.select_related("user").get(user_id=attempt.user_id)
+    # Before the answers reach the schedule: what the model expected of them.
+    predicted = questions_recall_predicted(
+        user=profile.user,
+        profile=profile,
+        moments={item.card_id: item.answered_at or attempt.started_at for item in items},
+    )
     for item in items:
         chosen, key = set(item.chosen or ()), keys[item.note_id]
         # As the exam counts it: right only when exactly the right options are chosen;
         # ``score`` keeps the study page's partial credit for the report.
         item.correct = bool(chosen) and chosen == key
         item.score = questions.score(chosen, key)
-    AttemptItem.objects.bulk_update(items, ["correct", "score"])
+        item.predicted_recall = predicted.get(item.card_id)
+    AttemptItem.objects.bulk_update(items, ["correct", "score", "predicted_recall"])
     attempt.submitted_at = at
     attempt.submitted_reason = reason
     attempt.version += 1
     Attempt.objects.filter(pk=attempt.pk).update(submitted_at=at, submitted_reason=reason, version=F("version") + 1)
-    # B's study-level service records each answered question as a retrieval
-    # (question_retrieval_record) here, once both branches meet.
+    # Each answered question is a retrieval of its card (docs/exams.md,
+    # "Misses back into the schedule"), recorded at the submission: the
+    # learner saw no feedback before it. An unanswered question was not
+    # retrieved: no review, its card's schedule stays as it was.
+    for item in items:
+        if item.chosen:
+            question_retrieval_record(
+                user=profile.user,
+                profile=profile,
+                card=item.card,
+                chosen=set(item.chosen),
+                correct=item.correct,
+                at=at,
+                duration_ms=item.time_ms or None,
+            )

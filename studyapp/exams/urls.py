@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studyapp.exams import views
+from studyapp.exams import report_views, views
 
 app_name = "exams"
 
@@ -12,5 +12,5 @@ urlpatterns = [
     path("attempts/<id:attempt_id>/flag/", views.exam_flag, name="flag"),
     path("attempts/<id:attempt_id>/move/", views.exam_move, name="move"),
     path("attempts/<id:attempt_id>/submit/", views.exam_submit, name="submit"),
-    path("attempts/<id:attempt_id>/report/", views.exam_report, name="report"),
+    path("attempts/<id:attempt_id>/report/", report_views.exam_report, name="report"),
 ]

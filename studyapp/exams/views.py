@@ -199,16 +199,3 @@ def exam_submit(request, attempt_id: int):
     if _wants_json(request):
         return JsonResponse({"report": _report_url(attempt), "reason": attempt.submitted_reason})
     return redirect(_report_url(attempt))
-
-
-@require_safe
-@login_required
-def exam_report(request, attempt_id: int):
-    """A placeholder: B's report page (studyapp/exams/report*.py) replaces it."""
-    attempt = selectors.attempt_for(user=request.user, attempt_id=attempt_id)
-    if attempt is None:
-        raise Http404("no such attempt")
-    if not services.attempt_expire(attempt=attempt, now=timezone.now()):
-        return redirect(_attempt_url(attempt, attempt.position))
-    score = selectors.attempt_scores(attempts=[attempt]).get(attempt.pk)
-    return render_page(request, "exams/exam_report_placeholder.html", {"attempt": attempt, "score": score})

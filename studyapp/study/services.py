@@ -223,39 +223,9 @@ def card_grade(
         raise Unavailable(state_id)
     if state.version != version:
         return AnswerOutcome(state=state, duplicate=True, counts=counts)
-    before = snapshot(state)
-    previous = state.state
-    scheduler, clock = scheduler_for(profile), profile.clock
-    card = fsrs_review(scheduler=scheduler, state=state, rating=rating, clock=clock, now=now, duration_ms=duration_ms)
-    due_fsrs = exam_due(profile=profile, scheduler=scheduler, card=card, fsrs_now=clock.fsrs_time(now))
-    apply_fsrs(state, card, clock=clock, now=now, due_fsrs=due_fsrs)
-    due = state.due
-    state.exam_recall = exam_recall(profile=profile, scheduler=scheduler, card=card)
-    state.reps += 1
-    if rating == Rating.Again and previous == S.REVIEW:
-        state.lapses += 1
-        state.is_leech = state.is_leech or state.lapses >= LEECH_LAPSES
-    state.buried_until = None
-    state.changed_notice = False
-    state.version = version + 1
-    # In study days, as fsrs counted them (and as fitting reads them).
-    elapsed = (day - clock.study_day(state_last_review(before))).days if before["last_review"] else None
-    log = ReviewLog(
-        user_id=user.pk,
-        card_id=state.card_id,
-        state_id=state.pk,
-        rating=rating,
-        reviewed_at=now,
-        study_day=day,
-        duration_ms=duration_ms,
-        previous_state=previous,
-        elapsed_days=elapsed,
-        interval_days=(due - now).total_seconds() / 86400,
-        state_before=before,
-        state_after=snapshot(state),
-        chosen=chosen,
-        score=score,
-    )
+    log = state_review(state=state, profile=profile, rating=rating, now=now, duration_ms=duration_ms)
+    log.chosen, log.score = chosen, score
+    previous = log.previous_state
     # The state and the log together, or neither (one statement on
     # PostgreSQL). in_scope in the UPDATE's WHERE: a card withdrawn since it
     # was read is not answered.
@@ -270,6 +240,48 @@ def card_grade(
         counts.new_done + (previous == S.NEW), counts.reviews_done + (previous == S.REVIEW), counts.new_limit
     )
     return AnswerOutcome(state=state, log=log, score=score, chosen=chosen or [], counts=after)
+
+
+def state_review(
+    *, state: CardState, profile: Profile, rating: int, now: datetime, duration_ms: int | None = None
+) -> ReviewLog:
+    """Apply one answer to ``state`` in memory: fsrs's review (and the exam
+    policy's due date, with an exam date), the counters, the version moved
+    on. Returns the log row, not saved; the caller writes both together.
+    Shared by the study session (card_grade) and by a question answered in a
+    mock exam (studyapp.study.retrieval), so both schedule alike."""
+    version = state.version
+    before = snapshot(state)
+    previous = state.state
+    scheduler, clock = scheduler_for(profile), profile.clock
+    card = fsrs_review(scheduler=scheduler, state=state, rating=rating, clock=clock, now=now, duration_ms=duration_ms)
+    due_fsrs = exam_due(profile=profile, scheduler=scheduler, card=card, fsrs_now=clock.fsrs_time(now))
+    apply_fsrs(state, card, clock=clock, now=now, due_fsrs=due_fsrs)
+    state.exam_recall = exam_recall(profile=profile, scheduler=scheduler, card=card)
+    state.reps += 1
+    if rating == Rating.Again and previous == S.REVIEW:
+        state.lapses += 1
+        state.is_leech = state.is_leech or state.lapses >= LEECH_LAPSES
+    state.buried_until = None
+    state.changed_notice = False
+    state.version = version + 1
+    day = profile.study_day(now)
+    # In study days, as fsrs counted them (and as fitting reads them).
+    elapsed = (day - clock.study_day(state_last_review(before))).days if before["last_review"] else None
+    return ReviewLog(
+        user_id=state.user_id,
+        card_id=state.card_id,
+        state_id=state.pk,
+        rating=rating,
+        reviewed_at=now,
+        study_day=day,
+        duration_ms=duration_ms,
+        previous_state=previous,
+        elapsed_days=elapsed,
+        interval_days=(state.due - now).total_seconds() / 86400,
+        state_before=before,
+        state_after=snapshot(state),
+    )
 
 
 def state_last_review(before: dict) -> datetime:
@@ -322,12 +334,25 @@ def question_answer(
 def traps_pull_forward(*, user, card: Card, wrong: set[str], now: datetime) -> int:
     """The cards that explain the chosen wrong options (the trigger words and
     comparison rows their reasoning mentions) come due today."""
+    return cards_pull_forward(user=user, keys=trap_card_keys(card=card, wrong=wrong), now=now)
+
+
+def trap_card_keys(*, card: Card, wrong: set[str]) -> set[str]:
+    """Keys of the note's cards whose term the chosen wrong options mention."""
     if not wrong:
-        return 0
+        return set()
     parsed, note_id = card.note.parsed, card.note.note_id
-    by_term = {questions.normalized(t): f"{note_id}:trigger:{slug(t)}" for t in questions.terms(parsed)}
+    by_term = {questions.normalized(t): trigger_card_key(note_id, t) for t in questions.terms(parsed)}
     by_term |= {questions.normalized(h): f"{note_id}:compare:{slug(h)}" for h in questions.row_heads(parsed)}
-    keys = questions.trap_keys(parsed, wrong, by_term)
+    return questions.trap_keys(parsed, wrong, by_term)
+
+
+def trigger_card_key(note_id: str, term: str) -> str:
+    return f"{note_id}:trigger:{slug(term)}"
+
+
+def cards_pull_forward(*, user, keys: set[str], now: datetime) -> int:
+    """The learner's cards with these keys come due now (new ones first in line)."""
     if not keys:
         return 0
     states = CardState.objects.filter(user=user, card__key__in=keys)

@@ -203,6 +203,16 @@ def _mock_exams(user: User) -> tuple[int, int]:
     sap_c02 = Blueprint.objects.get(code="SAP-C02")
     now = timezone.now()
     done = exams.attempt_start(user=user, blueprint=sap_c02, kind=Attempt.Kind.MOCK, now=now - timedelta(days=2))
+    # The report shows right, wrong and unanswered questions, with a trend.
+    for item in done.items.filter(position__lte=6):
+        exams.attempt_answer(
+            user=user,
+            attempt_id=done.pk,
+            position=item.position,
+            chosen=item.option_order[:1],
+            time_ms=9000,
+            now=now - timedelta(days=2),
+        )
     exams.attempt_submit(user=user, attempt_id=done.pk, now=now - timedelta(days=2))
     current = exams.attempt_start(user=user, blueprint=sap_c02, kind=Attempt.Kind.MOCK, now=now)
     first = current.items.get(position=1)
