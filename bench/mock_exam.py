@@ -112,6 +112,16 @@ def _chosen(item) -> list[str]:
     return item.option_order[: item.needed]
 
 
+def _wrong(item) -> list[str]:
+    """A wrong answer (the submission then also pulls the note's trigger
+    cards forward: the longer path, and the same whatever the draw)."""
+    from studyapp.notes.models import Option
+
+    key = set(Option.objects.filter(note_id=item.note_id, is_correct=True).values_list("letter", flat=True))
+    wrong = next(letter for letter in item.option_order if letter not in key)
+    return [wrong, *[letter for letter in item.option_order if letter != wrong][: item.needed - 1]]
+
+
 def sit_mock(client, blueprint_id: int, timings: Timings | None = None) -> int:
     """One whole mock through the views; ``timings`` collects the times."""
     from studyapp.exams.models import AttemptItem
@@ -191,7 +201,7 @@ def count_statements(user, blueprint_id: int) -> dict[str, int]:
     with CaptureQueriesContext(connection) as page:
         client.get(response["Location"])
     counts["page"] = len(page)
-    data = {"position": item.position, "choice": _chosen(item), "time_ms": 1000}
+    data = {"position": item.position, "choice": _wrong(item), "time_ms": 1000}
     with CaptureQueriesContext(connection) as answer:
         _check(client.post(f"{url}answer/", data, headers=JSON), 200)
     counts["answer"] = len(answer)

@@ -28,7 +28,7 @@ def test_the_bank_copies_the_notes_under_new_ids():
     assert 'id: "MOCK-00100"' in texts[2][1] and "SAP-" not in texts[2][1]
 
 
-def test_a_mock_sat_through_the_views_is_stored_answered(sap):
+def test_a_mock_sat_through_the_views_is_stored_answered_and_recorded(sap):
     assert bank_grow(to=8) == 8
     learner = learners_create("sitter", 1)[0]
     timings = mock_exam.Timings()
@@ -36,6 +36,7 @@ def test_a_mock_sat_through_the_views_is_stored_answered(sap):
     attempt = Attempt.objects.get(pk=attempt_id)
     assert attempt.submitted_at is not None and attempt.question_count == 8
     assert not AttemptItem.objects.filter(attempt=attempt, chosen=[]).exists()
+    assert ReviewLog.objects.filter(user=learner, chosen__isnull=False).count() == 8
     assert (len(timings.start), len(timings.answer), len(timings.report)) == (1, 8, 1)
 
 

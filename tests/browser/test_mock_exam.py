@@ -17,15 +17,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.utils import timezone
 
+from studyapp.accounts.services import profile_get
 from studyapp.exams.models import Attempt, AttemptItem, Blueprint
 from studyapp.exams.shipped import blueprints_shipped_ensure
+from studyapp.noteformat.vocabulary import domain_for
 from studyapp.notes.models import Option
 from studyapp.notes.services import NoteReport, note_import
-from studyapp.study.models import CardState
+from studyapp.study import services as study
+from studyapp.study.models import CardState, ReviewLog
 from tests.browser_fixtures import session_cookie
 from tests.conftest import NOTES
 
@@ -132,8 +136,11 @@ def test_a_whole_sap_c02_mock_by_keyboard(browser, live_server, candidate):
     for position, keys in pressed.items():
         assert items[position].chosen == letters_pressed(items[position], keys), position
     assert sorted(p for p, item in items.items() if item.flagged) == list(FLAGGED)
+    # Each answer is one retrieval of its card, recorded once.
+    assert ReviewLog.objects.filter(user=candidate, chosen__isnull=False).count() == QUESTIONS
     figures = independent_figures(items.values())
     check_report(page, figures)
+    check_misses_due_next_session(candidate, items.values())
     context.close()
 
 
@@ -153,15 +160,36 @@ def independent_figures(items) -> dict:
     }
 
 
+def whole_percent(correct: int, questions: int) -> str:
+    """As the page rounds (Django's floatformat:0, half up)."""
+    value = Decimal(100 * correct) / Decimal(questions)
+    return f"{value.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+
+
 def check_report(page, figures: dict) -> None:
-    pass  # written against B's report page once it is merged
+    questions, correct = figures["total"]
+    summary = " ".join(page.locator("#report-summary").inner_text().split())
+    assert summary == f"{correct} of {questions} correct. {whole_percent(correct, questions)}", summary
+    rows = {}
+    for row in page.locator("table.report-domains tbody tr").all():
+        label = row.locator("th").inner_text().strip()
+        cells = [cell.inner_text().strip() for cell in row.locator("td").all()]
+        rows[label] = cells[:2]
+    expected = {}
+    for name, (asked, right) in figures["domains"].items():
+        domain = domain_for(name)
+        expected[f"Domain {domain.number}: {domain.name}"] = [f"{right} / {asked}", whole_percent(right, asked)]
+    assert rows == expected
 
 
 def check_misses_due_next_session(user, items) -> None:
+    """Tomorrow, when the learner opens the study page: every missed
+    question's card is due, in what they study, not hidden."""
     tomorrow = timezone.now() + timedelta(days=1)
-    for item in items:
-        state = CardState.objects.get(user=user, card=item.card)
-        if item.correct:
-            assert state.due > tomorrow, item.position
-        else:
-            assert state.due <= tomorrow, item.position
+    missed = [item.card_id for item in items if not item.correct]
+    assert missed, "the answers pressed were meant to miss some questions"
+    study.study_session_open(user=user, profile=profile_get(user=user), now=tomorrow)
+    due = CardState.objects.filter(user=user, due__lte=tomorrow, in_scope=True, suspended=False)
+    assert set(missed) <= set(due.values_list("card_id", flat=True))
+    state, _left = study.study_next(user=user, profile=profile_get(user=user), now=tomorrow)
+    assert state is not None
