@@ -44,15 +44,13 @@ def blueprint_list(request):
 def blueprint_new(request):
     instructor_required(request.user)
     form = BlueprintForm(request.POST or None, domains=domain_choices())
-    if request.method == "POST" and form.is_valid():
-        try:
-            blueprint = blueprint_create(user=request.user, data=form.cleaned_data)
-        except BlueprintError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("Blueprint %(code)s added.") % {"code": blueprint.code})
-            return redirect("authoring_blueprints")
-    return _form_page(request, form, blueprint=None)
+    return _form_handled(
+        request,
+        form,
+        blueprint=None,
+        save=lambda data: blueprint_create(user=request.user, data=data),
+        message=_("Blueprint %(code)s added."),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -62,20 +60,28 @@ def blueprint_edit(request, blueprint_id: int):
     # Its own domains stay choosable, even one no published note names any more.
     domains = sorted(set(domain_choices()) | {name for name, _w in blueprint.weights()}, key=domain_order)
     form = BlueprintForm(request.POST or None, initial=BlueprintForm.initial_for(blueprint), domains=domains)
+    return _form_handled(
+        request,
+        form,
+        blueprint=blueprint,
+        save=lambda data: blueprint_update(blueprint=blueprint, data=data),
+        message=_("Blueprint %(code)s saved."),
+    )
+
+
+def _form_handled(request, form: BlueprintForm, *, blueprint: Blueprint | None, save, message: str):
+    """A valid form saved (then back to the list, saying so), or the form
+    again with what was wrong at its fields (400)."""
     if request.method == "POST" and form.is_valid():
         try:
-            blueprint = blueprint_update(blueprint=blueprint, data=form.cleaned_data)
+            saved = save(form.cleaned_data)
         except BlueprintError as error:
-            _refused(form, error)
+            field, refusal = ERRORS[error.code]
+            form.add_error(field, refusal)
         else:
-            messages.success(request, _("Blueprint %(code)s saved.") % {"code": blueprint.code})
+            messages.success(request, message % {"code": saved.code})
             return redirect("authoring_blueprints")
     return _form_page(request, form, blueprint=blueprint)
-
-
-def _refused(form: BlueprintForm, error: BlueprintError) -> None:
-    field, message = ERRORS[error.code]
-    form.add_error(field, message)
 
 
 def _form_page(request, form: BlueprintForm, *, blueprint: Blueprint | None):
