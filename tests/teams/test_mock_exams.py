@@ -232,3 +232,23 @@ def _dashboard_queries(client, size: int, prefix: str, sap) -> int:
 
 def test_the_mock_figures_take_as_many_queries_for_a_big_team_as_for_a_small_one(client, deck, sap):
     assert _dashboard_queries(client, 3, "s", sap) == _dashboard_queries(client, 12, "b", sap)
+
+
+def test_the_mock_exam_parts_of_the_team_pages_read_in_japanese(client, cohort):
+    from tests.authoring.test_japanese import english_left
+
+    client.cookies["django_language"] = "ja"
+    for person, name in (
+        (cohort["lead"], "team_dashboard"),
+        (cohort["lead"], "team_manage"),
+        (cohort["quiet"], "team_detail"),
+    ):
+        person.profile.language = "ja"
+        person.profile.save()
+        client.force_login(person)
+        page = client.get(reverse(name, args=[cohort["team"].pk])).content.decode()
+        part = page[page.index('id="mock') :]
+        assert english_left(part) == [], name
+        assert "模擬試験" in part
+    dashboard = client.get(reverse("team_dashboard", args=[cohort["team"].pk]))
+    assert dashboard.status_code == 403  # quiet is a member: the dashboard is the lead's
