@@ -61,6 +61,8 @@ TARGET_START_MS = 100.0
 TARGET_ANSWER_TO_GRADE = 1.5
 TARGET_REPORT_MS = 200.0
 JSON = {"Accept": "application/json"}
+# The requests whose statements must not grow with the bank.
+CONSTANT = ("start", "page", "answer", "report")
 HTMX = {"HX-Request": "true"}
 
 
@@ -238,7 +240,9 @@ def _figures(timings: Timings, small: dict, large: dict, setup: dict) -> dict:
     ratio = round(answer["p50"] / grade["p50"], 2) if grade["p50"] else None
     cpu = {name: percentile(sorted(values), 0.5) for name, values in CPU.items()}
     cpu_ratio = round(cpu["answer"] / cpu["grade"], 2) if cpu.get("grade") else None
-    constant = small == large
+    # A submission records each answered question (question_retrieval_record):
+    # its statements follow the answers and the learner's states, not the bank.
+    constant = all(small[name] == large[name] for name in CONSTANT)
     return {
         "mock_start_ms_p50": start["p50"],
         "mock_start_ms_p95": start["p95"],
