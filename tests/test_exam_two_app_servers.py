@@ -9,9 +9,7 @@ under CI=true, skipped with the reason elsewhere."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import secrets
 import shutil
 import urllib.error
 import urllib.parse
@@ -19,11 +17,9 @@ import urllib.request
 
 import pytest
 
-from bench.database import drop_database, production_env, recreate_database
 from bench.servers import HOST, gunicorn
 from tests.conftest import NOTES
-from tests.support.services import REDIS_HOST, REDIS_PORT, postgres_server_url, require
-from tests.test_two_app_servers import PASSWORD, Browser, manage
+from tests.test_two_app_servers import Browser, app_database
 
 START_FORM = re.compile(r'action="(/exams/start/\d+/)"')
 ATTEMPT_URL = re.compile(r"/exams/attempts/(\d+)/")
@@ -31,31 +27,13 @@ ATTEMPT_URL = re.compile(r"/exams/attempts/(\d+)/")
 
 @pytest.fixture
 def exam_backends(tmp_path):
-    """A database of this test's own with eight notes of the bank and a learner."""
-    require(postgres=True, redis=True)
-    server_url = postgres_server_url()
-    name = f"studyapp_test_exam_servers_{os.getpid()}"
-    database_url = recreate_database(server_url, name)
-    env = production_env(database_url, secrets.token_urlsafe(50)) | {
-        "REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
-        "CACHE_KEY_PREFIX": f"exam-servers-{secrets.token_hex(6)}",
-        "TASKS_BACKEND": "immediate",
-    }
+    """Eight notes of the bank (with option texts: questions a mock can ask) and a learner."""
     notes = tmp_path / "notes"
     notes.mkdir()
     for path in sorted(NOTES.glob("SAP-1*.md"))[:8]:
         shutil.copy(path, notes / path.name)
-    try:
-        manage(env, "migrate", "--noinput", "-v0")
-        manage(env, "import_notes", str(notes))
-        manage(
-            env,
-            "shell",
-            stdin=f"from django.contrib.auth.models import User\nUser.objects.create_user('keiko', password='{PASSWORD}')\n",
-        )
+    with app_database("exam_servers", notes) as (env, _database_url):
         yield env
-    finally:
-        drop_database(server_url, name)
 
 
 def post_json(learner: Browser, port: int, path: str, data: dict) -> tuple[int, dict]:

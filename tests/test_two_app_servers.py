@@ -23,6 +23,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
+from contextlib import contextmanager
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -53,24 +54,23 @@ def manage(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     return done.stdout
 
 
-@pytest.fixture
-def shared_backends(tmp_path):
-    """A database of this test's own, migrated and with two notes and a
-    learner; Redis keys under a prefix of its own."""
+@contextmanager
+def app_database(label: str, notes: Path):
+    """A database of a test's own, migrated, with the notes of folder
+    ``notes`` and a learner (keiko); Redis keys under a prefix of its own.
+    Yields the servers' environment and the database's URL."""
     require(postgres=True, redis=True)
     server_url = postgres_server_url()
-    name = f"studyapp_test_two_servers_{os.getpid()}"
+    name = f"studyapp_test_{label}_{os.getpid()}"
     database_url = recreate_database(server_url, name)
     env = production_env(database_url, secrets.token_urlsafe(50)) | {
         "REDIS_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0",
-        "CACHE_KEY_PREFIX": f"two-servers-{secrets.token_hex(6)}",
+        "CACHE_KEY_PREFIX": f"{label}-{secrets.token_hex(6)}",
         "TASKS_BACKEND": "immediate",
     }
     try:
         manage(env, "migrate", "--noinput", "-v0")
-        for number in (1, 2):
-            (tmp_path / f"BENCH-{number}.md").write_text(note_text(number), encoding="utf-8")
-        manage(env, "import_notes", str(tmp_path))
+        manage(env, "import_notes", str(notes))
         manage(
             env,
             "shell",
@@ -79,6 +79,15 @@ def shared_backends(tmp_path):
         yield env, database_url
     finally:
         drop_database(server_url, name)
+
+
+@pytest.fixture
+def shared_backends(tmp_path):
+    """Two notes and a learner."""
+    for number in (1, 2):
+        (tmp_path / f"BENCH-{number}.md").write_text(note_text(number), encoding="utf-8")
+    with app_database("two_servers", tmp_path) as backends:
+        yield backends
 
 
 class Browser:

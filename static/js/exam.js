@@ -20,18 +20,6 @@
   const WARN_MINUTES = [30, 10, 5];
   const LETTER_KEYS = "abcde";
 
-  const CONTROLS = [
-    "a[href]",
-    "button",
-    "summary",
-    "input",
-    "select",
-    "textarea",
-    "[contenteditable]:not([contenteditable='false'])",
-    "[role='button']",
-    "[role='link']",
-    "[tabindex]:not([tabindex='-1'])",
-  ].join(", ");
 
   const exam = document.getElementById("exam");
   if (!exam) return;
@@ -51,10 +39,8 @@
   let retries = 0;
   let closed = false;
 
-  function onControl(target) {
-    if (!(target instanceof Element)) return false;
-    return target.isContentEditable || Boolean(target.closest(CONTROLS));
-  }
+  // static/js/app.js: a key on a link, a button or a form field is that control's.
+  const onControl = (target) => window.keyGuard.onControl(target);
 
   function csrfToken() {
     try {
@@ -83,13 +69,18 @@
 
   // -- saving ---------------------------------------------------------------------------
 
+  // Whether what is unsent is also in localStorage (then leaving the page loses nothing).
+  let kept = true;
+
   function persist() {
     try {
-      const kept = [...outbox.entries()].map(([key, entry]) => [key, entry.url, [...entry.body.entries()]]);
-      if (kept.length) localStorage.setItem(storeKey, JSON.stringify(kept));
+      const entries = [...outbox.entries()].map(([key, entry]) => [key, entry.url, [...entry.body.entries()]]);
+      if (entries.length) localStorage.setItem(storeKey, JSON.stringify(entries));
       else localStorage.removeItem(storeKey);
+      kept = true;
     } catch (_error) {
-      // Private mode or a full storage: the page still holds them.
+      // Private mode or a full storage: only the page holds them.
+      kept = false;
     }
   }
 
@@ -320,8 +311,9 @@
     if (handled) event.preventDefault();
   });
 
+  // Leaving with answers unsent that only the page holds: the browser asks first.
   window.addEventListener("beforeunload", (event) => {
-    if (outbox.size > 0 && !closed) {
+    if (outbox.size > 0 && !closed && !kept) {
       event.preventDefault();
       event.returnValue = "";
     }
@@ -380,13 +372,15 @@
   // -- start ------------------------------------------------------------------------------
 
   function resumeUnsent() {
-    let kept = [];
+    let stored = [];
     try {
-      kept = JSON.parse(localStorage.getItem(storeKey) || "[]");
+      stored = JSON.parse(localStorage.getItem(storeKey) || "[]");
     } catch (_error) {
-      kept = [];
+      stored = [];
     }
-    for (const [key, url, pairs] of kept) {
+    for (const [key, url, pairs] of stored) {
+      // Where the learner was is the URL's now, not the unsent move's.
+      if (key === "move") continue;
       const body = new URLSearchParams(pairs);
       const position = body.get("position");
       if (key.startsWith("answer:")) {

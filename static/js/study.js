@@ -27,20 +27,6 @@
   const RETRY_FIRST_MS = 300;
   const RETRY_MAX_MS = 5000;
 
-  const CONTROLS = [
-    "a[href]",
-    "button",
-    "summary",
-    "input",
-    "select",
-    "textarea",
-    "[contenteditable]:not([contenteditable='false'])",
-    "[role='button']",
-    "[role='link']",
-    "[role='checkbox']",
-    "[tabindex]:not([tabindex='-1'])",
-  ].join(", ");
-
   const card = () => document.getElementById("study-card");
   const page = () => document.getElementById("study");
 
@@ -52,10 +38,8 @@
   const outbox = [];
   let sending = false;
 
-  function onControl(target) {
-    if (!(target instanceof Element)) return false;
-    return target.isContentEditable || Boolean(target.closest(CONTROLS));
-  }
+  // static/js/app.js: a key on a link, a button or a form field is that control's.
+  const onControl = (target) => window.keyGuard.onControl(target);
 
   function takeHeld(root) {
     const template = root.querySelector("template#study-next");

@@ -111,40 +111,51 @@ def exam_attempt(request, attempt_id: int):
     return render_page(request, "exams/exam.html", context)
 
 
-@require_POST
-@login_required
-def exam_answer(request, attempt_id: int):
+def _write(request, write):
+    """Run ``write(position=..., now=...)`` for the posted question and answer
+    what every post of the exam page answers alike: 400 for a position that
+    is not a number, 404 for another learner's attempt or a position it does
+    not have, 409 once submitted, 400 with the message for a refused answer."""
     position = _position(request.POST.get("position"))
     if position is None:
         return _refused(request, _("position: a question number is needed"))
-    chosen = request.POST.getlist("choice")
-    if any(len(letter) != 1 for letter in chosen) or len(chosen) > 26:
-        return _refused(request, _("choice: each choice is one option letter"))
-    time_ms = _position_free_int(request.POST.get("time_ms"))
     try:
-        item = services.attempt_answer(
-            user=request.user,
-            attempt_id=attempt_id,
-            position=position,
-            chosen=chosen,
-            time_ms=time_ms,
-            now=timezone.now(),
-        )
+        return write(position=position, now=timezone.now())
     except services.AttemptNotFound:
         raise Http404("no such attempt or question") from None
     except services.AttemptClosed as closed:
         return _closed(request, closed.attempt)
     except services.InvalidAnswer as error:
         return _refused(request, error.message() if isinstance(error, services.TooManyChoices) else str(error))
+
+
+def _saved(request, attempt: Attempt, position: int, figures: dict):
+    """JSON for the page; without a script, the question to show next."""
     if _wants_json(request):
-        return JsonResponse(
-            {"position": position, "chosen": item.chosen, "version": item.attempt.version, "time_ms": item.time_ms}
+        return JsonResponse({"position": position, "version": attempt.version, **figures})
+    return redirect(_attempt_url(attempt, position))
+
+
+@require_POST
+@login_required
+def exam_answer(request, attempt_id: int):
+    chosen = request.POST.getlist("choice")
+    if any(len(letter) != 1 for letter in chosen) or len(chosen) > 26:
+        return _refused(request, _("choice: each choice is one option letter"))
+    time_ms = _time_ms(request.POST.get("time_ms"))
+
+    def write(*, position, now):
+        item = services.attempt_answer(
+            user=request.user, attempt_id=attempt_id, position=position, chosen=chosen, time_ms=time_ms, now=now
         )
-    following = position + 1 if position < item.attempt.question_count else position
-    return redirect(_attempt_url(item.attempt, following))
+        # Without a script, "Save and go on" shows the next question.
+        following = min(position + 1, item.attempt.question_count) if not _wants_json(request) else position
+        return _saved(request, item.attempt, following, {"chosen": item.chosen, "time_ms": item.time_ms})
+
+    return _write(request, write)
 
 
-def _position_free_int(value) -> int:
+def _time_ms(value) -> int:
     # The page measures it; a missing or absurd value is not worth a 400.
     try:
         return max(0, min(int(value), services.MAX_TIME_MS))
@@ -155,38 +166,25 @@ def _position_free_int(value) -> int:
 @require_POST
 @login_required
 def exam_flag(request, attempt_id: int):
-    position = _position(request.POST.get("position"))
-    if position is None:
-        return _refused(request, _("position: a question number is needed"))
     flagged = request.POST.get("flagged") in ("1", "true", "on")
-    try:
+
+    def write(*, position, now):
         item = services.attempt_flag(
-            user=request.user, attempt_id=attempt_id, position=position, flagged=flagged, now=timezone.now()
+            user=request.user, attempt_id=attempt_id, position=position, flagged=flagged, now=now
         )
-    except services.AttemptNotFound:
-        raise Http404("no such attempt or question") from None
-    except services.AttemptClosed as closed:
-        return _closed(request, closed.attempt)
-    if _wants_json(request):
-        return JsonResponse({"position": position, "flagged": item.flagged, "version": item.attempt.version})
-    return redirect(_attempt_url(item.attempt, position))
+        return _saved(request, item.attempt, position, {"flagged": item.flagged})
+
+    return _write(request, write)
 
 
 @require_POST
 @login_required
 def exam_move(request, attempt_id: int):
-    position = _position(request.POST.get("position"))
-    if position is None:
-        return _refused(request, _("position: a question number is needed"))
-    try:
-        attempt = services.attempt_move(user=request.user, attempt_id=attempt_id, position=position, now=timezone.now())
-    except services.AttemptNotFound:
-        raise Http404("no such attempt or question") from None
-    except services.AttemptClosed as closed:
-        return _closed(request, closed.attempt)
-    if _wants_json(request):
-        return JsonResponse({"position": attempt.position, "version": attempt.version})
-    return redirect(_attempt_url(attempt, position))
+    def write(*, position, now):
+        attempt = services.attempt_move(user=request.user, attempt_id=attempt_id, position=position, now=now)
+        return _saved(request, attempt, position, {})
+
+    return _write(request, write)
 
 
 @require_POST

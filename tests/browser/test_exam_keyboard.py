@@ -136,3 +136,25 @@ def test_a_short_mock_by_keyboard(request, live_server, exam_learner, device):
     attempt.refresh_from_db()
     assert attempt.submitted_reason == "learner"
     assert attempt.items.exclude(chosen=[]).count() == 4
+
+
+def test_an_answer_unsent_at_a_reload_is_sent_when_the_page_opens_again(page, live_server, exam_learner):
+    page.context.add_cookies([session_cookie(live_server, exam_learner)])
+    page.goto(f"{live_server.url}/exams/")
+    with page.expect_navigation():
+        page.click("#start-short-1")
+    attempt = Attempt.objects.get(user=exam_learner)
+    single = next(item for item in attempt.items.order_by("position") if item.needed == 1)
+    page.goto(f"{live_server.url}/exams/attempts/{attempt.pk}/?q={single.position}")
+
+    # The server cannot be reached for answers: the answer waits in the page.
+    page.route("**/answer/", lambda route: route.abort())
+    page.keyboard.press("1")
+    page.locator("#exam-save[data-state=retrying]").wait_for()
+    page.reload()
+    # Opened again: the answer the server never got is on screen and still being sent.
+    assert ticked(page, single.position) == [single.option_order[0]]
+    assert attempt.items.get(pk=single.pk).chosen == []
+    page.unroute("**/answer/")
+    saved(page)
+    assert attempt.items.get(pk=single.pk).chosen == [single.option_order[0]]

@@ -1,8 +1,6 @@
 """The exam pages in Japanese show no English UI text (their strings are
 translated, checked the way tests/study/test_japanese.py checks the study page)."""
 
-import re
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -10,24 +8,13 @@ from django.utils import timezone
 from studyapp.exams import services
 from studyapp.exams.models import Attempt
 from studyapp.notes.models import Note
-from tests.study.test_japanese import po_entries, visible_text
+from tests.study import test_japanese as study_japanese
 
 SOURCES = ("templates/exams/", "templates/study/_options.html", "studyapp/exams/")
 
 
 def english_left(page: str) -> list[str]:
-    text = visible_text(page)
-    found = set()
-    for entry in po_entries():
-        if not any(source in entry["refs"] for source in SOURCES):
-            continue
-        if entry["forms"][0] == entry["msgid"] or not re.search("[A-Za-z]{3}", entry["msgid"]):
-            continue
-        parts = re.split(r"%\(\w+\)(?:\.\d)?[sdf]|%%", entry["msgid"].strip())
-        body = r".{1,40}?".join(re.escape(" ".join(p.split())) for p in parts)
-        if re.search(rf"(?<![A-Za-z]){body}(?![A-Za-z])", text):
-            found.add(entry["msgid"])
-    return sorted(found)
+    return study_japanese.english_left(page, SOURCES)
 
 
 @pytest.fixture

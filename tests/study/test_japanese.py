@@ -65,12 +65,12 @@ def visible_text(page: str) -> str:
     return " ".join(html.unescape(page).split())
 
 
-def ui_patterns() -> list[re.Pattern]:
+def ui_patterns(sources: tuple[str, ...] = PAGES_SOURCES) -> list[re.Pattern]:
     """English msgids used by the study and statistics pages, as patterns of
     the text they would show (placeholders match the values put in them)."""
     patterns = []
     for entry in po_entries():
-        if not any(source in entry["refs"] for source in PAGES_SOURCES):
+        if not any(source in entry["refs"] for source in sources):
             continue
         if entry["forms"][0] == entry["msgid"] or not re.search("[A-Za-z]{3}", entry["msgid"]):
             continue
@@ -80,9 +80,9 @@ def ui_patterns() -> list[re.Pattern]:
     return patterns
 
 
-def english_left(page: str) -> list[str]:
+def english_left(page: str, sources: tuple[str, ...] = PAGES_SOURCES) -> list[str]:
     text = visible_text(page)
-    return sorted({p.pattern for p in ui_patterns() if p.search(text)})
+    return sorted({p.pattern for p in ui_patterns(sources) if p.search(text)})
 
 
 @pytest.fixture
