@@ -201,3 +201,11 @@ class TestMissesBackIntoTheSchedule:
         report = attempt_report(attempt=Attempt.objects.get(pk=attempt.pk))
         assert report.overall.predicted == pytest.approx(100 * expected)
         assert report.overall.predicted_questions == 1 and report.overall.observed_on_predicted == 100
+
+
+def test_an_id_too_large_for_the_database_is_not_found(client, alice):
+    from studyapp.converters import MAX_DIGITS
+
+    client.force_login(alice)
+    for digits in (MAX_DIGITS, 20):
+        assert client.get(f"/exams/attempts/{'9' * digits}/report/").status_code == 404
