@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from studyapp.authoring.models import NoteAuthor, ProblemReport, UploadJob
+from studyapp.exams.models import Blueprint
 from studyapp.notes.models import Card, Note
 
 INSTRUCTOR_PERMISSION = "authoring.author_notes"
@@ -86,3 +87,18 @@ def upload_job_of(user, job_id: int) -> UploadJob:
     if job is None:
         raise Http404("no such upload")
     return job
+
+
+def blueprint_writable(user, blueprint_id: int):
+    """The instructor's own blueprint; 403 for one they may see but not
+    change (a shipped one, or another instructor's that learners are
+    offered), 404 for the rest."""
+    instructor_required(user)
+    blueprint = Blueprint.objects.filter(pk=blueprint_id).first()
+    if blueprint is None:
+        raise Http404("no such blueprint")
+    if blueprint.created_by_id == user.pk:
+        return blueprint
+    if blueprint.created_by_id is None or blueprint.is_active:
+        raise PermissionDenied("this blueprint is not yours to change")
+    raise Http404("no such blueprint")

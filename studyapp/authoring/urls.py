@@ -2,6 +2,7 @@ from django.urls import path
 
 from studyapp.authoring import (
     analysis_views,
+    blueprint_views,
     export_views,
     repair_views,
     report_views,
@@ -30,6 +31,9 @@ urlpatterns = [
     path("author/uploads/<id:job_id>/", upload_views.job, name="authoring_upload_job"),
     path("author/reports/", report_views.queue, name="authoring_reports"),
     path("author/reports/<id:report_id>/resolve/", report_views.resolve, name="authoring_report_resolve"),
+    path("author/blueprints/", blueprint_views.blueprint_list, name="authoring_blueprints"),
+    path("author/blueprints/new/", blueprint_views.blueprint_new, name="authoring_blueprint_new"),
+    path("author/blueprints/<id:blueprint_id>/", blueprint_views.blueprint_edit, name="authoring_blueprint_edit"),
     path("author/analysis/", analysis_views.analysis, name="authoring_analysis"),
     path("author/export/notes.zip", export_views.notes_zip, name="authoring_export_zip"),
     path("author/export/cards.apkg", export_views.apkg, name="authoring_export_apkg"),

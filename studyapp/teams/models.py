@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from studyapp.accounts.models import Profile
 
@@ -173,3 +174,29 @@ class TeamAggregate(models.Model):
 
     def __str__(self):
         return f"aggregate of {self.assignment_id}"
+
+
+class MockAssignment(models.Model):
+    """A mock exam the lead asks the team to sit: an exam blueprint (any one
+    offered, shipped or an instructor's) and the date it is due by."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="mock_assignments")
+    # PROTECT: a blueprint a team was asked to sit stays (an instructor turns it off instead).
+    blueprint = models.ForeignKey(
+        "exams.Blueprint",
+        on_delete=models.PROTECT,
+        related_name="team_assignments",
+        verbose_name=pgettext_lazy("team", "exam"),
+    )
+    due_date = models.DateField(pgettext_lazy("team", "due date"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            # One assignment of an exam per team and due date: a double click makes one.
+            models.UniqueConstraint(fields=["team", "blueprint", "due_date"], name="one_mock_per_team_exam_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.blueprint_id} by {self.due_date} ({self.team_id})"

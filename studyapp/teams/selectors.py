@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
+from operator import attrgetter
 
 from django.db.models import OuterRef, Subquery, TextField
 from django.db.models.functions import Cast
@@ -22,7 +23,16 @@ from django.utils import timezone
 from studyapp.accounts.models import Profile
 from studyapp.study.models import ReviewLog
 from studyapp.teams.aggregates import MIN_CONTRIBUTORS
-from studyapp.teams.models import Assignment, Band, Invite, Membership, MemberSnapshot, Team, TeamAggregate
+from studyapp.teams.models import (
+    Assignment,
+    Band,
+    Invite,
+    Membership,
+    MemberSnapshot,
+    MockAssignment,
+    Team,
+    TeamAggregate,
+)
 
 
 def memberships_of(*, user):
@@ -315,12 +325,17 @@ def team_assignments(*, team: Team):
     return list(team.assignments.all())
 
 
-def chosen_assignment(assignments: list[Assignment], wanted: str | None, *, today: date) -> Assignment | None:
-    """The assignment asked for by id, else the nearest exam still ahead, else the latest."""
+def team_mock_assignments(*, team: Team) -> list[MockAssignment]:
+    return list(team.mock_assignments.select_related("blueprint"))
+
+
+def chosen_assignment(assignments: list, wanted: str | None, *, today: date, when=attrgetter("exam_date")):
+    """The assignment asked for by id, else the nearest date (``when``: the
+    exam date; a mock's due date) still ahead, else the latest."""
     by_id = {str(a.pk): a for a in assignments}
     if wanted in by_id:
         return by_id[wanted]
-    coming = [a for a in assignments if a.exam_date >= today]
+    coming = [a for a in assignments if when(a) >= today]
     if coming:
-        return min(coming, key=lambda a: (a.exam_date, a.pk))
-    return max(assignments, key=lambda a: (a.exam_date, a.pk), default=None)
+        return min(coming, key=lambda a: (when(a), a.pk))
+    return max(assignments, key=lambda a: (when(a), a.pk), default=None)

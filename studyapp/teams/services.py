@@ -18,7 +18,15 @@ from studyapp.accounts.services import profile_get
 from studyapp.study.services import study_scope_set
 from studyapp.teams.aggregates import MIN_CONTRIBUTORS, aggregate_compute
 from studyapp.teams.figures import assignment_cards, member_figures
-from studyapp.teams.models import Assignment, Invite, Membership, MemberSnapshot, Team, TeamAggregate
+from studyapp.teams.models import (
+    Assignment,
+    Invite,
+    Membership,
+    MemberSnapshot,
+    MockAssignment,
+    Team,
+    TeamAggregate,
+)
 from studyapp.teams.selectors import stale_members, team_members
 
 INVITE_DAYS = (1, 7, 30)
@@ -281,6 +289,21 @@ def assigned_exam_dates_update(*, user_ids: list[int], today: date | None = None
             profiles.filter(assigned_exam_date__isnull=False).update(assigned_exam_date=None)
         else:
             profiles.exclude(assigned_exam_date=exam_date).update(assigned_exam_date=exam_date)
+
+
+# ---------------------------------------------------------------- mock exams
+
+
+def mock_assignment_create(*, team: Team, blueprint, due_date: date) -> tuple[MockAssignment, bool]:
+    """Ask the team to sit ``blueprint`` (an offered one: the form chooses
+    among them) by ``due_date``; (assignment, True) when made now. The same
+    exam and date assigned twice (a double click) is one assignment."""
+    return MockAssignment.objects.get_or_create(team=team, blueprint=blueprint, due_date=due_date)
+
+
+def mock_assignment_delete(*, team: Team, mock_assignment_id: int) -> bool:
+    deleted, _ = MockAssignment.objects.filter(team=team, pk=mock_assignment_id).delete()
+    return bool(deleted)
 
 
 # ---------------------------------------------------------------- figures

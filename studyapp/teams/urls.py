@@ -20,6 +20,8 @@ urlpatterns = [
         name="team_assignment_delete",
     ),
     path("<id:team_id>/assignments/<id:assignment_id>/study/", views.assignment_study, name="team_assignment_study"),
+    path("<id:team_id>/mocks/", views.mock_assignment_create, name="team_mock_create"),
+    path("<id:team_id>/mocks/<id:mock_id>/delete/", views.mock_assignment_delete, name="team_mock_delete"),
     path("<id:team_id>/members/<id:membership_id>/remove/", views.member_remove, name="team_member_remove"),
     path("<id:team_id>/lead/", views.lead_transfer, name="team_lead_transfer"),
     path("<id:team_id>/close/", views.team_close, name="team_close"),

@@ -4,6 +4,8 @@ a member 403 on what only the lead may do (docs/teams.md, "Access")."""
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -20,7 +22,8 @@ from studyapp.htmx import render_page
 from studyapp.study.scope import scope_choices
 from studyapp.teams import charts, services
 from studyapp.teams.aggregates import MIN_CONTRIBUTORS
-from studyapp.teams.forms import AssignmentForm, InviteForm, SharingForm, TeamForm
+from studyapp.teams.forms import AssignmentForm, InviteForm, MockAssignmentForm, SharingForm, TeamForm
+from studyapp.teams.mock_figures import member_latest_mock, mock_figures
 from studyapp.teams.models import Assignment, Membership
 from studyapp.teams.presenters import (
     cached_rows_html,
@@ -40,6 +43,7 @@ from studyapp.teams.selectors import (
     team_assignments,
     team_lead,
     team_members,
+    team_mock_assignments,
 )
 
 
@@ -113,12 +117,21 @@ def team_detail(request, team_id: int):
         figures = assignment_figures(team=team, assignment=assignment, now=now)
         mine = next((row for row in figures.rows if row.member.user_id == request.user.pk), None)
         assignments.append({"assignment": assignment, "figures": figures, "mine": mine})
+    mocks = [
+        {
+            "assignment": mock,
+            "mine": member_latest_mock(user=request.user, assignment=mock),
+            "team": mock_figures(assignment=mock),
+        }
+        for mock in team_mock_assignments(team=team)
+    ]
     context = {
         "membership": membership,
         "team": team,
         "lead": team_lead(team=team),
         "member_count": team.memberships.count(),
         "assignments": assignments,
+        "mocks": mocks,
         "min_contributors": MIN_CONTRIBUTORS,
         "tab": "team",
     }
@@ -193,8 +206,17 @@ def _dashboard_figures(request, membership: Membership) -> dict:
     return context | {"assignment": assignment, "figures": figures}
 
 
+def _mock_context(request, team, *, today) -> dict:
+    """The mock exam the lead looks at (``?mock=<id>``, else the nearest due),
+    with its figures."""
+    mocks = team_mock_assignments(team=team)
+    mock = chosen_assignment(mocks, request.GET.get("mock"), today=today, when=attrgetter("due_date"))
+    return {"mocks": mocks, "mock": mock, "mock_figures": mock_figures(assignment=mock) if mock else None}
+
+
 def _dashboard_context(request, membership: Membership) -> dict:
     context = _dashboard_figures(request, membership)
+    context |= _mock_context(request, membership.team, today=context["now"].date())
     if "assignment" not in context:
         return context
     assignment, figures = context["assignment"], context["figures"]
@@ -252,7 +274,7 @@ def team_manage(request, team_id: int):
     return _manage_page(request, membership)
 
 
-def _manage_page(request, membership, *, assignment_form=None, status=200):
+def _manage_page(request, membership, *, assignment_form=None, mock_form=None, status=200):
     team = membership.team
     invites = [
         (invite, request.build_absolute_uri(reverse("team_join", args=[invite.token])))
@@ -267,6 +289,8 @@ def _manage_page(request, membership, *, assignment_form=None, status=200):
         "invite_form": InviteForm(),
         "assignments": team_assignments(team=team),
         "assignment_form": form,
+        "mocks": team_mock_assignments(team=team),
+        "mock_form": mock_form or MockAssignmentForm(),
         "scopes": choices,
         "members": team_members(team_id=team.pk),
         "tab": "manage",
@@ -319,6 +343,28 @@ def assignment_delete(request, team_id: int, assignment_id: int):
         raise Http404("no such assignment")
     messages.success(request, _("Assignment removed."))
     return redirect(reverse("team_manage", args=[team_id]) + "#assignments")
+
+
+@require_POST
+@login_required
+def mock_assignment_create(request, team_id: int):
+    membership = _lead(request, team_id)
+    form = MockAssignmentForm(request.POST)
+    if not form.is_valid():
+        return _manage_page(request, membership, mock_form=form, status=400)
+    services.mock_assignment_create(team=membership.team, **form.cleaned_data)
+    messages.success(request, _("Mock exam assigned. Members see it on the team's page."))
+    return redirect(reverse("team_manage", args=[team_id]) + "#mocks")
+
+
+@require_POST
+@login_required
+def mock_assignment_delete(request, team_id: int, mock_id: int):
+    membership = _lead(request, team_id)
+    if not services.mock_assignment_delete(team=membership.team, mock_assignment_id=mock_id):
+        raise Http404("no such mock exam assignment")
+    messages.success(request, _("Mock exam assignment removed."))
+    return redirect(reverse("team_manage", args=[team_id]) + "#mocks")
 
 
 @require_POST

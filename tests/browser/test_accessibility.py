@@ -87,6 +87,8 @@ NOT_PAGES = {
     "team_member_remove": "POST action",
     "team_lead_transfer": "POST action",
     "team_close": "POST action",
+    "team_mock_create": "POST action",
+    "team_mock_delete": "POST action",
     # Downloads: not HTML.
     "data_download_json": "download (JSON)",
     "data_download_csv": "download (zip of CSV)",
@@ -126,6 +128,7 @@ class World:
     job_id: int
     note_id: str
     versions: tuple[int, int]
+    blueprint_id: int = 1
     clients: dict[str, Client] = field(default_factory=dict)
     exam_open: int = 0
     exam_done: int = 0
@@ -185,6 +188,7 @@ def world(settings) -> World:
         teams.team_join(user=person, invite=invite, share_details=True)
     teams.assignment_create(team=team, kind="note", value="SAP-56", exam_date=timezone.localdate() + timedelta(30))
     exam_open, exam_done = _mock_exams(learner)
+    blueprint = _blueprint_and_mock(instructor, team)
     return World(
         learner=learner,
         quizzer=quizzer,
@@ -196,6 +200,7 @@ def world(settings) -> World:
         job_id=job.pk,
         note_id="SAP-101",
         versions=(numbers[0], numbers[-1]),
+        blueprint_id=blueprint.pk,
         exam_open=exam_open,
         exam_done=exam_done,
         practice_open=_practice(learner),
@@ -236,6 +241,15 @@ def _practice(user: User) -> int:
         user=user, attempt_id=attempt.pk, position=1, chosen=first.option_order[:1], time_ms=5, now=timezone.now()
     )
     return attempt.pk
+
+
+def _blueprint_and_mock(instructor: User, team) -> Blueprint:
+    """An instructor's blueprint, and a mock exam assigned to the team (the
+    learner, who shares details, has sat one: _mock_exams)."""
+    sap = Blueprint.objects.get(code="SAP-C02")
+    mine = Blueprint.objects.create(code="SAA-C03", name="Associate", created_by=instructor, domains=sap.domains)
+    teams.mock_assignment_create(team=team, blueprint=sap, due_date=timezone.localdate() + timedelta(14))
+    return mine
 
 
 def _pages(w: World) -> list[tuple[str, str, str]]:
@@ -288,6 +302,9 @@ def _pages(w: World) -> list[tuple[str, str, str]]:
         ("instructor", "authoring_upload_job", f"/author/uploads/{w.job_id}/"),
         ("instructor", "authoring_reports", "/author/reports/"),
         ("instructor", "authoring_analysis", "/author/analysis/"),
+        ("instructor", "authoring_blueprints", "/author/blueprints/"),
+        ("instructor", "authoring_blueprint_new", "/author/blueprints/new/"),
+        ("instructor", "authoring_blueprint_edit", f"/author/blueprints/{w.blueprint_id}/"),
         ("lead", "team_list", "/teams/"),
         ("lead", "team_detail", f"/teams/{t}/"),
         ("lead", "team_dashboard", f"/teams/{t}/dashboard/"),

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from studyapp.exams.models import Blueprint
 from studyapp.teams import services
 from studyapp.teams.models import Membership
 from tests.teams.conftest import assign, import_deck, team_with, user
@@ -34,9 +35,14 @@ def world(db):
     assign(bravo)
     invite = services.invite_create(team=alpha)
     services.figures_refresh(assignment_id=assignment.pk)
+    sap = Blueprint.objects.get(code="SAP-C02")
+    mock, _made = services.mock_assignment_create(team=alpha, blueprint=sap, due_date=timezone.now().date())
+    services.mock_assignment_create(team=bravo, blueprint=sap, due_date=timezone.now().date())
     return {
         "team": alpha,
         "assignment": assignment,
+        "mock": mock,
+        "sap": sap,
         "invite": invite,
         "bob_membership": Membership.objects.get(team=alpha, user=bob),
         "users": {"member": bob, "lead": alice, "other_member": dave, "other_lead": carol},
@@ -83,6 +89,8 @@ CASES = [
     ),
     ("team_assignment_delete", "post", lambda w: [w["team"].pk, w["assignment"].pk], {}, LEAD_ONLY_POST),
     ("team_assignment_study", "post", lambda w: [w["team"].pk, w["assignment"].pk], {}, ANY_MEMBER_POST),
+    ("team_mock_create", "post", team_args, {"blueprint": "__sap__", "due_date": "__date__"}, LEAD_ONLY_POST),
+    ("team_mock_delete", "post", lambda w: [w["team"].pk, w["mock"].pk], {}, LEAD_ONLY_POST),
     ("team_member_remove", "post", lambda w: [w["team"].pk, w["bob_membership"].pk], {}, LEAD_ONLY_POST),
     ("team_lead_transfer", "post", team_args, {"membership": "__bob__"}, LEAD_ONLY_POST),
     ("team_close", "post", team_args, {"confirm": "on"}, LEAD_ONLY_POST),
@@ -91,10 +99,8 @@ WRONG_METHOD = {"get": "post", "post": "get"}
 
 
 def _request(client, method, url, data, world):
-    data = {
-        k: (exam_date() if v == "__date__" else str(world["bob_membership"].pk) if v == "__bob__" else v)
-        for k, v in data.items()
-    }
+    stand_ins = {"__date__": exam_date(), "__bob__": str(world["bob_membership"].pk), "__sap__": str(world["sap"].pk)}
+    data = {k: stand_ins.get(v, v) for k, v in data.items()}
     return getattr(client, method)(url, data) if method == "post" else client.get(url)
 
 

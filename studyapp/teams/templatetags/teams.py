@@ -15,3 +15,14 @@ def percent_filter(value):
 def domain_name(value):
     """An exam domain's full name in the page's language."""
     return domain_label(value)[1]
+
+
+@register.filter
+def mock_cells(member, domains):
+    """A member's score in each of ``domains`` (None where they had no question of it)."""
+    return member.cells(domains)
+
+
+@register.filter
+def mock_on_time(member, due):
+    return member.on_time(due)
