@@ -59,6 +59,7 @@ def learner_with_everything(name: str, *, lead_of=(), member_of=()):
     person.user_permissions.add(Permission.objects.get(codename="view_note"))
     LogEntry.objects.create(user=person, object_repr="Instructors", action_flag=ADDITION)
     _authoring_rows(person, cards[0], now)
+    _exam_rows(person, now)
     for team in member_of:
         teams.team_join(user=person, invite=teams.invite_create(team=team), share_details=True)
     for team_name in lead_of:
@@ -84,6 +85,19 @@ def _authoring_rows(person, card, now):
     ProblemReport.objects.create(card=card, reporter=person, kind="typo", status="resolved", resolved_by=person, resolved_at=now)  # fmt: skip
     RepairDoubt.objects.create(note=note, version=version, line=1, column=1, char="a", candidates=["a", "b"], decided_by=person, decided_at=now)  # fmt: skip
     UploadJob.objects.create(user=person)
+
+
+def _exam_rows(person, now):
+    """A practice attempt with an answer, and a blueprint they wrote."""
+    from studyapp.exams import services as exams
+    from studyapp.exams.models import Blueprint
+
+    attempt = exams.attempt_start(user=person, kind="diagnostic", count=2, now=now)
+    first = attempt.items.get(position=1)
+    exams.attempt_answer(
+        user=person, attempt_id=attempt.pk, position=1, chosen=first.option_order[:1], time_ms=5, now=now
+    )
+    Blueprint.objects.create(code=f"TST-{person.username}", name="Test exam", created_by=person, domains=[])
 
 
 def counts(user_id: int) -> dict[str, int]:
