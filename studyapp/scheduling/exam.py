@@ -564,15 +564,15 @@ class Replan:
 
 
 def fsrs_due(*, scheduler: Scheduler, card: Card) -> datetime:
-    """Plain FSRS's due date of ``card`` after its last review: the last day
-    its recall is still at the scheduler's desired retention (at least one
-    day), as ``review_card`` computes it without fuzz. Through the public
-    recall curve, so that it holds whatever the library's internals."""
-
-    def kept(day: int) -> bool:
-        return scheduler.get_card_retrievability(card, card.last_review + day * ONE_DAY) >= scheduler.desired_retention
-
-    return card.last_review + max(1, _last_day_where(kept, scheduler.maximum_interval)) * ONE_DAY
+    """Plain FSRS's due date of ``card`` after its last review, as
+    ``review_card`` computes it without fuzz: the interval at which FSRS-6's
+    curve falls to the desired retention, rounded to whole days, from one day
+    to the maximum interval. Written out because py-fsrs keeps it private
+    (``Scheduler._next_interval``); a test holds the two together."""
+    decay = -scheduler.parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    interval = card.stability / factor * (scheduler.desired_retention ** (1 / decay) - 1)
+    return card.last_review + min(scheduler.maximum_interval, max(1, round(interval))) * ONE_DAY
 
 
 def replan(
