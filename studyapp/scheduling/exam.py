@@ -27,6 +27,9 @@ The policy (docs/scheduling.md has the long form and the simulation behind it):
 4. ``StabilityCalibration``: a learner who forgets faster than the FSRS
    parameters say is detected from their own lapses, and exam-day predictions
    are corrected for it.
+5. ``replan``: when the exam date or the budget changes, every card below the
+   target that is due after the new exam's eve gets a day before it; the
+   others go back to plain FSRS's due date without a burst.
 
 Every function takes and returns plain data (fsrs ``Card`` objects, datetimes,
 ints), so the web app maps its rows to cards and back and tests need no

@@ -173,6 +173,10 @@ def test_cards_without_room_before_the_exam_are_named_with_the_reason(client, al
     client.force_login(alice_deck)
     body = client.get(reverse("stats")).content.decode()
     assert 'id="plan-gaps"' in body and "full to your daily review limit" in body
+    # In Japanese too, the notice and each card's reason.
+    change(alice_deck, language="ja")
+    body = client.get(reverse("stats"), headers={"Accept-Language": "ja"}).content.decode()
+    assert "試験日までに復習の予定がありません" in body and "1 日の復習上限まで埋まっています" in body
     # Raising the limit finds them room.
     change(alice_deck, reviews_per_day=200)
     assert_the_promises_hold(alice_deck)
