@@ -625,7 +625,7 @@ def replan(
         )
         if not below:
             plain = fsrs_due(scheduler=scheduler, card=card)
-            if plain > today and plain != card.due and card.due > today:
+            if plain > today and card.due > today and _off_plain(card, plain):
                 result.due[card.card_id] = plain
                 offset = (plain - today).days
         if not below or offset < days_left:
@@ -646,6 +646,15 @@ def replan(
         loads[day] += 1
         result.due[card.card_id] = today + day * ONE_DAY
     return result
+
+
+def _off_plain(card: Card, plain: datetime) -> bool:
+    """Whether ``card`` is due elsewhere than plain FSRS would have it, by
+    more than fsrs's fuzz (up to 15 % of the interval, and a day): a card on
+    its fuzzed FSRS date is left alone, so that a replan moves only what the
+    exam plan moved."""
+    interval = (plain - card.last_review).days
+    return abs((card.due - plain).days) > 1 + 0.15 * interval
 
 
 def _days_open(

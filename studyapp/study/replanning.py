@@ -80,13 +80,17 @@ def exam_replan(*, user, profile, now: datetime, changed: frozenset[str] = froze
         list(CardState.objects.select_for_update().filter(user=user, state=S.REVIEW).values_list("pk", flat=True))
         clock, day = profile.clock, profile.study_day(now)
         counts = _done_today(user, day)
-        rows = review_rows(user, now)
+        exam_at = exam_fsrs_time(profile)
+        # Without an exam before or after, every card is on plain FSRS
+        # already: nothing to move.
+        had_exam = profile.plan_basis is None or profile.plan_basis.get("exam") is not None
+        rows = review_rows(user, now) if exam_at is not None or had_exam else []
         result = exam.replan(
             scheduler=scheduler_for(profile, fuzz=False),
             cards=list(review_cards(rows, clock).values()),
             today=clock.fsrs_time(now),
             budget=profile.reviews_per_day,
-            exam_at=exam_fsrs_time(profile),
+            exam_at=exam_at,
             done_today=counts[S.REVIEW],
             stability_scale=profile.stability_scale,
             target_recall=target_recall(profile),
