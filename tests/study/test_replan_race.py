@@ -101,29 +101,33 @@ def fresh_profile(user):
     return User.objects.get(pk=user.pk).profile
 
 
-def test_two_changes_of_the_date_at_once_leave_the_plan_of_the_last_one(alice_deck):
-    profile = learner_with_cards_after_the_exam(alice_deck)
-    today = profile.study_day(NOW)
+def race(first, second) -> None:
+    """``first`` (which replans) stops once it holds the locks; ``second``
+    runs on another connection until it waits for one of them; then
+    ``first`` goes on, and both finish."""
     locked, go, errors = threading.Event(), threading.Event(), []
-    first = paused_after_locking_the_cards(
-        lambda: profile_update(profile=fresh_profile(alice_deck), data={"exam_date": today + 10 * DAY}),
-        locked,
-        go,
-        errors,
-    )
-    second = None
+    first_thread = paused_after_locking_the_cards(first, locked, go, errors)
+    second_thread = None
     try:
         assert locked.wait(timeout=60)
-        second = in_a_thread(
-            lambda: profile_update(profile=fresh_profile(alice_deck), data={"exam_date": today + 20 * DAY}), errors
-        )
+        second_thread = in_a_thread(second, errors)
         wait_until(someone_waits_for_a_lock)
     finally:
         go.set()
-        first.join(timeout=60)
-        if second is not None:
-            second.join(timeout=60)
+        first_thread.join(timeout=60)
+        if second_thread is not None:
+            second_thread.join(timeout=60)
     assert not errors, errors
+
+
+def exam_date_set(user, exam_date):
+    return lambda: profile_update(profile=fresh_profile(user), data={"exam_date": exam_date})
+
+
+def test_two_changes_of_the_date_at_once_leave_the_plan_of_the_last_one(alice_deck):
+    profile = learner_with_cards_after_the_exam(alice_deck)
+    today = profile.study_day(NOW)
+    race(exam_date_set(alice_deck, today + 10 * DAY), exam_date_set(alice_deck, today + 20 * DAY))
     profile = fresh_profile(alice_deck)
     assert profile.exam_date == today + 20 * DAY
     assert profile.plan_basis == plan_basis(profile)
@@ -136,30 +140,12 @@ def test_a_grade_racing_a_replan_waits_and_is_refused_on_a_card_the_replan_moved
     profile = learner_with_cards_after_the_exam(alice_deck)
     today = profile.study_day(NOW)
     state = CardState.objects.filter(user=alice_deck).order_by("pk").first()
-    seen = state.version
-    locked, go, errors, graded = threading.Event(), threading.Event(), [], []
-    replan = paused_after_locking_the_cards(
-        lambda: profile_update(profile=fresh_profile(alice_deck), data={"exam_date": today + 10 * DAY}),
-        locked,
-        go,
-        errors,
-    )
-    grade = None
-    try:
-        assert locked.wait(timeout=60)
-        grade = in_a_thread(
-            lambda: graded.append(
-                services.card_grade(user=alice_deck, profile=profile, state_id=state.pk, version=seen, rating=3)
-            ),
-            errors,
-        )
-        wait_until(someone_waits_for_a_lock)
-    finally:
-        go.set()
-        replan.join(timeout=60)
-        if grade is not None:
-            grade.join(timeout=60)
-    assert not errors, errors
+    seen, graded = state.version, []
+
+    def grade():
+        graded.append(services.card_grade(user=alice_deck, profile=profile, state_id=state.pk, version=seen, rating=3))
+
+    race(exam_date_set(alice_deck, today + 10 * DAY), grade)
     state.refresh_from_db()
     # The replan moved the card (a new version): the answer, made on the
     # card as it was, is refused whole; the card shows again, on the new plan.
