@@ -145,18 +145,19 @@ def test_a_fit_in_use_is_not_judged_on_too_few_reviews_since():
 
 def test_a_fit_must_beat_the_defaults_too_not_only_the_parameters_in_use(monkeypatch):
     answers = learner(scale=1.0, seed=8)
-    very_short = (*(w * 0.05 for w in fitting.DEFAULT_PARAMETERS[:4]), *fitting.DEFAULT_PARAMETERS[4:])
+    # Memories that grow far less after each success than the defaults say, and less still.
+    short, very_short = (_with(8, 1.0), _with(8, 0.3))
     real = fitting.fsrs_rs.FSRS
 
     class ShortOptimizer:
-        """fsrs-rs, except that its optimizer returns SHORT_MEMORY: better
-        than the very short memory in use, worse than the defaults here."""
+        """fsrs-rs, except that its optimizer returns ``short``: better than
+        the very short memory in use, worse than the defaults here."""
 
         def __init__(self, parameters):
             self.engine = real(parameters)
 
         def compute_parameters(self, items):
-            return list(SHORT_MEMORY)
+            return list(short)
 
         def evaluate(self, items):
             return self.engine.evaluate(items)
@@ -166,3 +167,9 @@ def test_a_fit_must_beat_the_defaults_too_not_only_the_parameters_in_use(monkeyp
     assert outcome.candidate.beats(outcome.current)
     assert not outcome.accepted and outcome.parameters == very_short
     assert "than the defaults" in outcome.reason
+
+
+def _with(index: int, value: float) -> tuple[float, ...]:
+    parameters = list(fitting.DEFAULT_PARAMETERS)
+    parameters[index] = value
+    return tuple(parameters)
