@@ -137,11 +137,14 @@ def _engine(call):
         raise EngineError(f"{type(exc).__name__}: {str(exc)[:200]}") from exc
 
 
-def evaluate_after(parameters: Sequence[float], answers: Iterable[Answer], *, since_day: int) -> Evaluation | None:
+def evaluate_after(
+    parameters: Sequence[float], answers: Iterable[Answer], *, since_day: int, until_day: int | None = None
+) -> Evaluation | None:
     """Like ``evaluate``, scored only on the reviews given on or after
-    ``since_day`` (each with its card's whole history before it): how
-    parameters fitted before that day predict what came after."""
-    items = [i.item for i in _items(answers) if i.day >= since_day]
+    ``since_day`` (and before ``until_day``, if given; each with its card's
+    whole history before it): how parameters fitted before that day predict
+    what came after."""
+    items = [i.item for i in _items(answers) if i.day >= since_day and (until_day is None or i.day < until_day)]
     return _evaluate(parameters, items)
 
 
