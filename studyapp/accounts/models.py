@@ -91,6 +91,11 @@ class Profile(models.Model):
     # step by studyapp.teams (which study/ cannot import): the study plan uses
     # it when the learner has set no exam date of their own.
     assigned_exam_date = models.DateField(null=True, blank=True, editable=False)
+    # What the study plan was last made for (exam moment, daily limits,
+    # retention), kept by studyapp.study.replanning: a change found when the
+    # study page opens replans, whichever way the change came (settings, a
+    # team assignment, the admin). None: not yet recorded.
+    plan_basis = models.JSONField(null=True, blank=True, editable=False)
 
     def __str__(self):
         return f"profile of {self.user_id}"

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.db.models import Q
 
+from studyapp.accounts.events import plan_settings_changed
 from studyapp.accounts.models import Profile
 from studyapp.accounts.usernames import username_skeleton
 
@@ -23,6 +24,8 @@ PROFILE_EDITABLE_FIELDS = (
     "reviews_per_day",
     "exam_date",
 )
+# The settings the study plan rests on: a change of one replans.
+PLAN_FIELDS = frozenset({"time_zone", "desired_retention", "new_per_day", "reviews_per_day", "exam_date"})
 
 
 def instructors_group_ensure() -> Group:
@@ -113,20 +116,29 @@ def profile_get(*, user) -> Profile:
         return profile
 
 
-def profile_update(*, profile: Profile, data: dict) -> None:
-    """Write the allowed fields present in ``data``.
+@transaction.atomic
+def profile_update(*, profile: Profile, data: dict) -> list[str]:
+    """Write the allowed fields present in ``data``; the messages for the
+    learner about what the change did to their study plan.
 
     Anything else in ``data`` (a form may carry more) is ignored, never written.
+    A change of what the plan rests on (exam date, daily limits, retention,
+    time zone) replans, in the same transaction (``plan_settings_changed``).
     """
     fields = [field for field in PROFILE_EDITABLE_FIELDS if field in data]
     if not fields:
-        return
+        return []
+    changed = {field for field in fields if getattr(profile, field) != data[field]}
     for field in fields:
         setattr(profile, field, data[field])
     # The field validators (ranges, known time zone, known language) hold for
     # callers that did not come through a form too.
     profile.clean_fields(exclude=[f.name for f in Profile._meta.fields if f.name not in fields])
     profile.save(update_fields=fields)
+    if not changed & PLAN_FIELDS:
+        return []
+    responses = plan_settings_changed.send(sender=Profile, profile=profile, changed=changed)
+    return [message for _receiver, messages in responses for message in messages or ()]
 
 
 @transaction.atomic

@@ -158,11 +158,13 @@ def account_settings(request):
     if request.method == "POST":
         form = ProfileSettingsForm(request.POST, instance=profile)
         if form.is_valid():
-            profile_update(profile=profile, data=form.cleaned_data)
+            plan_notes = profile_update(profile=profile, data=form.cleaned_data)
             response = redirect("account_settings")
             # Activated before the message is written, so it reads in the new language.
             _language_apply(request, response, profile.language)
             messages.success(request, _("Settings saved."))
+            for note in plan_notes:
+                messages.warning(request, note)
             return response
     else:
         form = ProfileSettingsForm(instance=profile)

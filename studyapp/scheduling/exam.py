@@ -27,6 +27,9 @@ The policy (docs/scheduling.md has the long form and the simulation behind it):
 4. ``StabilityCalibration``: a learner who forgets faster than the FSRS
    parameters say is detected from their own lapses, and exam-day predictions
    are corrected for it.
+5. ``replan``: when the exam date or the budget changes, every card below the
+   target that is due after the new exam's eve gets a day before it; the
+   others go back to plain FSRS's due date without a burst.
 
 Every function takes and returns plain data (fsrs ``Card`` objects, datetimes,
 ints), so the web app maps its rows to cards and back and tests need no
@@ -278,8 +281,12 @@ def plan_day(
     stability_scale: float = 1.0,
     target_recall: float = DEFAULT_TARGET_RECALL,
     tuning: ExamTuning = DEFAULT_TUNING,
+    done_today: int = 0,
 ) -> DayPlan:
-    """Today's reviews, in the order to show them; never more than ``budget``.
+    """Today's reviews, in the order to show them; never more than
+    ``budget`` less ``done_today``, the reviews already answered today (a plan
+    made mid-session: the hourly plan meeting a session that crossed the
+    study day's start, a replan after a change of the settings).
 
     Without an exam (or once it is past), plain FSRS: the oldest due date first,
     so the longest-overdue card, the most at risk, is not the one left over.
@@ -303,6 +310,7 @@ def plan_day(
     ``past_daily_reviews``: reviews per past study day, oldest first, skipped
     days as 0. ``not_due_cards``: the learner's other cards in review. Ties go
     to the lower ``card_id`` so the plan is reproducible."""
+    full_budget, budget = budget, max(0, budget - done_today)
     if budget <= 0:
         return DayPlan([], list(due_cards))
     if exam_at is None or exam_at <= today:
@@ -342,31 +350,33 @@ def plan_day(
             earliest, latest = max(0, spans.earliest - offset), min(days_left - 1, spans.latest - offset)
             current = (card.due - today).days
             movable.append((card, min(earliest, current), max(latest, current), current))
-    placed = _level(needed=len(needed), movable=movable, days=days_left, budget=budget)
+    placed = _level(needed=len(needed), movable=movable, days=days_left, budget=full_budget, done_today=done_today)
     pulled = sorted(
         (card for card, *_ in movable if placed[card.card_id] == 0), key=lambda c: (exam_recall(c), c.card_id)
     )
-    upcoming = (len(needed) + len(movable)) / max(1, days_left)
-    cap = day_cap(typical=typical_day(past_daily_reviews, tuning), upcoming=upcoming, budget=budget, tuning=tuning)
+    upcoming = (done_today + len(needed) + len(movable)) / max(1, days_left)
+    cap = day_cap(typical=typical_day(past_daily_reviews, tuning), upcoming=upcoming, budget=full_budget, tuning=tuning)
     reviews = needed[:budget]
     reviews += pulled[: max(0, budget - len(reviews))]
-    reviews += optional[: max(0, min(cap, budget) - len(reviews))]
+    reviews += optional[: max(0, min(cap - done_today, budget) - len(reviews))]
     chosen = {card.card_id for card in reviews}
     postponed = [card for card in ordered if card.card_id not in chosen]
     return DayPlan(reviews, postponed, [c for c in pulled if c.card_id in chosen], cap)
 
 
-def _level(*, needed: int, movable: list[tuple[Card, int, int, int]], days: int, budget: int) -> dict[int, int]:
+def _level(
+    *, needed: int, movable: list[tuple[Card, int, int, int]], days: int, budget: int, done_today: int = 0
+) -> dict[int, int]:
     """Level the reviews of days 0 (today) .. days - 1 (the eve): the level
-    is the mean load those days must carry (today's needed reviews and every
-    card that needs a review before the exam); the cards with the earliest
+    is the mean load those days must carry (today's reviews done and needed,
+    and every card that needs a review before the exam); the cards with the earliest
     deadline first, each goes to the earliest day of its window still below
     the level, or, when none is, to the least loaded day of its window.
     Work thus moves forward into days with room, never back. Returns
     card_id -> day (0: today)."""
-    level = min(budget, max(1, math.ceil((needed + len(movable)) / max(1, days))))
+    level = min(budget, max(1, math.ceil((done_today + needed + len(movable)) / max(1, days))))
     loads = [0] * max(1, days)
-    loads[0] = needed
+    loads[0] = done_today + needed
     placed: dict[int, int] = {}
     for card, earliest, latest, _current in sorted(movable, key=lambda m: (m[2], m[1], m[0].card_id)):
         span = range(max(0, min(earliest, days - 1)), max(0, min(latest, days - 1)) + 1)
@@ -535,3 +545,158 @@ def _first_day_where(holds: Callable[[int], bool], last_day: int) -> int | None:
         else:
             low = middle + 1
     return low if low <= last_day else None
+
+
+# ---------------------------------------------------------------- replanning
+
+# Why a card that needs a review before the exam got none (``Replan.unplaced``).
+NO_ROOM = "no_room"  # every day before the exam is full to the daily review limit
+NO_DAY_LEFT = "no_day_left"  # no study day left before the exam for another review
+
+
+@dataclass(frozen=True)
+class Replan:
+    """What a change of the exam date or of the daily limits does to the
+    cards in review: ``due`` the new due day of each card that moves (card_id
+    -> fsrs time, a study day's midnight), ``unplaced`` the cards below the
+    target that no day before the exam has room for, each with its reason
+    (``NO_ROOM``, ``NO_DAY_LEFT``)."""
+
+    due: dict[int, datetime] = field(default_factory=dict)
+    unplaced: list[tuple[Card, str]] = field(default_factory=list)
+
+
+def fsrs_due(*, scheduler: Scheduler, card: Card) -> datetime:
+    """Plain FSRS's due date of ``card`` after its last review, as
+    ``review_card`` computes it without fuzz: the interval at which FSRS-6's
+    curve falls to the desired retention, rounded to whole days, from one day
+    to the maximum interval. Written out because py-fsrs keeps it private
+    (``Scheduler._next_interval``); a test holds the two together."""
+    decay = -scheduler.parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    interval = card.stability / factor * (scheduler.desired_retention ** (1 / decay) - 1)
+    return card.last_review + min(scheduler.maximum_interval, max(1, round(interval))) * ONE_DAY
+
+
+def replan(
+    *,
+    scheduler: Scheduler,
+    cards: Sequence[Card],
+    today: datetime,
+    budget: int,
+    exam_at: datetime | None,
+    done_today: int = 0,
+    stability_scale: float = 1.0,
+    target_recall: float = DEFAULT_TARGET_RECALL,
+    tuning: ExamTuning = DEFAULT_TUNING,
+) -> Replan:
+    """The cards in review after the exam date (``exam_at``, None: removed)
+    or the daily review limit (``budget``) changed. ``cards`` are every card
+    in review with its current ``due``; ``today`` the current study day;
+    ``done_today`` the reviews already answered today.
+
+    * A card that needs no review before the exam (or with no exam at all)
+      goes back to plain FSRS's due date (``fsrs_due``), unless that date has
+      passed: then it keeps its own, so that removing the date (or moving it
+      later) brings no burst of cards due at once; a card already due stays due.
+    * A card whose predicted recall at the exam is below ``target_recall``
+      and whose due date falls after the exam's eve gets a day before the
+      exam: within its review window (``review_window``) when possible, the
+      days levelled forward as ``plan_day`` levels them, never above
+      ``budget`` on any day (counting the cards already due that day and
+      today's reviews done); outside its window (earlier first) when the
+      window is full, since any review before the exam beats none. Cards
+      no day has room for are ``unplaced`` with the reason.
+
+    Cards due on or before the eve keep their day: they get their review
+    before the exam as they are, and the day plan levels the last weeks."""
+    result = Replan()
+    days_left = (exam_at - today).days if exam_at is not None else 0
+    needing: list[tuple[Card, int, int]] = []
+    loads = [0] * max(1, days_left)
+    loads[0] = done_today
+    for card in sorted(cards, key=lambda c: c.card_id):
+        if card.last_review is None or card.due is None:
+            continue
+        offset = max(0, (card.due - today).days)
+        below = days_left > 0 and (
+            predicted_recall(scheduler=scheduler, card=card, at=exam_at, stability_scale=stability_scale)
+            < target_recall
+        )
+        if not below:
+            plain = fsrs_due(scheduler=scheduler, card=card)
+            if plain > today and plain != card.due and card.due > today:
+                result.due[card.card_id] = plain
+                offset = (plain - today).days
+        if not below or offset < days_left:
+            if offset < days_left:
+                loads[offset] += 1
+            continue
+        spans = _days_open(scheduler, card, today, exam_at, days_left, stability_scale, target_recall, tuning)
+        if spans is None:
+            result.unplaced.append((card, NO_DAY_LEFT))
+        else:
+            needing.append((card, *spans))
+    level = min(budget, max(1, math.ceil((sum(loads) + len(needing)) / max(1, days_left))))
+    for card, earliest, latest in sorted(needing, key=lambda n: (n[2], n[1], n[0].card_id)):
+        day = _room(loads, earliest, latest, level, budget)
+        if day is None:
+            result.unplaced.append((card, NO_ROOM))
+            continue
+        loads[day] += 1
+        result.due[card.card_id] = today + day * ONE_DAY
+    return result
+
+
+def _days_open(
+    scheduler: Scheduler,
+    card: Card,
+    today: datetime,
+    exam_at: datetime,
+    days_left: int,
+    scale: float,
+    target_recall: float,
+    tuning: ExamTuning,
+) -> tuple[int, int] | None:
+    """The days (0: today .. ``days_left - 1``: the eve) in which ``card``'s
+    next review keeps the plan's promise, or None when no day is left: its
+    window from its last review, moved into the days left (a window already
+    passed means the review is overdue: today)."""
+    if days_left < 1 or (today - card.last_review).days < 1 and days_left < 2:
+        return None
+    window = review_window(
+        scheduler=scheduler,
+        card=card,
+        reviewed_at=card.last_review,
+        exam_at=exam_at,
+        target_recall=target_recall,
+        stability_scale=scale,
+        tuning=tuning,
+    )
+    eve = days_left - 1
+    # A card answered today comes back tomorrow at the earliest (fsrs counts
+    # whole days: a second review today would teach it nothing).
+    first = 1 if (today - card.last_review).days < 1 else 0
+    if window is None:
+        return first, eve
+    offset = (today - card.last_review).days
+    earliest = min(eve, max(first, window.earliest - offset))
+    latest = min(eve, max(earliest, window.latest - offset))
+    return earliest, latest
+
+
+def _room(loads: list[int], earliest: int, latest: int, level: int, budget: int) -> int | None:
+    """The day for one more review: the first day of the window below the
+    level (work moves forward, as in ``_level``), else the least loaded day of
+    the window with room under the budget, else the nearest day with room
+    before the window, then after it (a review off its window beats none
+    before the exam). None when every day before the exam is full."""
+    window = range(earliest, latest + 1)
+    day = next((d for d in window if loads[d] < level), None)
+    if day is not None:
+        return day
+    roomy = [d for d in window if loads[d] < budget]
+    if roomy:
+        return min(roomy, key=lambda d: (loads[d], -d))
+    outside = [*range(earliest - 1, -1, -1), *range(latest + 1, len(loads))]
+    return next((d for d in outside if loads[d] < budget), None)

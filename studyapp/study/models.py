@@ -133,6 +133,27 @@ class StudyDay(models.Model):
         return f"{self.user_id} {self.day}"
 
 
+class PlanGap(models.Model):
+    """A card below the exam target that the last replan (studyapp.study.
+    replanning) found no day for before the exam, and why; the statistics page
+    names it while it is still not due before the exam."""
+
+    class Reason(models.TextChoices):
+        NO_ROOM = "no_room", _("Every day before the exam is full to your daily review limit.")
+        NO_DAY_LEFT = "no_day_left", _("No study day is left before the exam for another review.")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_gaps")
+    state = models.ForeignKey(CardState, on_delete=models.CASCADE, related_name="plan_gaps")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    exam_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "state"], name="one_plan_gap_per_state")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.state_id} {self.reason}"
+
+
 class HideAction(models.Model):
     """A bury or a suspend, kept so that U can take it back like an answer.
 

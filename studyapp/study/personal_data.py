@@ -1,10 +1,11 @@
 """What the study app keeps about a learner (studyapp/accounts/personal_data.py):
 their card states, every answer, their study days, hidden-card records, the
-answers of their reviews before the exam and the memory models fitted to them.
+answers of their reviews before the exam, the memory models fitted to them
+and the cards their exam plan has no room for.
 All of it goes with the account (CASCADE from the user)."""
 
 from studyapp.accounts.personal_data import section
-from studyapp.study.models import CardState, CramReview, HideAction, MemoryModel, ReviewLog, StudyDay
+from studyapp.study.models import CardState, CramReview, HideAction, MemoryModel, PlanGap, ReviewLog, StudyDay
 
 
 @section("card_states", model=CardState)
@@ -35,3 +36,8 @@ def _cram_reviews(user):
 @section("memory_models", model=MemoryModel)
 def _memory_models(user):
     return MemoryModel.objects.filter(user=user).order_by("pk").values()
+
+
+@section("plan_gaps", model=PlanGap)
+def _plan_gaps(user):
+    return PlanGap.objects.filter(user=user).order_by("pk").values()

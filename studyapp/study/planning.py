@@ -73,7 +73,7 @@ def study_day_plan(*, user, profile, now: datetime) -> StudyDay | None:
         if row.planned_at is not None:
             return row
         _calibrate(user, profile, day)
-        row.new_limit = _new_limit(user, profile, now)
+        row.new_limit = new_limit_for(user, profile, now)
         plan = _review_plan(user, profile, now, day)
         row.reviews_planned, row.postponed, row.pulled, row.cap = (
             len(plan.reviews),
@@ -92,7 +92,9 @@ def study_days_plan(*, now: datetime) -> int:
     from studyapp.accounts.models import Profile
 
     soonest = now.date() - timedelta(days=1)  # a learner's today may lag UTC's by a day
-    profiles = Profile.objects.filter(exam_date__gte=soonest).select_related("user")
+    profiles = Profile.objects.filter(
+        Q(exam_date__gte=soonest) | Q(exam_date__isnull=True, assigned_exam_date__gte=soonest)
+    ).select_related("user")
     candidates = {profile.user_id: profile for profile in profiles}
     planned = set(
         StudyDay.objects.filter(user__in=candidates, planned_at__isnull=False, day__gte=soonest).values_list(
@@ -115,7 +117,9 @@ def _calibrate(user, profile, day: date) -> None:
     profile.save(update_fields=["stability_scale", "calibrated_on"])
 
 
-def _new_limit(user, profile, now: datetime) -> int:
+def new_limit_for(user, profile, now: datetime) -> int:
+    """Today's new-card limit with an exam: the policy's pace, at least the
+    learner's own."""
     remaining = CardState.objects.filter(user=user, in_scope=True, suspended=False, state=S.NEW).count()
     clock = profile.clock
     limit = exam.new_cards_for_today(
@@ -135,8 +139,8 @@ def _review_plan(user, profile, now: datetime, day: date) -> exam.DayPlan:
     day_end = profile.day_end(day)
     exam_at = exam_fsrs_time(profile)
     fsrs_now = clock.fsrs_time(now)
-    rows = _review_rows(user, now)
-    cards = {row.id: _card(row, clock) for row in rows}
+    rows = review_rows(user, now)
+    cards = review_cards(rows, clock)
     due = [cards[r.id] for r in rows if r.due < day_end]
     final_phase = (exam_at - fsrs_now).days <= exam.DEFAULT_TUNING.final_phase_days
     plan = exam.plan_day(
@@ -149,6 +153,7 @@ def _review_plan(user, profile, now: datetime, day: date) -> exam.DayPlan:
         past_daily_reviews=_past_daily_reviews(user, day),
         stability_scale=profile.stability_scale,
         target_recall=target_recall(profile),
+        done_today=_reviews_done(user, day),
     )
     versions = {row.id: row.version for row in rows}
     _move(user, [c.card_id for c in plan.pulled], now, versions)
@@ -157,7 +162,14 @@ def _review_plan(user, profile, now: datetime, day: date) -> exam.DayPlan:
     return plan
 
 
-def _review_rows(user, now: datetime) -> list[_Row]:
+def _reviews_done(user, day: date) -> int:
+    """Reviews answered since the study day began: a plan made mid-session
+    (the hourly plan meeting a session that crossed the day's start) leaves
+    the day only the rest of its budget."""
+    return ReviewLog.objects.filter(user=user, study_day=day, previous_state=S.REVIEW).count()
+
+
+def review_rows(user, now: datetime) -> list[_Row]:
     """The learner's review cards that today's plan may touch: in scope, not
     suspended, not buried."""
     states = CardState.objects.filter(user=user, in_scope=True, suspended=False, state=S.REVIEW).filter(
@@ -170,16 +182,19 @@ def _review_rows(user, now: datetime) -> list[_Row]:
     ]
 
 
-def _card(row: _Row, clock) -> Card:
-    """The state as an fsrs card in fsrs time, its card_id the state's id."""
-    return Card(
-        card_id=row.id,
-        state=State.Review,
-        stability=row.stability,
-        difficulty=row.difficulty,
-        due=clock.fsrs_time(row.due),
-        last_review=clock.fsrs_time(row.last_review),
-    )
+def review_cards(rows: list[_Row], clock) -> dict[int, Card]:
+    """The states as fsrs cards in fsrs time, each card_id the state's id."""
+    return {
+        row.id: Card(
+            card_id=row.id,
+            state=State.Review,
+            stability=row.stability,
+            difficulty=row.difficulty,
+            due=clock.fsrs_time(row.due),
+            last_review=clock.fsrs_time(row.last_review),
+        )
+        for row in rows
+    }
 
 
 def _past_daily_reviews(user, day: date) -> list[int]:

@@ -28,6 +28,7 @@ from studyapp.study.fsrs_bridge import apply_fsrs, fsrs_review, scheduler_for
 from studyapp.study.models import CardState, HideAction, ReviewLog, StudyDay
 from studyapp.study.planning import study_day_plan
 from studyapp.study.queue import Today, next_state
+from studyapp.study.replanning import exam_replan_if_changed
 from studyapp.study.scope import cards_in_scope
 
 LEECH_LAPSES = 8
@@ -516,6 +517,9 @@ def study_session_open(*, user, profile: Profile, now: datetime | None = None) -
     planned once by the exam policy (studyapp.study.planning)."""
     now = now or timezone.now()
     study_queue_sync(user=user, profile=profile, now=now)
+    # A change of the settings that came some other way than the settings
+    # page (the admin, a script) is found here.
+    exam_replan_if_changed(user=user, profile=profile, now=now)
     study_day_plan(user=user, profile=profile, now=now)
 
 

@@ -23,7 +23,7 @@ from studyapp.notes.models import Note
 from studyapp.notes.task_statements import TaskCoverage, note_tasks, task_coverage
 from studyapp.study.exam_bridge import exam_moment, planned_exam_date, target_recall
 from studyapp.study.fsrs_bridge import recall_at, retrievability, scheduler_for
-from studyapp.study.models import CardState, ReviewLog
+from studyapp.study.models import CardState, PlanGap, ReviewLog
 
 NEW = CardState.State.NEW
 REVIEW = CardState.State.REVIEW
@@ -351,6 +351,28 @@ class LeechCard:
     note_id: str
 
 
+@dataclass(frozen=True)
+class GapCard:
+    """A card the exam plan found no day for before the exam, and why."""
+
+    front: str
+    note_id: str
+    reason: str
+
+
+def plan_gaps(*, user, profile, exam_at: datetime, limit: int = LEECH_LIST_LIMIT) -> list[GapCard]:
+    """The cards the last replan had no room for before the exam
+    (PlanGap), while they still are not due before its study day: a card
+    reviewed or brought forward since has its review."""
+    exam_day_start = profile.day_start(profile.study_day(exam_at))
+    rows = (
+        PlanGap.objects.filter(user=user, exam_at=exam_at, state__in_scope=True, state__due__gte=exam_day_start)
+        .order_by("state__card__note__note_id", "state__card__position", "state_id")
+        .values_list("state__card__front", "state__card__note__note_id", "reason")[:limit]
+    )
+    return [GapCard(front, note_id, PlanGap.Reason(reason).label) for front, note_id, reason in rows]
+
+
 def leech_cards(*, user, limit: int = LEECH_LIST_LIMIT) -> list[LeechCard]:
     rows = (
         CardState.objects.filter(user=user, in_scope=True, is_leech=True)
@@ -475,6 +497,7 @@ class LearnerStats:
     readiness: Readiness | None
     tasks: list[TaskProgress] = field(default_factory=list)
     leeches: list[LeechCard] = field(default_factory=list)
+    gaps: list[GapCard] = field(default_factory=list)
 
     @property
     def has_data(self) -> bool:
@@ -487,12 +510,15 @@ class LearnerStats:
 
 
 def learner_stats(*, user, profile, now: datetime) -> LearnerStats:
-    """Everything the statistics page shows, in four queries."""
+    """Everything the statistics page shows, in four queries (five with an
+    exam ahead: the cards its plan has no room for)."""
     today = profile.study_day(now)
     rows = card_rows(user=user)
     counts = card_counts(rows, profile=profile, now=now)
     per_day = answers_per_day(user=user)
     reviews = sum(per_day.values())
+    readiness = exam_readiness(rows, profile=profile, now=now, reviews=reviews)
+    ahead = readiness is not None and not readiness.passed and readiness.exam_at is not None
     return LearnerStats(
         today=today,
         counts=counts,
@@ -502,8 +528,9 @@ def learner_stats(*, user, profile, now: datetime) -> LearnerStats:
         forecast=due_forecast(rows, profile=profile, now=now),
         retention=true_retention(user=user, profile=profile, now=now),
         mastery=domain_mastery(rows, profile=profile, now=now),
-        readiness=exam_readiness(rows, profile=profile, now=now, reviews=reviews),
+        readiness=readiness,
         leeches=leech_cards(user=user),
+        gaps=plan_gaps(user=user, profile=profile, exam_at=readiness.exam_at) if ahead else [],
         # The published bank: what every learner studies (an author's drafts are not exam material yet).
         tasks=task_progress(rows, notes=Note.objects.published(), profile=profile, now=now),
     )

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from studyapp.accounts.models import Profile
 from studyapp.accounts.services import profile_get
+from studyapp.study.replanning import exam_replan
 from studyapp.study.services import study_scope_set
 from studyapp.teams.aggregates import MIN_CONTRIBUTORS, aggregate_compute
 from studyapp.teams.figures import assignment_cards, member_figures
@@ -276,11 +277,14 @@ def assigned_exam_dates_update(*, user_ids: list[int], today: date | None = None
     for user_id in set(user_ids):
         by_date.setdefault(nearest.get(user_id), []).append(user_id)
     for exam_date, ids in by_date.items():
-        profiles = Profile.objects.filter(user_id__in=ids)
-        if exam_date is None:
-            profiles.filter(assigned_exam_date__isnull=False).update(assigned_exam_date=None)
-        else:
-            profiles.exclude(assigned_exam_date=exam_date).update(assigned_exam_date=exam_date)
+        # exclude(...=None) is "IS NOT NULL": only the profiles that change.
+        changing = Profile.objects.filter(user_id__in=ids).exclude(assigned_exam_date=exam_date)
+        replan = list(changing.filter(exam_date__isnull=True).select_related("user"))
+        changing.update(assigned_exam_date=exam_date)
+        # The assigned date is the one they study for: their plan follows it.
+        for profile in replan:
+            profile.assigned_exam_date = exam_date
+            exam_replan(user=profile.user, profile=profile, now=timezone.now())
 
 
 # ---------------------------------------------------------------- figures

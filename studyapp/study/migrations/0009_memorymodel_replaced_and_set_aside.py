@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('study', '0007_drop_user_indexes_covered_by_composites'),
+        ('study', '0008_plan_gaps_cards_without_room_before_the_exam'),
     ]
 
     operations = [
