@@ -70,7 +70,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from statistics import mean, median
@@ -741,8 +741,13 @@ def run(
     processes: int = 2,
     tuning: dict | None = None,
     show_table: bool = True,
+    policies: tuple[str, ...] = (),
 ) -> dict:
     chosen = {name: SCENARIOS[name] for name in (scenarios or SCENARIOS)}
+    if policies:  # only these (a quicker check of one policy; figures comparing the two are left out)
+        chosen = {
+            name: replace(s, policies=tuple(p for p in s.policies if p in policies)) for name, s in chosen.items()
+        }
     started = time.perf_counter()
     results = simulate_all(chosen, seeds, processes, tuning or {})
     figures = summarize(results, chosen)
@@ -810,13 +815,15 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seeds", type=int, default=DEFAULT_SEEDS)
     parser.add_argument("--scenarios", default="", help=f"comma-separated, of: {', '.join(SCENARIOS)}")
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--policies", default="", help="comma-separated, of: fsrs90, exam (default: each scenario's)")
     parser.add_argument("--tuning", default="", help="policy knobs to try, e.g. target_recall=0.98,load_factor=1.3")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     names = [n for n in args.scenarios.split(",") if n] or None
+    policies = tuple(p for p in args.policies.split(",") if p)
     tuning = {k: float(v) for k, v in (pair.split("=") for pair in args.tuning.split(",") if pair)}
     tuning = {k: int(v) if k.endswith("_days") else v for k, v in tuning.items()}
-    figures = run(args.seeds, names, args.processes, tuning, show_table=not args.json)
+    figures = run(args.seeds, names, args.processes, tuning, show_table=not args.json, policies=policies)
     if args.json:
         print(json.dumps(figures))
     return figures
