@@ -1,19 +1,17 @@
 """The exam policy's daily plan as the app runs it (studyapp.study.planning),
 and the background tasks that run it and fit memory models."""
 
-import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
-from fsrs import Rating
 
 from studyapp.scheduling import fitting
-from studyapp.scheduling.clock import fractional_recall
 from studyapp.study import services, tasks
 from studyapp.study.memory import MIN_ANSWERS, memory_model_learner_fit
-from studyapp.study.models import CardState, MemoryModel, ReviewLog, StudyDay
+from studyapp.study.models import CardState, MemoryModel, StudyDay
 from studyapp.study.planning import study_day_plan, study_days_plan
+from tests.study import simulated_learners
 
 pytestmark = pytest.mark.django_db
 S = CardState.State
@@ -110,38 +108,8 @@ def big_deck(deck):
 def answers_of_a_learner_who_forgets_fast(user) -> int:
     """Two months of review logs, one session a day, of a learner whose
     memories last half of what FSRS's defaults predict; returns how many."""
-    from fsrs import Card, Scheduler
-
-    model, rng = Scheduler(enable_fuzzing=False), random.Random(3)
     day0 = datetime(2026, 1, 5, tzinfo=UTC)
-    logs = []
-    for state in CardState.objects.filter(user=user):
-        card, day = Card(card_id=state.card_id), rng.randrange(10)
-        while day < 60:
-            at = day0 + day * DAY
-            if card.stability is None:
-                rating = Rating.Good
-            else:
-                elapsed = (at - card.last_review).days
-                recall = fractional_recall(
-                    parameters=model.parameters, stability=card.stability * 0.5, elapsed_days=elapsed
-                )
-                rating = Rating.Good if rng.random() < recall else Rating.Again
-            card, _ = model.review_card(card, rating, review_datetime=at)
-            logs.append(
-                ReviewLog(
-                    user=user,
-                    card_id=state.card_id,
-                    state=state,
-                    rating=int(rating),
-                    reviewed_at=at,
-                    study_day=at.date(),
-                    previous_state=S.REVIEW,
-                )  # fmt: skip
-            )
-            day = max(day + 1, (card.due - day0).days)
-    ReviewLog.objects.bulk_create(logs)
-    return len(logs)
+    return simulated_learners.answer_for_days(user, scale=0.5, days=60, seed=3, day0=day0, stagger=10)
 
 
 def test_a_learners_own_fit_is_used_only_when_it_predicts_their_later_reviews_better(alice, big_deck):

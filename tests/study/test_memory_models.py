@@ -3,15 +3,12 @@ a fit in use is judged on the answers given since it was put in use, and a
 pooled fit rests on many learners. The learners here are written with a known
 truth: their memories last ``scale`` times what FSRS's defaults predict."""
 
-import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import User
-from fsrs import Card, Rating, Scheduler
 
 from studyapp.scheduling import fitting
-from studyapp.scheduling.clock import fractional_recall
 from studyapp.study import services
 from studyapp.study.memory import (
     MIN_ANSWERS,
@@ -20,7 +17,8 @@ from studyapp.study.memory import (
     memory_models_fit,
     own_model,
 )
-from studyapp.study.models import CardState, MemoryModel, ReviewLog
+from studyapp.study.models import MemoryModel, ReviewLog
+from tests.study import simulated_learners
 
 pytestmark = pytest.mark.django_db
 DAY0 = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)  # the learners live in UTC: noon
@@ -38,39 +36,8 @@ def on_deck(user):
     return profile
 
 
-def answer_for_days(user, *, scale: float, days: int, seed: int, first_day: int = 0) -> int:
-    """ReviewLog rows of ``days`` daily sessions of a learner whose memories
-    last ``scale`` times the defaults', scheduled by plain FSRS; returns how
-    many. Cards start on staggered days."""
-    model, rng = Scheduler(enable_fuzzing=False), random.Random(seed)
-    logs = []
-    for state in CardState.objects.filter(user=user):
-        card, day = Card(card_id=state.card_id), first_day + rng.randrange(5)
-        while day < first_day + days:
-            at = DAY0 + day * DAY
-            if card.stability is None:
-                rating = Rating.Good
-            else:
-                elapsed = (at - card.last_review).days
-                recall = fractional_recall(
-                    parameters=model.parameters, stability=card.stability * scale, elapsed_days=elapsed
-                )
-                rating = Rating.Good if rng.random() < recall else Rating.Again
-            card, _ = model.review_card(card, rating, review_datetime=at)
-            logs.append(
-                ReviewLog(
-                    user=user,
-                    card_id=state.card_id,
-                    state=state,
-                    rating=int(rating),
-                    reviewed_at=at,
-                    study_day=at.date(),
-                    previous_state=CardState.State.REVIEW,
-                )  # fmt: skip
-            )
-            day = max(day + 1, (card.due - DAY0).days)
-    ReviewLog.objects.bulk_create(logs)
-    return len(logs)
+def answer_for_days(user, *, scale: float, days: int, seed: int) -> int:
+    return simulated_learners.answer_for_days(user, scale=scale, days=days, seed=seed, day0=DAY0)
 
 
 def put_in_use(user, parameters, *, on: date, replaced=None) -> MemoryModel:
