@@ -34,11 +34,28 @@ worker does in production.
   steps Good.
 * **Policies**: ``fsrs90`` (the same app, no exam date: plain FSRS at 90 %)
   and ``exam`` (the exam date set). Fuzz is on, as in the app, seeded per run.
+* **Dates that move** (``date_set_on``): the learner enters the exam date in
+  Settings (``accounts.services.profile_update``) at the start of that day's
+  session; before it they studied with ``earlier_exam_day`` or no date.
+* **Sessions that cross 4 a.m.** (``session_hours`` past 24): the session
+  starts before the study day ends and goes on after it; the hourly plan task
+  runs for the learner at 04:05, mid-session, as the worker would.
+* **A pool** (``learners`` > 1): that many learners in one database, day by
+  day, and the nightly task is the app's ``memory_models_fit`` over all of
+  them (pooled fit, fits set aside, own fits); with one learner, the same
+  services for that learner alone (``memory_model_learner_update``).
+* **Every change of parameters** a learner is scheduled with (after the
+  nightly task) is scored: the log loss of the parameters put in use and of
+  FSRS's defaults on the answers given while they were in use.
 
 Figures (keys ``exam_app_*`` in bench/results.json): per scenario and policy,
 the mean true exam-day recall over seeds, the worst seed, the share of cards
 at 0.9 or more, total reviews, the busiest day, the last week's busiest day
 over the mean daily load; and the exam policy's reviews over plain FSRS's.
+Across scenarios: ``exam_app_params_no_worse_than_default_share`` (changes to
+fitted parameters whose log loss on the answers while in use was no worse than
+the defaults') and ``exam_app_max_day_over_budget_any`` (any study day of any
+learner with more review answers than the budget).
 """
 
 from __future__ import annotations
@@ -53,26 +70,25 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from statistics import mean
+from statistics import mean, median
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run as a script, only bench/ is on the path
 
-from bench.exam_sim import ExamFigures  # noqa: E402
+from bench.exam_figures import ExamFigures  # noqa: E402
 
 ZONE = ZoneInfo("Asia/Tokyo")
 START_DAY = date(2026, 1, 5)
-SESSION_FROM_HOUR, SESSION_TO_HOUR = 8, 20
+SESSION_FROM_HOUR, SESSION_TO_HOUR = 8.0, 20.0
 ANSWER_EVERY = timedelta(seconds=10)
 EXAM_HOUR = 9
 CARDS_PER_NOTE = 20
 DEFAULT_SEEDS = 5
-POLICIES = ("fsrs90", "exam")
 # Tasks run at night, as the worker would: the fit (for a learner due for one:
 # studyapp.study.memory.due_for_fit) and the day plan at the day's start.
 PLAN_TASK_AT = timedelta(hours=4, minutes=30)
@@ -90,6 +106,15 @@ class Scenario:
     new_per_day: int = 30
     exam_day: int = 45  # the exam is on the morning of this day (day 0 is the first)
     skip_share: float = 0.0  # the share of days the learner skips, at random (the same days under both policies)
+    # The day the exam date (``exam_day``) is entered in Settings; before it the
+    # learner studied with ``earlier_exam_day`` (None: without a date).
+    date_set_on: int = 0
+    earlier_exam_day: int | None = None
+    # When sessions start, in hours after the local midnight of the calendar
+    # day (27.6: 03:36 the next morning, still the same study day).
+    session_hours: tuple[float, float] = (SESSION_FROM_HOUR, SESSION_TO_HOUR)
+    learners: int = 1  # more: one database, the nightly fit pooled over all of them
+    policies: tuple[str, ...] = ("fsrs90", "exam")
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -103,7 +128,16 @@ SCENARIOS: dict[str, Scenario] = {
     "exam_day_30": Scenario(exam_day=30),
     "exam_day_90": Scenario(exam_day=90),
     "skips_one_day_in_five": Scenario(skip_share=0.2),
+    "moved_earlier": Scenario(exam_day=38, earlier_exam_day=45, date_set_on=20),
+    "known_from_start_38": Scenario(exam_day=38),
+    "set_late": Scenario(date_set_on=20),
+    "crosses_4am": Scenario(session_hours=(27.5, 27.9)),
+    # Twenty learners of a smaller deck (100 cards, 10 new and 40 reviews a
+    # day, exam on day 30), so that one process runs them all in minutes.
+    "pool_20": Scenario(learners=20, cards=100, new_per_day=10, budget=40, exam_day=30, policies=("exam",)),
 }
+# Fewer seeds for the pool: each seed is 20 learners in one database, one process.
+POOL_SEEDS = 2
 TARGETS = {
     "fits": 0.985,
     "forgets_faster_0.6": 0.975,
@@ -113,7 +147,11 @@ TARGETS = {
     "skips_one_day_in_five": 0.985,
     "exam_day_30": 0.985,
     "exam_day_90": 0.99,
+    "set_late": 0.98,
 }
+# The exam moved earlier must end within this of the same date known from the start.
+MOVED_EARLIER_GAP = 0.005
+PARAMS_NO_WORSE_SHARE = 0.95
 MAX_REVIEW_RATIO = 1.25
 MAX_LAST_WEEK_PEAK = 1.5
 
@@ -131,6 +169,10 @@ class RunResult(ExamFigures):
     # How the parameters in use at the end and FSRS's defaults predict the
     # answers given after the fit that produced them (which never saw them): log loss, RMSE over bins.
     held_out: dict = field(default_factory=dict)
+    # Each change of the parameters in use: study day, source, and the log loss
+    # of them and of the defaults on the answers while they were in use.
+    param_changes: list = field(default_factory=list)
+    max_reviews_any_day: int = 0  # over every study day, the exam's morning included
 
 
 # -----------------------------------------------------------------------------
@@ -167,10 +209,11 @@ def _app_setup(database: Path) -> None:
 
 def _note_text(number: int) -> str:
     """The review-loop benchmark's 20-card note (bench/loop_data.py), tagged by
-    which decks it belongs to."""
+    which decks it belongs to (the first 5 notes: 100 cards; 20: 400; 40: 800)."""
     from bench.loop_data import note_text
 
-    tags = "deck800" if number > 20 else "deck400\n  - deck800"
+    decks = [size for size, last in ((100, 5), (400, 20), (800, 40)) if number <= last]
+    tags = "\n  - ".join(f"deck{size}" for size in decks)
     text = note_text(number)
     return text.replace('tags:\n  - "S3"\n  - "Replication"\n  - "KMS"\n', f"tags:\n  - {tags}\n")
 
@@ -276,81 +319,197 @@ def _draw(stream: random.Random, shares) -> int:
 # -----------------------------------------------------------------------------
 
 
-def simulate(name: str, scenario: Scenario, policy: str, seed: int) -> RunResult:
-    """One learner of ``scenario`` under ``policy``, through the app."""
+@dataclass
+class _Learner:
+    """One simulated learner in the database, with their truth and record."""
+
+    user: object
+    profile: object
+    truth: Truth
+    sessions: random.Random
+    answers: int = 0
+    parameters: tuple | None = None
+    changes: list = field(default_factory=list)  # (study day ordinal, parameters or None, source)
+
+
+def _exam_date(scenario: Scenario, policy: str, day_index: int) -> date | None:
+    """The date in Settings on ``day_index`` (plain FSRS: never one)."""
+    if policy != "exam":
+        return None
+    if day_index >= scenario.date_set_on:
+        return START_DAY + timedelta(days=scenario.exam_day)
+    return START_DAY + timedelta(days=scenario.earlier_exam_day) if scenario.earlier_exam_day is not None else None
+
+
+def _new_learner(name: str, scenario: Scenario, policy: str, seed: int, number: int = 0) -> _Learner:
     from django.contrib.auth.models import User
 
-    from studyapp.study import services
-    from studyapp.study.memory import memory_model_learner_fit_if_due
-    from studyapp.study.models import CardState, ReviewLog
-    from studyapp.study.planning import study_day_plan
-    from studyapp.study.queue import next_state
-
-    started = time.perf_counter()
-    random.seed(f"{name}/{policy}/{seed}/fuzz")
-    sessions = random.Random(f"{name}/{seed}/sessions")  # the same session times for both policies
-    exam_date = START_DAY + timedelta(days=scenario.exam_day)
-    CLOCK.now = datetime.combine(START_DAY, datetime.min.time(), tzinfo=ZONE) + timedelta(hours=6)
-    user = User.objects.create_user(f"{name}-{policy}-{seed}")
+    suffix = f"-{number}" if scenario.learners > 1 else ""
+    user = User.objects.create_user(f"{name}-{policy}-{seed}{suffix}")
     profile = user.profile
     profile.time_zone = "Asia/Tokyo"
     profile.new_per_day = scenario.new_per_day
     profile.reviews_per_day = scenario.budget
     profile.desired_retention = 0.9
     profile.scope_kind, profile.scope_value = "tag", f"deck{scenario.cards}"
-    profile.exam_date = exam_date if policy == "exam" else None
+    profile.exam_date = _exam_date(scenario, policy, 0)
     profile.save()
-    truth = Truth(scenario, seed)
-    answers = 0
-    for day_index in range(scenario.exam_day):
-        day = START_DAY + timedelta(days=day_index)
-        day_start = datetime.combine(day, datetime.min.time(), tzinfo=ZONE)
-        # The night's background tasks, for this learner (the tasks run the
-        # same services for every learner; other simulated learners in this
-        # database are not this one's pool).
-        CLOCK.now = day_start + PLAN_TASK_AT
+    # The same session times for both policies; each learner of a pool their own.
+    sessions = random.Random(f"{name}/{seed}/sessions{suffix}")
+    # One learner's truth is seeded as it always was; a pool's per learner.
+    truth = Truth(scenario, seed if scenario.learners == 1 else seed * 1_000 + number)
+    return _Learner(user, profile, truth, sessions)
+
+
+def _note_parameters(learner: _Learner) -> None:
+    """After the night's tasks: record a change of the parameters in use."""
+    profile = learner.profile = type(learner.profile).objects.get(pk=learner.profile.pk)
+    parameters = tuple(profile.fsrs_parameters) if profile.fsrs_parameters else None
+    if parameters != learner.parameters:
+        learner.parameters = parameters
+        learner.changes.append((profile.study_day(CLOCK.now).toordinal(), parameters, profile.parameters_source))
+
+
+def _session(learner: _Learner, scenario: Scenario, policy: str, day_index: int) -> None:
+    """One day's sitting: open the study page and answer until it says done."""
+    from studyapp.accounts.services import profile_update
+    from studyapp.study import services
+    from studyapp.study.planning import study_day_plan
+    from studyapp.study.queue import next_state
+
+    day = START_DAY + timedelta(days=day_index)
+    start_hour = learner.sessions.uniform(*scenario.session_hours)
+    if learner.sessions.random() < scenario.skip_share:
+        return
+    now = datetime.combine(day, datetime.min.time(), tzinfo=ZONE) + timedelta(hours=start_hour)
+    CLOCK.now = now
+    user, profile = learner.user, type(learner.profile).objects.get(pk=learner.profile.pk)
+    if day_index == scenario.date_set_on and day_index and policy == "exam":
+        # The learner enters the (new) exam date in Settings before studying.
+        profile_update(profile=profile, data={"exam_date": _exam_date(scenario, policy, day_index)})
         profile = type(profile).objects.get(pk=profile.pk)
-        if memory_model_learner_fit_if_due(user=user, profile=profile, now=CLOCK.now) is not None:
-            profile = type(profile).objects.get(pk=profile.pk)
-        study_day_plan(user=user, profile=profile, now=CLOCK.now)
-        start_hour = sessions.uniform(SESSION_FROM_HOUR, SESSION_TO_HOUR)
-        if sessions.random() < scenario.skip_share:
-            continue
-        now = day_start + timedelta(hours=start_hour)
+    # The hourly plan task meets a session that runs past the study day's end.
+    next_day_start = datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=ZONE) + timedelta(hours=4)
+    hourly_plan_at = next_day_start + timedelta(minutes=5) if now < next_day_start else None
+    services.study_session_open(user=user, profile=profile, now=now)
+    today = services.today_for(user=user, profile=profile, now=now)
+    state, _left = next_state(user, today, count=False)
+    while state is not None:
+        grade = learner.truth.answer(state.card_id, now, profile.study_day(now))
+        outcome = services.card_grade(
+            user=user, profile=profile, state_id=state.pk, version=state.version, rating=grade, now=now
+        )
+        learner.answers += 1
+        now += ANSWER_EVERY
         CLOCK.now = now
-        profile = type(profile).objects.get(pk=profile.pk)
-        services.study_session_open(user=user, profile=profile, now=now)
-        today = services.today_for(user=user, profile=profile, now=now)
+        counts = outcome.counts
+        if hourly_plan_at is not None and now >= hourly_plan_at:
+            hourly_plan_at = None
+            study_day_plan(user=user, profile=type(profile).objects.get(pk=profile.pk), now=now)
+            counts = None  # a new study day: the page reads its counters again
+        today = services.today_for(user=user, profile=profile, now=now, counts=counts)
         state, _left = next_state(user, today, count=False)
-        while state is not None:
-            grade = truth.answer(state.card_id, now, profile.study_day(now))
-            outcome = services.card_grade(
-                user=user, profile=profile, state_id=state.pk, version=state.version, rating=grade, now=now
-            )
-            answers += 1
-            now += ANSWER_EVERY
-            CLOCK.now = now
-            today = services.today_for(user=user, profile=profile, now=now, counts=outcome.counts)
-            state, _left = next_state(user, today, count=False)
+
+
+def _night(learners: list[_Learner], day_index: int) -> None:
+    """The night's background tasks: the memory-model fit (pooled over every
+    learner of a pool; one learner's own services alone), then the day plan."""
+    from studyapp.study.memory import memory_model_learner_update, memory_models_fit
+    from studyapp.study.planning import study_day_plan
+
+    day_start = datetime.combine(START_DAY + timedelta(days=day_index), datetime.min.time(), tzinfo=ZONE)
+    # A session past 4 a.m. may still have run at this hour: time never goes back.
+    CLOCK.now = max(CLOCK.now, day_start + PLAN_TASK_AT)
+    if len(learners) > 1:
+        memory_models_fit(now=CLOCK.now)
+    for learner in learners:
+        if len(learners) == 1:
+            profile = type(learner.profile).objects.get(pk=learner.profile.pk)
+            memory_model_learner_update(user=learner.user, profile=profile, now=CLOCK.now)
+        _note_parameters(learner)
+        study_day_plan(user=learner.user, profile=learner.profile, now=CLOCK.now)
+
+
+def simulate(name: str, scenario: Scenario, policy: str, seed: int) -> list[RunResult]:
+    """The learners of ``scenario`` under ``policy`` (one, or a pool), through the app."""
+    from django.contrib.auth.models import User
+
+    from studyapp.study.models import MemoryModel, ReviewLog
+
+    started = time.perf_counter()
+    random.seed(f"{name}/{policy}/{seed}/fuzz")
+    CLOCK.now = datetime.combine(START_DAY, datetime.min.time(), tzinfo=ZONE) + timedelta(hours=6)
+    if scenario.learners > 1:
+        # A pool is every learner in the database: start from none.
+        ReviewLog.objects.all().delete()
+        MemoryModel.objects.all().delete()
+        User.objects.all().delete()
+    learners = [_new_learner(name, scenario, policy, seed, number) for number in range(scenario.learners)]
+    for day_index in range(scenario.exam_day):
+        _night(learners, day_index)
+        for learner in learners:
+            _session(learner, scenario, policy, day_index)
+    seconds = round((time.perf_counter() - started) / len(learners), 1)
+    return [_result(learner, name, scenario, policy, seed, seconds) for learner in learners]
+
+
+def _result(learner: _Learner, name: str, scenario: Scenario, policy: str, seed: int, seconds: float) -> RunResult:
+    from studyapp.study.models import CardState, ReviewLog
+
+    user = learner.user
+    exam_date = START_DAY + timedelta(days=scenario.exam_day)
     exam_at = datetime.combine(exam_date, datetime.min.time(), tzinfo=ZONE) + timedelta(hours=EXAM_HOUR)
     card_ids = CardState.objects.filter(user=user, in_scope=True).values_list("card_id", flat=True)
-    recalls = [truth.recall(card_id, exam_at) for card_id in card_ids]
+    recalls = [learner.truth.recall(card_id, exam_at) for card_id in card_ids]
     per_day = Counter(
         ReviewLog.objects.filter(user=user, previous_state=CardState.State.REVIEW).values_list("study_day", flat=True)
     )
     daily = [per_day.get(START_DAY + timedelta(days=i), 0) for i in range(scenario.exam_day)]
-    profile.refresh_from_db()
+    profile = type(learner.profile).objects.get(pk=learner.profile.pk)
     return RunResult(
         name,
         policy,
         seed,
         recalls,
         daily,
-        answers,
+        learner.answers,
         profile.parameters_source,
-        round(time.perf_counter() - started, 1),
+        seconds,
         _held_out(user, profile),
+        _param_changes(user, learner.changes),
+        max(per_day.values(), default=0),
     )
+
+
+def _param_changes(user, changes: list) -> list[dict]:
+    """Each change of the parameters in use, scored on the answers given
+    while they were in use (every card's history before them too): their log
+    loss and the defaults'."""
+    from studyapp.scheduling import fitting
+    from studyapp.study.models import ReviewLog
+
+    if not changes:
+        return []
+    logs = ReviewLog.objects.filter(user=user).order_by("id").values_list("state_id", "rating", "study_day")
+    answers = [fitting.Answer(s, r, d.toordinal()) for s, r, d in logs]
+    scored = []
+    for index, (day, parameters, source) in enumerate(changes):
+        until = changes[index + 1][0] if index + 1 < len(changes) else None
+        in_use = fitting.evaluate_after(
+            parameters or fitting.DEFAULT_PARAMETERS, answers, since_day=day, until_day=until
+        )
+        default = fitting.evaluate_after(fitting.DEFAULT_PARAMETERS, answers, since_day=day, until_day=until)
+        scored.append(
+            {
+                "day": day - START_DAY.toordinal(),
+                "source": source,
+                "fitted": parameters is not None,
+                "items": in_use.items if in_use else 0,
+                "log_loss": in_use.log_loss if in_use else None,
+                "log_loss_default": default.log_loss if default else None,
+            }
+        )
+    return scored
 
 
 def _held_out(user, profile) -> dict:
@@ -416,7 +575,7 @@ def tune(*, target_recall: float | None = None, **knobs) -> None:
                 defaults["tuning"] = tuning
 
 
-def _job(args: tuple[str, Scenario, str, int]) -> RunResult:
+def _job(args: tuple[str, Scenario, str, int]) -> list[RunResult]:
     return simulate(*args)
 
 
@@ -424,22 +583,23 @@ def simulate_all(scenarios: dict[str, Scenario], seeds: int, processes: int, tun
     jobs = [
         (name, scenario, policy, seed)
         for name, scenario in scenarios.items()
-        for policy in POLICIES
-        for seed in range(seeds)
+        for policy in scenario.policies
+        for seed in range(min(seeds, POOL_SEEDS) if scenario.learners > 1 else seeds)
     ]
     # The longest first, so that two processes finish together.
-    jobs.sort(key=lambda job: -(job[1].cards * job[1].exam_day))
+    jobs.sort(key=lambda job: -(job[1].cards * job[1].exam_day * job[1].learners))
     with tempfile.TemporaryDirectory(prefix="exam-app-") as folder:
         context = multiprocessing.get_context("spawn")
         with context.Pool(processes, initializer=_worker_init, initargs=(folder, tuning)) as pool:
             results = []
             started = time.perf_counter()
-            for result in pool.imap_unordered(_job, jobs):
-                results.append(result)
+            for done, runs in enumerate(pool.imap_unordered(_job, jobs), start=1):
+                results.extend(runs)
                 # Progress on stderr: a full run takes minutes.
+                first = runs[0]
                 print(
-                    f"  {len(results)}/{len(jobs)} {result.scenario}/{result.policy} seed {result.seed} "
-                    f"recall {result.mean_recall:.4f} ({time.perf_counter() - started:.0f} s)",
+                    f"  {done}/{len(jobs)} {first.scenario}/{first.policy} seed {first.seed} "
+                    f"recall {mean(r.mean_recall for r in runs):.4f} ({time.perf_counter() - started:.0f} s)",
                     file=sys.stderr,
                     flush=True,
                 )
@@ -462,6 +622,8 @@ def summarize(results: list[RunResult], scenarios: dict[str, Scenario]) -> dict:
             "answers": round(mean(r.answers for r in runs), 1),
             "parameters": dict(Counter(r.parameters_source for r in runs)),
             "held_out": _held_out_summary(runs),
+            "max_reviews_any_study_day": max(r.max_reviews_any_day for r in runs),
+            "param_changes": sum(len(r.param_changes) for r in runs),
             "daily_reviews_mean": [round(mean(day), 1) for day in zip(*(r.daily_reviews for r in runs), strict=True)],
         }
     figures: dict = {}
@@ -482,6 +644,16 @@ def summarize(results: list[RunResult], scenarios: dict[str, Scenario]) -> dict:
             figures[f"exam_app_{name}_held_out_rmse_fitted"] = held["rmse_bins_in_use"]
             figures[f"exam_app_{name}_held_out_rmse_default"] = held["rmse_bins_default"]
             figures[f"exam_app_{name}_fitted_no_worse_share"] = round(held["in_use_no_worse"] / held["learners"], 3)
+    for name, scenario in scenarios.items():
+        exam = details.get(f"{name}/exam")
+        if exam and f"exam_app_{name}_recall" not in figures:  # a scenario without plain FSRS (the pool)
+            figures[f"exam_app_{name}_recall"] = exam["mean_exam_recall"]
+            figures[f"exam_app_{name}_worst_seed"] = exam["worst_seed_exam_recall"]
+            figures[f"exam_app_{name}_max_day_over_budget"] = exam["max_daily_reviews"] > scenario.budget
+    figures["exam_app_max_day_over_budget_any"] = any(
+        r.max_reviews_any_day > scenarios[r.scenario].budget for r in results
+    )
+    figures.update(_param_change_figures(results))
     ratios = [v for k, v in figures.items() if k.endswith("_review_ratio")]
     peaks = [v for k, v in figures.items() if k.endswith("_last_week_peak_to_mean")]
     if ratios:
@@ -489,6 +661,30 @@ def summarize(results: list[RunResult], scenarios: dict[str, Scenario]) -> dict:
         figures["exam_app_last_week_peak_to_mean_max"] = max(peaks)
     figures["exam_app_targets"] = _targets(figures, details, scenarios)
     figures["exam_app_details"] = details
+    return figures
+
+
+def _param_change_figures(results: list[RunResult]) -> dict:
+    """Every change to fitted parameters (own or pooled) with answers after
+    it: the share whose log loss on the answers while in use was no worse
+    than the defaults', and the differences. Returns to the defaults are
+    counted apart: no worse by construction."""
+    changes = [c for r in results for c in r.param_changes if c["log_loss"] is not None]
+    fitted = [c for c in changes if c["fitted"]]
+    deltas = sorted(c["log_loss"] - c["log_loss_default"] for c in fitted)
+    figures = {
+        "exam_app_param_changes": len(fitted),
+        "exam_app_param_changes_to_defaults": len(changes) - len(fitted),
+        "exam_app_param_changes_by_source": dict(Counter(c["source"] for c in changes)),
+    }
+    if fitted:
+        figures["exam_app_params_no_worse_than_default_share"] = round(
+            sum(delta <= 1e-9 for delta in deltas) / len(deltas), 3
+        )
+        figures["exam_app_params_log_loss_delta_median"] = round(median(deltas), 4)
+        figures["exam_app_params_log_loss_delta_worst"] = round(deltas[-1], 4)
+    else:
+        figures["exam_app_params_no_worse_than_default_share"] = 1.0
     return figures
 
 
@@ -511,6 +707,18 @@ def _targets(figures: dict, details: dict, scenarios: dict[str, Scenario]) -> di
     for name, target in TARGETS.items():
         if f"exam_app_{name}_worst_seed" in figures:
             met[f"{name}: worst seed >= {target}"] = figures[f"exam_app_{name}_worst_seed"] >= target
+    moved, known = (
+        figures.get("exam_app_moved_earlier_worst_seed"),
+        figures.get("exam_app_known_from_start_38_worst_seed"),
+    )
+    if moved is not None and known is not None:
+        met[f"moved_earlier: worst seed within {MOVED_EARLIER_GAP} of known_from_start_38"] = (
+            moved >= known - MOVED_EARLIER_GAP
+        )
+    met[f"fitted parameters no worse than the defaults in >= {PARAMS_NO_WORSE_SHARE:.0%} of changes"] = (
+        figures["exam_app_params_no_worse_than_default_share"] >= PARAMS_NO_WORSE_SHARE
+    )
+    met["no study day above budget, any scenario"] = not figures["exam_app_max_day_over_budget_any"]
     for name in scenarios:
         if f"exam_app_{name}_review_ratio" in figures:
             met[f"{name}: reviews <= {MAX_REVIEW_RATIO}x fsrs90"] = (
@@ -533,8 +741,13 @@ def run(
     processes: int = 2,
     tuning: dict | None = None,
     show_table: bool = True,
+    policies: tuple[str, ...] = (),
 ) -> dict:
     chosen = {name: SCENARIOS[name] for name in (scenarios or SCENARIOS)}
+    if policies:  # only these (a quicker check of one policy; figures comparing the two are left out)
+        chosen = {
+            name: replace(s, policies=tuple(p for p in s.policies if p in policies)) for name, s in chosen.items()
+        }
     started = time.perf_counter()
     results = simulate_all(chosen, seeds, processes, tuning or {})
     figures = summarize(results, chosen)
@@ -578,6 +791,20 @@ def table(figures: dict) -> str:
                 f"({h['in_use_no_worse']}/{h['learners']} no worse)"
             )
     lines.append("")
+    lines.extend(
+        f"{key:<60} {figures[key]}"
+        for key in (
+            "exam_app_param_changes",
+            "exam_app_param_changes_to_defaults",
+            "exam_app_param_changes_by_source",
+            "exam_app_params_no_worse_than_default_share",
+            "exam_app_params_log_loss_delta_median",
+            "exam_app_params_log_loss_delta_worst",
+            "exam_app_max_day_over_budget_any",
+        )
+        if key in figures
+    )
+    lines.append("")
     lines.extend(f"{'target ' + name:<60} {'yes' if ok else 'NO'}" for name, ok in figures["exam_app_targets"].items())
     lines.append(f"{figures['exam_app_setup']['seeds']} seeds, {figures['exam_app_setup']['seconds']} s")
     return "\n".join(lines)
@@ -588,13 +815,15 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seeds", type=int, default=DEFAULT_SEEDS)
     parser.add_argument("--scenarios", default="", help=f"comma-separated, of: {', '.join(SCENARIOS)}")
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--policies", default="", help="comma-separated, of: fsrs90, exam (default: each scenario's)")
     parser.add_argument("--tuning", default="", help="policy knobs to try, e.g. target_recall=0.98,load_factor=1.3")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     names = [n for n in args.scenarios.split(",") if n] or None
+    policies = tuple(p for p in args.policies.split(",") if p)
     tuning = {k: float(v) for k, v in (pair.split("=") for pair in args.tuning.split(",") if pair)}
     tuning = {k: int(v) if k.endswith("_days") else v for k, v in tuning.items()}
-    figures = run(args.seeds, names, args.processes, tuning, show_table=not args.json)
+    figures = run(args.seeds, names, args.processes, tuning, show_table=not args.json, policies=policies)
     if args.json:
         print(json.dumps(figures))
     return figures

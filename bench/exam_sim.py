@@ -47,6 +47,7 @@ if str(ROOT) not in sys.path:
 
 from fsrs import Card, Rating, Scheduler, State  # noqa: E402
 
+from bench.exam_figures import ExamFigures  # noqa: E402
 from studyapp.scheduling.exam import (  # noqa: E402
     StabilityCalibration,
     new_cards_for_today,
@@ -58,7 +59,6 @@ CARD_COUNT = 400
 NEW_PER_DAY = 30
 REVIEW_BUDGET = 120
 EXAM_DAY = 45
-LAST_WEEK = 7
 TARGET_RECALL = 0.97
 DEFAULT_SEEDS = 5
 GROUND_TRUTHS = {"fitted": 1.0, "misfitted": 0.6}
@@ -69,30 +69,6 @@ SUCCESS_GRADE_SHARES = ((Rating.Hard, 0.224), (Rating.Good, 0.631), (Rating.Easy
 
 START = datetime(2025, 1, 6, 8, 0, tzinfo=UTC)
 EXAM_AT = START + timedelta(days=EXAM_DAY, hours=1)
-
-
-class ExamFigures:
-    """The figures of one simulated learner's run, from its ``exam_recalls``
-    (per card) and ``daily_reviews`` (per day); bench/exam_app.py's runs too."""
-
-    exam_recalls: list[float]
-    daily_reviews: list[int]
-
-    @property
-    def mean_recall(self) -> float:
-        return mean(self.exam_recalls)
-
-    @property
-    def share_at_90(self) -> float:
-        return sum(recall >= 0.9 for recall in self.exam_recalls) / len(self.exam_recalls)
-
-    @property
-    def total_reviews(self) -> int:
-        return sum(self.daily_reviews)
-
-    @property
-    def last_week_peak_to_mean(self) -> float:
-        return max(self.daily_reviews[-LAST_WEEK:]) / max(1e-9, mean(self.daily_reviews))
 
 
 @dataclass

@@ -88,6 +88,9 @@ class Profile(models.Model):
     fsrs_parameters = models.JSONField(null=True, blank=True, editable=False)
     parameters_source = models.CharField(max_length=10, default="default", editable=False)
     parameters_reviews = models.PositiveIntegerField(default=0, editable=False)
+    # The day a fit in use was set aside because the parameters now in use
+    # predicted this learner's answers since better (the statistics page says so).
+    parameters_set_aside_on = models.DateField(null=True, blank=True, editable=False)
     # What the username looks like (studyapp.accounts.usernames), kept in step
     # with it on every save, so sign-up finds a look-alike with one indexed query.
     username_skeleton = models.CharField(max_length=64, blank=True, editable=False, db_index=True)

@@ -15,8 +15,12 @@ better than the parameters in use:
   reviews than the fit saw is what a learner's next weeks will do;
 * a candidate fitted on the training items replaces the parameters in use
   only if it predicts the test items better: log loss lower by at least
-  ``MIN_GAIN`` (relative), and RMSE over bins no worse. Parameters in use are
-  never replaced by a worse fit, however many reviews it rests on.
+  ``MIN_GAIN`` (relative), and RMSE over bins no worse, and the same against
+  FSRS's defaults when other parameters are in use. Parameters in use are
+  never replaced by a worse fit, however many reviews it rests on;
+* a fit in use keeps its place only while it predicts the reviews given since
+  it was put in use no worse than the alternatives (the defaults, the
+  parameters it replaced): ``keeps_its_place``.
 
 Elapsed time is in study days (``day``: the learner's study day, which starts
 at 4 a.m. local time), the unit the app gives fsrs everywhere.
@@ -40,6 +44,14 @@ MIN_TEST_ITEMS = 30
 # the defaults exactly, fits accepted with no margin predicted the answers
 # after them worse than the defaults (bench/exam_app.py, docs/scheduling.md).
 MIN_GAIN = 0.01
+# A fit in use is judged on the reviews since it was put in use once there
+# are this many of them (about a day of a learner's reviews), and set aside
+# when any alternative predicted them better by more than ``KEEP_MARGIN`` of
+# its log loss. No tolerance: the alternatives are the defaults and what was
+# in use before, which cost nothing to return to, while a fit that predicts
+# worse schedules worse every day it stays (docs/scheduling.md).
+KEEP_MIN_ITEMS = 100
+KEEP_MARGIN = 0.0
 
 
 @dataclass(frozen=True)
@@ -125,11 +137,14 @@ def _engine(call):
         raise EngineError(f"{type(exc).__name__}: {str(exc)[:200]}") from exc
 
 
-def evaluate_after(parameters: Sequence[float], answers: Iterable[Answer], *, since_day: int) -> Evaluation | None:
+def evaluate_after(
+    parameters: Sequence[float], answers: Iterable[Answer], *, since_day: int, until_day: int | None = None
+) -> Evaluation | None:
     """Like ``evaluate``, scored only on the reviews given on or after
-    ``since_day`` (each with its card's whole history before it): how
-    parameters fitted before that day predict what came after."""
-    items = [i.item for i in _items(answers) if i.day >= since_day]
+    ``since_day`` (and before ``until_day``, if given; each with its card's
+    whole history before it): how parameters fitted before that day predict
+    what came after."""
+    items = [i.item for i in _items(answers) if i.day >= since_day and (until_day is None or i.day < until_day)]
     return _evaluate(parameters, items)
 
 
@@ -158,7 +173,9 @@ def candidate(*, answers: Sequence[Answer], start: Sequence[float] = DEFAULT_PAR
 
 def fit(*, answers: Sequence[Answer], current: Sequence[float] = DEFAULT_PARAMETERS) -> FitOutcome:
     """Fit parameters on the earlier reviews, test them and ``current`` on the
-    later ones, and keep whichever predicts them better."""
+    later ones, and keep whichever predicts them better. A candidate must beat
+    the defaults too: parameters in use that drifted from them are no reason to
+    take a fit the defaults would beat."""
     current = tuple(current)
     items = _items(answers)
     split = int(len(items) * TRAIN_SHARE)
@@ -180,5 +197,43 @@ def fit(*, answers: Sequence[Answer], current: Sequence[float] = DEFAULT_PARAMET
         return keep("the test reviews could not be evaluated")
     if not candidate_eval.beats(current_eval):
         return keep("the fit does not predict later reviews better", candidate_eval, current_eval)
+    if current != DEFAULT_PARAMETERS:
+        default_eval = _evaluate(DEFAULT_PARAMETERS, test_items)
+        if default_eval is not None and not candidate_eval.beats(default_eval):
+            return keep("the fit does not predict later reviews better than the defaults", candidate_eval, current_eval)
     reason = "better on later reviews"
     return FitOutcome(candidate, True, len(answers), len(train), candidate_eval, current_eval, reason)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Whether a fit in use keeps its place: ``keep`` False names the
+    alternative (``best``) that predicted the reviews since better."""
+
+    keep: bool
+    best: str  # the name of the parameters to use from now on
+    evaluations: dict[str, Evaluation]
+    reason: str
+
+
+def keeps_its_place(
+    *, in_use: Sequence[float], alternatives: dict[str, Sequence[float]], answers: Iterable[Answer], since_day: int
+) -> Standing:
+    """Score the parameters in use and each alternative on the reviews given
+    on or after ``since_day`` (the day the fit was put in use; each with its
+    card's whole history). The fit stays unless an alternative's log loss is
+    lower than its own by more than ``KEEP_MARGIN`` of it, or while there are
+    fewer than ``KEEP_MIN_ITEMS`` such reviews."""
+    items = [i.item for i in _items(answers) if i.day >= since_day]
+    if len(items) < KEEP_MIN_ITEMS:
+        return Standing(True, "in_use", {}, f"{len(items)} reviews since it was put in use: too few to judge")
+    evaluations = {
+        name: _evaluate(parameters, items) for name, parameters in {"in_use": in_use, **alternatives}.items()
+    }
+    scored = {name: e for name, e in evaluations.items() if e is not None}
+    if "in_use" not in scored:
+        return Standing(True, "in_use", scored, "the reviews since could not be evaluated")
+    best = min(scored, key=lambda name: (scored[name].log_loss, name != "in_use"))
+    if best == "in_use" or scored[best].log_loss >= scored["in_use"].log_loss * (1 - KEEP_MARGIN):
+        return Standing(True, "in_use", scored, "no worse than the alternatives on the reviews since")
+    return Standing(False, best, scored, f"{best} predicted the reviews since better")

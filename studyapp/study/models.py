@@ -216,6 +216,14 @@ class MemoryModel(models.Model):
     # The same figures for the parameters that were in use, on the same reviews.
     previous_log_loss = models.FloatField(null=True, blank=True)
     previous_rmse_bins = models.FloatField(null=True, blank=True)
+    # What an accepted fit replaced (parameters and their source: own, pooled,
+    # default), so that it can return to them; and when it was set aside for
+    # predicting the answers after it worse (studyapp.scheduling.fitting.keeps_its_place).
+    replaced_parameters = models.JSONField(null=True, blank=True)
+    replaced_source = models.CharField(max_length=10, blank=True)
+    replaced_reviews = models.PositiveIntegerField(default=0)
+    set_aside_at = models.DateTimeField(null=True, blank=True)
+    set_aside_reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["user", "-fitted_at"], name="memory_model_latest")]

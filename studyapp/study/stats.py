@@ -244,6 +244,9 @@ class ModelBasis:
     fitted_reviews: int
     stability_scale: float
     reviews: int
+    # The day a fit of the learner's own was set aside because these
+    # parameters predicted their answers since better (None: never).
+    set_aside_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -303,7 +306,13 @@ def exam_readiness(rows: list[CardRow], *, profile, now: datetime, reviews: int 
     days_left = (exam_date - profile.study_day(now)).days
     in_scope = [r for r in rows if r.in_scope]
     target, desired = target_recall(profile), profile.desired_retention
-    basis = ModelBasis(profile.parameters_source, profile.parameters_reviews, profile.stability_scale, reviews)
+    basis = ModelBasis(
+        profile.parameters_source,
+        profile.parameters_reviews,
+        profile.stability_scale,
+        reviews,
+        profile.parameters_set_aside_on,
+    )
     exam_at = exam_moment(profile)
     readiness = Readiness(
         exam_date=exam_date,

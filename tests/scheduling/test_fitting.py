@@ -111,3 +111,65 @@ def test_same_day_reviews_make_no_items_and_odd_histories_do_not_crash():
     odd = [fitting.Answer(c, r, d) for c in range(40) for r, d in ((4, 0), (1, 400), (4, 401), (2, 10_000))]
     outcome = fitting.fit(answers=odd)
     assert outcome.parameters  # a decision either way, never an exception
+
+
+# A fit gone wrong for a learner whose memory follows the defaults: every
+# first memory lasts a fifth of what the defaults say.
+SHORT_MEMORY = (*(w * 0.2 for w in fitting.DEFAULT_PARAMETERS[:4]), *fitting.DEFAULT_PARAMETERS[4:])
+
+
+def test_a_fit_in_use_gives_way_to_the_defaults_when_they_predict_the_reviews_since_better():
+    answers = learner(scale=1.0, seed=7)
+    standing = fitting.keeps_its_place(
+        in_use=SHORT_MEMORY, alternatives={"default": fitting.DEFAULT_PARAMETERS}, answers=answers, since_day=30
+    )
+    assert not standing.keep and standing.best == "default"
+    assert standing.evaluations["default"].log_loss < standing.evaluations["in_use"].log_loss
+
+
+def test_a_fit_in_use_keeps_its_place_while_it_predicts_the_reviews_since_better():
+    answers = learner(scale=0.2, seed=7)
+    standing = fitting.keeps_its_place(
+        in_use=SHORT_MEMORY, alternatives={"default": fitting.DEFAULT_PARAMETERS}, answers=answers, since_day=30
+    )
+    assert standing.keep and standing.best == "in_use"
+
+
+def test_a_fit_in_use_is_not_judged_on_too_few_reviews_since():
+    answers = learner(scale=1.0, seed=7)
+    standing = fitting.keeps_its_place(
+        in_use=SHORT_MEMORY, alternatives={"default": fitting.DEFAULT_PARAMETERS}, answers=answers, since_day=59
+    )
+    assert standing.keep and "too few" in standing.reason
+
+
+def test_a_fit_must_beat_the_defaults_too_not_only_the_parameters_in_use(monkeypatch):
+    answers = learner(scale=1.0, seed=8)
+    # Memories that grow far less after each success than the defaults say, and less still.
+    short, very_short = (_with(8, 1.0), _with(8, 0.3))
+    real = fitting.fsrs_rs.FSRS
+
+    class ShortOptimizer:
+        """fsrs-rs, except that its optimizer returns ``short``: better than
+        the very short memory in use, worse than the defaults here."""
+
+        def __init__(self, parameters):
+            self.engine = real(parameters)
+
+        def compute_parameters(self, items):
+            return list(short)
+
+        def evaluate(self, items):
+            return self.engine.evaluate(items)
+
+    monkeypatch.setattr(fitting.fsrs_rs, "FSRS", ShortOptimizer)
+    outcome = fitting.fit(answers=answers, current=very_short)
+    assert outcome.candidate.beats(outcome.current)
+    assert not outcome.accepted and outcome.parameters == very_short
+    assert "than the defaults" in outcome.reason
+
+
+def _with(index: int, value: float) -> tuple[float, ...]:
+    parameters = list(fitting.DEFAULT_PARAMETERS)
+    parameters[index] = value
+    return tuple(parameters)

@@ -374,3 +374,46 @@ def test_a_learner_without_data_gets_zeros_not_errors(alice):
     assert figures.counts == stats.CardCounts(due_today=0, new=0, learned=0, leeches=0, in_scope=0)
     assert figures.streak == 0 and figures.heatmap.total == 0 and figures.forecast_total == 0
     assert figures.mastery == [] and figures.readiness is None and figures.leeches == []
+
+
+def test_share_at_target_counts_the_same_calibrated_predictions_as_the_mean(alice):
+    """Twenty-two cards whose calibrated recall at the exam straddles the
+    target, under fitted parameters (another w20) and a calibration factor:
+    the mean and both shares match a computation written out here."""
+    first, second = import_notes()
+    w20 = 0.3
+    parameters = [*DEFAULT_W[:20], w20]
+    profile = set_zone(
+        alice,
+        exam_date=TODAY + timedelta(days=10),
+        desired_retention=0.9,
+        stability_scale=0.7,
+        fsrs_parameters=parameters,
+        parameters_source="own",
+        parameters_reviews=1200,
+    )
+    exam_at = profile.exam_moment()
+    stabilities = [20.0 + 5.0 * i for i in range(len(first + second))]  # 20 .. 125 days
+    for card, stability in zip(first + second, stabilities, strict=True):
+        review_state(alice, card, due=exam_at + DAY, stability=stability, last_review=NOW)
+
+    readiness = stats.exam_readiness(stats.card_rows(user=alice), profile=profile, now=NOW)
+
+    elapsed = (exam_at - NOW).total_seconds() / 86400
+    factor = 0.9 ** (-1 / w20) - 1
+    truth = [(1 + factor * elapsed / (s * 0.7)) ** -w20 for s in stabilities]
+    below, above = sum(r < readiness.target for r in truth), sum(r >= readiness.target for r in truth)
+    assert below >= 3 and above >= 3  # the fixture straddles the target
+    assert readiness.recall == pytest.approx(sum(truth) / len(truth))
+    assert readiness.at_target == above
+    assert readiness.at_target_percent == pytest.approx(100 * above / len(truth))
+    assert readiness.at_desired == sum(r >= 0.9 for r in truth)
+    # Without the calibration factor both would be higher: it is applied to each card.
+    uncalibrated = [(1 + factor * elapsed / s) ** -w20 for s in stabilities]
+    assert sum(r >= readiness.target for r in uncalibrated) > above
+
+
+DEFAULT_W = (
+    0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666,
+    0.796, 1.4835, 0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542,
+)  # fmt: skip

@@ -136,6 +136,22 @@ def test_readiness_appears_only_with_an_exam_date(client, alice):
     assert "Memory model: FSRS's default parameters" in body
 
 
+def test_the_basis_line_says_when_a_fit_was_set_aside_in_english_and_japanese(client, alice):
+    alice_data(alice)
+    set_zone(alice, exam_date=study_day(alice) + timedelta(days=12), parameters_set_aside_on=study_day(alice))
+    client.force_login(alice)
+
+    body = page(client)
+    assert "Memory model: FSRS's default parameters" in body
+    assert "The parameters fitted to your reviews were set aside on" in body
+
+    set_zone(alice, language="ja")
+    client.cookies["django_language"] = "ja"
+    body = page(client)
+    assert 'id="parameters-set-aside"' in body
+    assert "推定したパラメーターは使用をやめました" in body
+
+
 def test_the_charts_are_inline_svg_without_scripts_or_styles(client, alice):
     alice_data(alice)
     client.force_login(alice)
