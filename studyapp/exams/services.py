@@ -27,7 +27,7 @@ from studyapp.noteformat.vocabulary import DOMAINS
 from studyapp.notes.models import Card, Option
 from studyapp.study import questions
 from studyapp.study import services as study_services
-from studyapp.study.retrieval import question_retrieval_record, questions_recall_predicted
+from studyapp.study.retrieval import question_retrieval_record, question_states_locked, questions_recall_predicted
 
 DEFAULT_COUNTS = {
     Attempt.Kind.PRACTICE: 10,
@@ -361,14 +361,17 @@ def _submit(attempt: Attempt, *, at: datetime, reason: str) -> None:
     # "Misses back into the schedule"), recorded at the submission: the
     # learner saw no feedback before it. An unanswered question was not
     # retrieved: no review, its card's schedule stays as it was.
-    for item in items:
-        if item.chosen:
-            question_retrieval_record(
-                user=profile.user,
-                profile=profile,
-                card=item.card,
-                chosen=set(item.chosen),
-                correct=item.correct,
-                at=at,
-                duration_ms=item.time_ms or None,
-            )
+    answered = [item for item in items if item.chosen]
+    # One lock of all the states, not one query (or four) per question.
+    states = question_states_locked(user=profile.user, profile=profile, cards=[item.card for item in answered])
+    for item in answered:
+        question_retrieval_record(
+            user=profile.user,
+            profile=profile,
+            card=item.card,
+            chosen=set(item.chosen),
+            correct=item.correct,
+            at=at,
+            duration_ms=item.time_ms or None,
+            state=states[item.card_id],
+        )
