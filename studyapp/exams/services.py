@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.db.models.functions import Greatest
 
 from studyapp.accounts.models import Profile
@@ -27,7 +27,7 @@ from studyapp.noteformat.vocabulary import DOMAINS
 from studyapp.notes.models import Card, Option
 from studyapp.study import questions
 from studyapp.study import services as study_services
-from studyapp.study.retrieval import question_retrieval_record, questions_recall_predicted
+from studyapp.study.retrieval import question_retrieval_record, question_states_locked, questions_recall_predicted
 
 DEFAULT_COUNTS = {
     Attempt.Kind.PRACTICE: 10,
@@ -81,19 +81,12 @@ class NoQuestions(AttemptError):
 
 
 def question_candidates():
-    """Question cards a mock may ask: active cards of kind QUESTION on
-    published notes whose options all have a text and at least one of which is
-    correct. One query, whatever the bank's size."""
-    return (
-        Card.objects.active()
-        .filter(kind=Card.Kind.QUESTION, note__is_published=True)
-        .annotate(
-            n_options=Count("note__options", distinct=True),
-            n_blank=Count("note__options", filter=Q(note__options__text=""), distinct=True),
-            n_correct=Count("note__options", filter=Q(note__options__is_correct=True), distinct=True),
-        )
-        .filter(n_options__gte=2, n_blank=0, n_correct__gte=1)
-    )
+    """Question cards a mock may ask: active askable cards of kind QUESTION
+    on published notes (askable: the note's options all have a text and at
+    least one is correct, decided when the note was imported; see
+    studyapp.notes.askable). One query through a partial index, no join to
+    the options: its cost follows the question cards, not the bank's rows."""
+    return Card.objects.active().filter(kind=Card.Kind.QUESTION, askable=True, note__is_published=True)
 
 
 def _pool(*, user, kind: str, filter_kind: str, filter_value: str) -> list[Candidate]:
@@ -368,14 +361,17 @@ def _submit(attempt: Attempt, *, at: datetime, reason: str) -> None:
     # "Misses back into the schedule"), recorded at the submission: the
     # learner saw no feedback before it. An unanswered question was not
     # retrieved: no review, its card's schedule stays as it was.
-    for item in items:
-        if item.chosen:
-            question_retrieval_record(
-                user=profile.user,
-                profile=profile,
-                card=item.card,
-                chosen=set(item.chosen),
-                correct=item.correct,
-                at=at,
-                duration_ms=item.time_ms or None,
-            )
+    answered = [item for item in items if item.chosen]
+    # One lock of all the states, not one query (or four) per question.
+    states = question_states_locked(user=profile.user, profile=profile, cards=[item.card for item in answered])
+    for item in answered:
+        question_retrieval_record(
+            user=profile.user,
+            profile=profile,
+            card=item.card,
+            chosen=set(item.chosen),
+            correct=item.correct,
+            at=at,
+            duration_ms=item.time_ms or None,
+            state=states[item.card_id],
+        )

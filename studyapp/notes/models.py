@@ -272,11 +272,22 @@ class Card(models.Model):
     front_html = models.TextField(blank=True, default="", editable=False)
     back_html = models.TextField(blank=True, default="", editable=False)
     html_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # A question card whose note's options make it answerable (studyapp.notes.askable):
+    # set when the options are written, so a mock's draw never joins the options.
+    askable = models.BooleanField(default=False, editable=False)
 
     objects = CardQuerySet.as_manager()
 
     class Meta:
         ordering = ["note", "position"]
+        indexes = [
+            # The draw of a mock reads only these (~1 card in 18 of a bank).
+            models.Index(
+                fields=["note"],
+                condition=models.Q(kind="question", askable=True, retired_at=None),
+                name="card_askable_question_idx",
+            )
+        ]
 
     def __str__(self):
         return self.key

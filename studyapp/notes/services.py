@@ -25,6 +25,7 @@ from studyapp.noteformat.cards import CardSpec, card_limit_problem, cards_for
 from studyapp.noteformat.model import ParsedNote, Problem
 from studyapp.noteformat.parser import normalize_newlines, parse_note
 from studyapp.noteformat.repair import decode_bytes, looks_damaged, repair_text
+from studyapp.notes.askable import cards_askable_set, options_askable
 from studyapp.notes.card_sync import SyncCounts, cards_sync, insert_rows
 from studyapp.notes.models import (
     Card,
@@ -592,6 +593,8 @@ def _write_note(
         _insert_parts(note, parsed)
         _set_tags(note, parsed.meta.tags, tags, new_note=created)
         counts = cards_sync(note=note, specs=specs, new_note=created)
+        if parsed.options or not created:
+            cards_askable_set(note_id=note.pk, askable=options_askable((o.text, o.correct) for o in parsed.options))
         # The note page is rendered by the task worker, once, not at every view.
         notes_render_soon()
         note_changed.send(

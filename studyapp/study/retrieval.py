@@ -46,13 +46,16 @@ def question_retrieval_record(
     at: datetime,
     duration_ms: int | None = None,
     profile: Profile | None = None,
+    state: CardState | None = None,
 ) -> ReviewLog | None:
     """Record the answer to ``card`` (a question card) given at ``at`` on the
     learner's state of it, creating the state when they have none; returns
     the log row (None when the card was answered after ``at`` meanwhile:
     nothing is recorded). ``correct`` is the caller's verdict (a mock exam scores a
     multiple-response question right only when every choice is); the log's
-    score is the study session's partial credit, for item analysis."""
+    score is the study session's partial credit, for item analysis.
+    ``state``: the learner's state of ``card``, already locked in the
+    caller's transaction (``question_states_locked``, for many answers at once)."""
     if card.kind != Card.Kind.QUESTION:
         raise ValueError(f"{card.key} is not a question card")
     profile = profile or Profile.objects.get(user=user)
@@ -61,7 +64,8 @@ def question_retrieval_record(
     right = {c.letter for c in questions.options(parsed) if c.correct}
     picked = sorted(set(chosen) & letters)
     with transaction.atomic():
-        state = _state_locked(user=user, profile=profile, card=card)
+        if state is None:
+            state = question_states_locked(user=user, profile=profile, cards=[card])[card.pk]
         if state.last_review is not None and state.last_review > at:
             # Studied since (an attempt submitted late at its deadline): the
             # newer answer stands; fsrs cannot take answers out of order.
@@ -83,19 +87,26 @@ def question_retrieval_record(
     return log
 
 
-def _state_locked(*, user, profile: Profile, card: Card) -> CardState:
-    """The learner's state of ``card``, locked until the transaction ends
-    (an answer in the study session or another attempt's submission waits,
-    then finds the version moved on). A card they have never met gets its
-    state here, in their queue when it is in what they study."""
-    mine = CardState.objects.filter(user=user, card=card)
-    state = mine.select_for_update().first()
-    if state is None:
-        in_scope = cards_in_scope(profile).filter(pk=card.pk).exists()
-        # ignore_conflicts: a concurrent first answer may create it meanwhile.
-        CardState.objects.bulk_create([CardState(user=user, card=card, in_scope=in_scope)], ignore_conflicts=True)
-        state = mine.select_for_update().get()
-    return state
+def question_states_locked(*, user, profile: Profile, cards: list[Card]) -> dict[int, CardState]:
+    """The learner's states of ``cards`` by card id, locked until the
+    transaction ends (an answer in the study session or another attempt's
+    submission waits, then finds the version moved on). A card they have
+    never met gets its state here, in their queue when it is in what they
+    study. At most four statements, however many cards: a mock's submission
+    locks its 75 states at once instead of one by one."""
+    ids = sorted({card.pk for card in cards})
+    mine = CardState.objects.filter(user=user).order_by("card_id").select_for_update()
+    states = {state.card_id: state for state in mine.filter(card_id__in=ids)}
+    missing = [card_id for card_id in ids if card_id not in states]
+    if missing:
+        in_scope = set(cards_in_scope(profile).filter(pk__in=missing).values_list("pk", flat=True))
+        # ignore_conflicts: a concurrent first answer may create one meanwhile.
+        CardState.objects.bulk_create(
+            [CardState(user=user, card_id=card_id, in_scope=card_id in in_scope) for card_id in missing],
+            ignore_conflicts=True,
+        )
+        states.update((state.card_id, state) for state in mine.filter(card_id__in=missing))
+    return states
 
 
 def questions_recall_predicted(*, user, profile: Profile, moments: dict[int, datetime]) -> dict[int, float | None]:

@@ -6,6 +6,7 @@ for two of five)."""
 from __future__ import annotations
 
 from studyapp.noteformat.vocabulary import DOMAINS
+from studyapp.notes.askable import cards_askable_refresh
 from studyapp.notes.models import Card, Note, Option
 
 
@@ -46,6 +47,8 @@ def bank_build(*, size: int, per_domain: list[int] | None = None, prefix: str = 
         )
     Option.objects.bulk_create(options)
     Card.objects.bulk_create(cards)
+    # Built without the importer: decide what it decides on import.
+    cards_askable_refresh(note_ids=[n.pk for n in notes])
     return notes
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from studyapp.exams import services
 from studyapp.exams.models import Attempt, AttemptItem
+from studyapp.notes.askable import cards_askable_refresh
 from studyapp.notes.models import Note, Option
 from tests.exams.bank import bank_build
 from tests.exams.conftest import T0
@@ -36,6 +37,7 @@ def test_only_published_notes_with_valid_options_are_drawn(alice, short_blueprin
     Note.objects.filter(pk=notes[0].pk).update(is_published=False)
     Option.objects.filter(note=notes[1]).update(text="")  # an option without text
     Option.objects.filter(note=notes[2]).update(is_correct=False)  # no key
+    cards_askable_refresh(note_ids=[notes[1].pk, notes[2].pk])  # as an import of those options would
     attempt = start(alice, short_blueprint, count=8)
     drawn = set(attempt.items.values_list("note_id", flat=True))
     assert drawn == {n.pk for n in notes[3:]}
