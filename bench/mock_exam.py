@@ -156,12 +156,22 @@ def sit_mock(client, blueprint_id: int, timings: Timings | None = None) -> int:
     return attempt_id
 
 
+def _questions_set_aside(user_id: int) -> None:
+    from studyapp.notes.models import Card
+    from studyapp.study.models import CardState
+
+    CardState.objects.filter(user_id=user_id, card__kind=Card.Kind.QUESTION).update(suspended=True)
+
+
 def grade_cards(client, count: int, timings: Timings | None = None) -> int:
     """Grade up to ``count`` cards on the study page as it does (htmx), Good
     each; returns how many were graded."""
     from bench.loop_load import read_reply
 
     _check(client.get("/study/"), 200)
+    # The grade compared with is a flashcard's: set the learner's scenario
+    # questions aside (questions come first in a new learner's day).
+    _questions_set_aside(int(client.session["_auth_user_id"]))
     reply = read_reply(client.get("/study/card/", headers=HTMX).content.decode())
     card, held, left = (reply.card, reply.held, reply.left) if reply else (None, None, None)
     graded = 0

@@ -15,7 +15,7 @@ def personal_data_attempts(user):
     return Attempt.objects.filter(user=user).order_by("pk").values()
 
 
-@section("exam_answers")
+@section("exam_answers", model=AttemptItem)
 def personal_data_answers(user):
     """Every question of their attempts: what they chose, flagged, and how long it took."""
     return (

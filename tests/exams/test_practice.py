@@ -116,7 +116,8 @@ def test_an_answer_in_practice_comes_back_with_every_option_s_reasoning(client, 
     response = client.post(reverse("exams:answer", args=[attempt.pk]), {"position": "1", "choice": ["A"]})
     assert response["Location"].endswith("?q=1")  # the same question, now explained
     body = client.get(response["Location"]).content.decode()
-    feedback = body.split('id="feedback-1"', 1)[1].split("</div>\n    ", 1)[0]
+    # From the feedback to the end of the question's section.
+    feedback = body.split('id="feedback-1"', 1)[1].split("</section>", 1)[0]
     item = attempt.items.get(position=1)
     assert feedback.count('class="option-result') == len(item.option_order)
     for letter in item.option_order:

@@ -29,7 +29,7 @@ def po_entries() -> list[dict]:
         strings: dict[str, str] = {}
         key = None
         for line in block.splitlines():
-            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) (".*")$', line)
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) (".*")$', line)
             if match:
                 key = match.group(1)
                 strings[key] = eval(match.group(2))  # noqa: S307 - a quoted .po string
@@ -37,7 +37,9 @@ def po_entries() -> list[dict]:
                 strings[key] += eval(line)  # noqa: S307
         if strings.get("msgid"):
             forms = [v for k, v in strings.items() if k.startswith("msgstr")]
-            entries.append({"msgid": strings["msgid"], "forms": forms, "refs": refs, "flags": flags})
+            # A message with a context is compiled under "context\x04msgid".
+            key = f"{strings['msgctxt']}\x04{strings['msgid']}" if "msgctxt" in strings else strings["msgid"]
+            entries.append({"msgid": key, "forms": forms, "refs": refs, "flags": flags})
     return entries
 
 
