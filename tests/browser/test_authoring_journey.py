@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from studyapp.authoring.models import NoteVersion, ProblemReport
 from studyapp.notes.models import Card, Note
 from studyapp.study.models import CardState
+from studyapp.study.services import study_queue_sync
 from tests.authoring.conftest import make_instructor
 from tests.browser_fixtures import no_horizontal_scroll, wait_until_settled
 
@@ -121,6 +122,10 @@ def test_an_instructor_writes_and_fixes_a_note_that_a_learner_studies_and_report
         study.set_default_timeout(15_000)
         study.on("pageerror", lambda error: problems.append(f"learner pageerror: {error}"))
         log_in(study, base, "keiko", "learn-sap-2026")
+        # The note's flashcards: set its scenario question (first of its note) aside.
+        keiko = User.objects.get(username="keiko")
+        study_queue_sync(user=keiko, profile=keiko.profile)
+        CardState.objects.filter(user=keiko, card__kind="question").update(suspended=True)
         study.goto(f"{base}/study/")
         assert "origin failover" in study.locator("#study-card .front").inner_text()
         study.locator("#reveal-button").click()
@@ -138,7 +143,6 @@ def test_an_instructor_writes_and_fixes_a_note_that_a_learner_studies_and_report
         study.locator("#grades .grade.easy").click()
         study.wait_for_selector("#study-card:not(.kind-compare)")
         assert no_horizontal_scroll(study)
-        keiko = User.objects.get(username="keiko")
         first = CardState.objects.get(user=keiko, card__key="NOTE-1:trigger:origin-failover")
         second = CardState.objects.get(user=keiko, card__key="NOTE-1:compare:origin-failover")
         assert first.state == second.state == CardState.State.REVIEW

@@ -3,7 +3,8 @@ on a laptop and a phone; the study keys do not act while typing there."""
 
 import pytest
 
-from studyapp.study.models import ReviewLog
+from studyapp.study.models import CardState, ReviewLog
+from studyapp.study.services import study_queue_sync
 from tests.browser.test_study_flow import mode
 from tests.browser.test_study_keyboard import log_in
 from tests.browser_fixtures import no_horizontal_scroll
@@ -15,6 +16,9 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 def test_a_learner_searches_from_the_navigation(request, live_server, device, learner):
     page = request.getfixturevalue(device)
     base = live_server.url
+    # The study keys of a flashcard: set the note's question (first of its note) aside.
+    study_queue_sync(user=learner, profile=learner.profile)
+    CardState.objects.filter(user=learner, card__kind="question").update(suspended=True)
     log_in(page, base)
     assert mode(page) == "front"
     page.locator("#nav-search-q").click()

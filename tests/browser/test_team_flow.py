@@ -155,19 +155,27 @@ def test_a_lead_and_a_member_in_two_browsers(browser, live_server, notes_to_stud
         miko = User.objects.get(username="miko")
         days = (exam - miko.profile.study_day(timezone.now())).days
         assert f"Exam in {days} days" in member.locator(".exam-countdown").inner_text()
-        for _ in range(20):
-            if mode(member) == "question":
-                break
-            member.locator("#study-card").focus()
-            member.keyboard.press("Space")
-            press_and_wait(member, "4")
+        # Questions first: the note's scenario question before its flashcards.
         assert mode(member) == "question"
+        question = member.locator("#study-card").get_attribute("data-key").split(":")[0]  # state id:version
         member.check("input[name=choice][value=B]")
         member.check("input[name=choice][value=D]")
         with member.expect_response(lambda response: "/study/answer/" in response.url):
             member.click("#submit-answer")
         member.locator(".option-result").first.wait_for()
         assert no_horizontal_scroll(member)
+        # Then the rest of the assignment (Easy), so that all of it is studied.
+        member.locator("#study-card").focus()
+        press_and_wait(member, "Space")
+        for _ in range(20):
+            if mode(member) != "front":
+                break
+            member.locator("#study-card").focus()
+            member.keyboard.press("Space")
+            press_and_wait(member, "4")
+        # Nothing else left: the question answered wrongly comes back (learn ahead).
+        assert mode(member) == "question"
+        assert member.locator("#study-card").get_attribute("data-key").split(":")[0] == question
         answers = ReviewLog.objects.filter(user__username="miko").count()
 
         # The lead sees coverage, activity and band, and not the trap.
