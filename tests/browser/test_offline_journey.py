@@ -11,6 +11,8 @@ No timing is asserted: the test waits for the page's own marks
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.db.models import F
@@ -52,15 +54,19 @@ def learner():
 def answer(page, rating: int) -> tuple[int, int, str]:
     """Answer the card on screen with the keyboard: (state id, rating, kind).
     A scenario question: option 1 chosen, checked, and the result's score
-    gives the rating the server will derive (all right Good, half Hard, else Again)."""
+    gives the rating the server will derive (all right Good, at least half Hard,
+    else Again; docs/study.md). The score's percent decides, not the heading's
+    colour: one right choice of a "choose three" question is coloured as partial
+    credit (score above 0) yet, at 33 %, graded Again."""
     card = shown(page)
     state_id = int(card["key"].split(":")[0])
     if card["mode"] == "question":
         page.keyboard.press("1")
         page.keyboard.press("Enter")
         page.locator("#study-card[data-mode=result]").wait_for()
-        score = page.locator("#result-heading").get_attribute("class")
-        derived = 3 if "score-full" in score else 2 if "score-part" in score else 1
+        shown_score = page.locator("#result-heading [data-slot=score]").inner_text()
+        percent = int(re.search(r"(\d+)\s*%", shown_score).group(1))
+        derived = 3 if percent >= 100 else 2 if percent >= 50 else 1
         page.keyboard.press("Space")
         return state_id, derived, "answer"
     assert card["mode"] == "front", card
