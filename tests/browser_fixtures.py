@@ -3,10 +3,12 @@ or ``browser`` (loaded as a plugin by tests/conftest.py). Under CI=true a missin
 elsewhere the browser tests are skipped with a reason that -ra prints."""
 
 import os
+import threading
 import time
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -21,6 +23,56 @@ ARGS = [
 # Playwright's sync API runs an event loop in this thread; the ORM calls that
 # tests make around it are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+class _InFlight:
+    """Requests the live server is still answering. A page left behind by a
+    test may still be fetching (the study page fetches the day's bundle for
+    offline use after it loads); the database must not be flushed under it
+    (SQLite: "database table is locked")."""
+
+    def __init__(self):
+        self.count = 0
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def _served(sender) -> bool:
+        # The live server's handler; not the test client's (ClientHandler,
+        # or None for a response it made), whose streamed responses may
+        # never be read to the end.
+        return sender is not None and getattr(sender, "__name__", "") != "ClientHandler"
+
+    def started(self, sender=None, **kwargs):
+        if self._served(sender):
+            with self.lock:
+                self.count += 1
+
+    def finished(self, sender=None, **kwargs):
+        if self._served(sender):
+            with self.lock:
+                self.count = max(0, self.count - 1)
+
+
+IN_FLIGHT = _InFlight()
+request_started.connect(IN_FLIGHT.started, dispatch_uid="browser-tests-in-flight-started")
+request_finished.connect(IN_FLIGHT.finished, dispatch_uid="browser-tests-in-flight-finished")
+# A guard, not a measure of speed: far longer than any request takes.
+QUIET_LIMIT_SECONDS = 120
+
+
+@pytest.fixture(autouse=True)
+def _live_server_quiet_before_flush(request):
+    """After a live-server test, wait until the server has answered every
+    request before the database is flushed. Asks for transactional_db, so
+    this teardown runs before the flush."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    deadline = time.monotonic() + QUIET_LIMIT_SECONDS
+    while IN_FLIGHT.count and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def pytest_collection_modifyitems(items):
