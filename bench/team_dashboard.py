@@ -19,7 +19,7 @@ once per process):
    days (a scenario answer in twenty, with the options chosen), loaded with
    COPY on PostgreSQL and bulk inserts on SQLite, then ANALYZE.
 2. The members' figures computed as the background task does
-   (``services.figures_refresh``), timed: the work a worker does once a day
+   (``refresh.figures_refresh``), timed: the work a worker does once a day
    for this team.
 3. The app and the floor (bench/floor_site: a minimal Django project of its
    own, one logged-in page, no route in the app) each under gunicorn with the
@@ -231,7 +231,7 @@ def measure(engine: str, *, members: int, reviews: int, notes: int, requests: in
 
 
 def _serve_and_measure(engine: str, env: dict, floor_url: str, built: dict, *, requests: int, folder: Path) -> dict:
-    from studyapp.teams.services import figures_refresh
+    from studyapp.teams.refresh import figures_refresh
 
     with Stopwatch() as watch:
         computed = figures_refresh(assignment_id=built["assignment_id"])

@@ -26,6 +26,7 @@ from studyapp.authoring.impact import impact_of
 from studyapp.authoring.models import NoteVersion, ProblemReport, RepairDoubt
 from studyapp.authoring.note_template import new_note_text
 from studyapp.authoring.versions import version_baseline
+from studyapp.forms_parse import int_or_none
 from studyapp.htmx import fragment_wanted, render_page
 from studyapp.notes.models import Note
 from studyapp.notes.services import MAX_NOTE_BYTES
@@ -35,13 +36,6 @@ EDITOR = "authoring/editor.html"
 
 def _text(request) -> str:
     return request.POST.get("text", "")
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @require_safe
@@ -104,7 +98,7 @@ def _editor_context(request, *, note: Note | None, text: str, version: NoteVersi
         context["open_reports"] = (
             reports_for_author(request.user).filter(card__note=note, status=ProblemReport.Status.OPEN).count()
         )
-        context["jump"] = _int(request.GET.get("line"))
+        context["jump"] = int_or_none(request.GET.get("line"))
     return context
 
 
@@ -215,7 +209,7 @@ def save(request, note_id: str):
         user=request.user,
         note=note,
         text=_text(request),
-        base_version=_int(request.POST.get("base_version")),
+        base_version=int_or_none(request.POST.get("base_version")),
         publish=request.POST.get("action") == "publish",
     )
     return _save_response(request, outcome, note=note)
@@ -225,7 +219,7 @@ def save(request, note_id: str):
 @login_required
 def publish(request, note_id: str):
     note = note_writable(request.user, note_id)
-    shown = _int(request.POST.get("version"))
+    shown = int_or_none(request.POST.get("version"))
     if shown is None or not 0 < shown < 2**31:
         raise BadRequest(_("Which version to publish is missing: reload the editor and publish again."))
     outcome = services.note_publish(user=request.user, note=note, version=shown)

@@ -1,7 +1,7 @@
 """The report of a submitted attempt (owner only: another learner's id is
 not found). An attempt still open is not reported: the learner goes back to
 it; one past its deadline is submitted at the deadline first, as every exam
-view does (services.attempt_expire)."""
+view does (submission.attempt_expire)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from studyapp.exams import selectors, services
+from studyapp.exams import selectors, submission
 from studyapp.exams.report_chart import trend_svg
 from studyapp.exams.report_selectors import attempt_report, duration_text
 from studyapp.htmx import render_page
@@ -24,7 +24,7 @@ def exam_report(request, attempt_id: int):
     attempt = selectors.attempt_for(user=request.user, attempt_id=attempt_id)
     if attempt is None:
         raise Http404("no such attempt")
-    if not services.attempt_expire(attempt=attempt, now=timezone.now()):
+    if not submission.attempt_expire(attempt=attempt, now=timezone.now()):
         return redirect(f"{reverse('exams:attempt', args=[attempt.pk])}?q={attempt.position}")
     report = attempt_report(attempt=attempt)
     time = report.time

@@ -3,7 +3,7 @@ submit. Keyword-only; ``now`` always comes from the caller (views pass
 ``timezone.now()``, tests a fake clock).
 
 The deadline lives here, not in the page: every write first submits an
-attempt whose deadline has passed (``attempt_expire``), then refuses the
+attempt whose deadline has passed (``submission.attempt_expire``), then refuses the
 write (AttemptClosed). Answers are saved as given, one item at a time, under
 a row lock on the attempt; saving the same answer twice changes nothing but
 the version (idempotent), so a page may resend what it is unsure of."""
@@ -19,15 +19,14 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
-from studyapp.accounts.models import Profile
 from studyapp.exams.drawing import Candidate, draw, option_order
 from studyapp.exams.misses import missed_card_ids
 from studyapp.exams.models import Attempt, AttemptItem, Blueprint
+from studyapp.exams.submission import attempt_close, attempt_expire
+from studyapp.exams.tasks import schedule_deadline
 from studyapp.noteformat.vocabulary import DOMAINS
 from studyapp.notes.models import Card, Option
-from studyapp.study import questions
 from studyapp.study import services as study_services
-from studyapp.study.retrieval import question_retrieval_record, question_states_locked, questions_recall_predicted
 
 DEFAULT_COUNTS = {
     Attempt.Kind.PRACTICE: 10,
@@ -188,15 +187,8 @@ def attempt_start(
             for position, c in enumerate(drawn.picked, start=1)
         )
         if attempt.deadline is not None:
-            transaction.on_commit(lambda: _schedule_deadline(attempt))
+            transaction.on_commit(lambda: schedule_deadline(attempt))
     return attempt
-
-
-def _schedule_deadline(attempt: Attempt) -> None:
-    # Imported here: tasks imports this module.
-    from studyapp.exams.tasks import schedule_deadline
-
-    schedule_deadline(attempt)
 
 
 # -- writes on an open attempt --------------------------------------------------------
@@ -209,7 +201,7 @@ def _open_attempt(*, user, attempt_id: int, now: datetime) -> Attempt:
     if attempt is None:
         raise AttemptNotFound(attempt_id)
     if attempt.is_open and attempt.is_past_deadline(now):
-        _submit(attempt, at=attempt.deadline, reason=Attempt.Reason.DEADLINE)
+        attempt_close(attempt, at=attempt.deadline, reason=Attempt.Reason.DEADLINE)
     if not attempt.is_open:
         raise AttemptClosed(attempt)
     return attempt
@@ -309,69 +301,7 @@ def attempt_submit(*, user, attempt_id: int, now: datetime, reason: str = Attemp
             raise AttemptNotFound(attempt_id)
         if attempt.is_open:
             if attempt.is_past_deadline(now):
-                _submit(attempt, at=attempt.deadline, reason=Attempt.Reason.DEADLINE)
+                attempt_close(attempt, at=attempt.deadline, reason=Attempt.Reason.DEADLINE)
             else:
-                _submit(attempt, at=now, reason=reason)
+                attempt_close(attempt, at=now, reason=reason)
     return attempt
-
-
-def attempt_expire(*, attempt: Attempt, now: datetime) -> bool:
-    """Submit ``attempt`` at its deadline if that has passed (the lazy half of
-    the deadline; the task in tasks.py is the other). True if it is closed."""
-    if not attempt.is_open:
-        return True
-    if not attempt.is_past_deadline(now):
-        return False
-    with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-        if locked.is_open:
-            _submit(locked, at=locked.deadline, reason=Attempt.Reason.DEADLINE)
-        attempt.submitted_at, attempt.submitted_reason = locked.submitted_at, locked.submitted_reason
-        attempt.version = locked.version
-    return True
-
-
-def _submit(attempt: Attempt, *, at: datetime, reason: str) -> None:
-    items = list(attempt.items.select_related("card__note"))
-    keys: dict[int, set[str]] = defaultdict(set)
-    for note_id, letter in Option.objects.filter(
-        note_id__in={item.note_id for item in items}, is_correct=True
-    ).values_list("note_id", "letter"):
-        keys[note_id].add(letter)
-    profile = Profile.objects.select_related("user").get(user_id=attempt.user_id)
-    # Before the answers reach the schedule: what the model expected of them.
-    predicted = questions_recall_predicted(
-        user=profile.user,
-        profile=profile,
-        moments={item.card_id: item.answered_at or attempt.started_at for item in items},
-    )
-    for item in items:
-        chosen, key = set(item.chosen or ()), keys[item.note_id]
-        # As the exam counts it: right only when exactly the right options are chosen;
-        # ``score`` keeps the study page's partial credit for the report.
-        item.correct = bool(chosen) and chosen == key
-        item.score = questions.score(chosen, key)
-        item.predicted_recall = predicted.get(item.card_id)
-    AttemptItem.objects.bulk_update(items, ["correct", "score", "predicted_recall"])
-    attempt.submitted_at = at
-    attempt.submitted_reason = reason
-    attempt.version += 1
-    Attempt.objects.filter(pk=attempt.pk).update(submitted_at=at, submitted_reason=reason, version=F("version") + 1)
-    # Each answered question is a retrieval of its card (docs/exams.md,
-    # "Misses back into the schedule"), recorded at the submission: the
-    # learner saw no feedback before it. An unanswered question was not
-    # retrieved: no review, its card's schedule stays as it was.
-    answered = [item for item in items if item.chosen]
-    # One lock of all the states, not one query (or four) per question.
-    states = question_states_locked(user=profile.user, profile=profile, cards=[item.card for item in answered])
-    for item in answered:
-        question_retrieval_record(
-            user=profile.user,
-            profile=profile,
-            card=item.card,
-            chosen=set(item.chosen),
-            correct=item.correct,
-            at=at,
-            duration_ms=item.time_ms or None,
-            state=states[item.card_id],
-        )

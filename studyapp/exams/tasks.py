@@ -4,14 +4,14 @@ An attempt is submitted at its deadline even if the learner never comes
 back: a task queued with ``run_after=deadline`` when the backend can defer
 (the database and RQ backends can; the immediate one, used by tests, cannot:
 see docs/exams.md). Without it, the next view or service that touches the
-attempt submits it at the deadline (services.attempt_expire): the result is
+attempt submits it at the deadline (submission.attempt_expire): the result is
 the same, only written later."""
 
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
 from studyapp.exams.models import Attempt
-from studyapp.exams.services import attempt_expire
+from studyapp.exams.submission import attempt_expire
 
 
 @task()

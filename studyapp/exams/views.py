@@ -5,7 +5,7 @@ Every view acts on request.user's own attempts: another learner's id is not
 found (404). The page posts with ``Accept: application/json`` and gets JSON
 back; a plain form post (no script) is redirected to the next page instead.
 The deadline is the server's: a view that finds an attempt past it submits
-it at the deadline first (services.attempt_expire)."""
+it at the deadline first (submission.attempt_expire)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from studyapp.exams import selectors, services
+from studyapp.exams import selectors, services, submission
 from studyapp.exams.models import Attempt
 from studyapp.exams.presenters import exam_page_context
 from studyapp.htmx import render_page
@@ -68,7 +68,7 @@ def exam_list(request):
     attempts = list(selectors.attempts_of(user=request.user, kind=Attempt.Kind.MOCK)[:50])
     for attempt in attempts:
         # Past its deadline and never touched since: submitted now, at the deadline.
-        services.attempt_expire(attempt=attempt, now=now)
+        submission.attempt_expire(attempt=attempt, now=now)
     past = [a for a in attempts if not a.is_open]
     scores = selectors.attempt_scores(attempts=past)
     for attempt in past:
@@ -101,7 +101,7 @@ def exam_attempt(request, attempt_id: int):
     attempt = selectors.attempt_for(user=request.user, attempt_id=attempt_id)
     if attempt is None:
         raise Http404("no such attempt")
-    if services.attempt_expire(attempt=attempt, now=now):
+    if submission.attempt_expire(attempt=attempt, now=now):
         return redirect(_report_url(attempt))
     position = _position(request.GET.get("q")) or attempt.position
     if position > attempt.question_count:

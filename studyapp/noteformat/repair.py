@@ -27,14 +27,24 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-1252" codec)
 
 from studyapp.noteformat import model_store
 
-if TYPE_CHECKING:
-    from studyapp.noteformat.note_vocabulary import NoteVocabulary
+
+class Vocabulary(Protocol):
+    """What the repair reads of the other notes' vocabulary (built by
+    note_vocabulary.py, which uses this module's looks_damaged: so the type
+    is named here, not imported from there). Falsy when it counted nothing."""
+
+    orders: tuple[int, ...]
+
+    def count(self, gram: str) -> int: ...
+
+    def __bool__(self) -> bool: ...
+
 
 # Bytes the damaging round trip dropped: undefined in Windows-1252, plus the
 # soft hyphen, which the writer treated as invisible.
@@ -824,7 +834,7 @@ class _DocumentCache:
 _VOCABULARY_WEIGHT = 0.5
 
 
-def _vocabulary_evidence(vocabulary: NoteVocabulary, text: str, i: int) -> float:
+def _vocabulary_evidence(vocabulary: Vocabulary, text: str, i: int) -> float:
     """Sum of log(1 + count) over the n-grams of text that contain position
     i, counted in the other notes."""
     total = 0.0
@@ -846,9 +856,7 @@ def _document_cache(clean: list[tuple[int, str]], damaged: list[_Line]) -> _Docu
     return cache
 
 
-def _second_reading(
-    damaged: list[_Line], clean: list[tuple[int, str]], vocabulary: NoteVocabulary | None = None
-) -> None:
+def _second_reading(damaged: list[_Line], clean: list[tuple[int, str]], vocabulary: Vocabulary | None = None) -> None:
     """Decide the doubtful characters again, one at a time from the left,
     each with the characters chosen so far around it, adding the document's
     evidence, and the other notes' vocabulary, to the character model's score."""
@@ -890,7 +898,7 @@ def looks_damaged(text: str) -> bool:
     return suspect.search(text) is not None
 
 
-def repair_text(text: str, *, vocabulary: NoteVocabulary | None = None) -> RepairResult:
+def repair_text(text: str, *, vocabulary: Vocabulary | None = None) -> RepairResult:
     """Undo UTF-8-read-as-Windows-1252 damage. A text without the telltale
     lead-byte-plus-continuation-byte pair is returned as it is (the same
     object) without building the language model. ``vocabulary``: the

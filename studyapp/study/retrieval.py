@@ -27,7 +27,7 @@ from studyapp.study import questions
 from studyapp.study.exam_bridge import calibrated_scale
 from studyapp.study.fsrs_bridge import recall_at, scheduler_for
 from studyapp.study.models import CardState, ReviewLog
-from studyapp.study.scope import cards_in_scope
+from studyapp.study.scope import Scope, cards_in_scope
 from studyapp.study.services import (
     ANSWERED,
     cards_pull_forward,
@@ -99,7 +99,7 @@ def question_states_locked(*, user, profile: Profile, cards: list[Card]) -> dict
     states = {state.card_id: state for state in mine.filter(card_id__in=ids)}
     missing = [card_id for card_id in ids if card_id not in states]
     if missing:
-        in_scope = set(cards_in_scope(profile).filter(pk__in=missing).values_list("pk", flat=True))
+        in_scope = set(cards_in_scope(Scope.of(profile)).filter(pk__in=missing).values_list("pk", flat=True))
         # ignore_conflicts: a concurrent first answer may create one meanwhile.
         CardState.objects.bulk_create(
             [CardState(user=user, card_id=card_id, in_scope=card_id in in_scope) for card_id in missing],

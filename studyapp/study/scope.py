@@ -1,15 +1,29 @@
 """Which cards a learner studies: all published notes, a category, an exam
 domain, a tag, one note, or every note's scenario question only
-(Profile.scope_kind / scope_value)."""
+(Profile.scope_kind / scope_value; a team's assignment names one too)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 from studyapp.accounts.models import Profile
 from studyapp.noteformat.vocabulary import category_name, domain_name, domain_order
 from studyapp.notes.models import Card, Note
 
 
-def notes_in_scope(profile: Profile):
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # a Profile.Scope
+    value: str = ""
+
+    @classmethod
+    def of(cls, profile: Profile) -> Scope:
+        return cls(profile.scope_kind, profile.scope_value)
+
+
+def notes_in_scope(scope: Scope):
     notes = Note.objects.published()
-    kind, value = profile.scope_kind, profile.scope_value
+    kind, value = scope.kind, scope.value
     # Notes store canonical names; a scope saved with another spelling
     # (before the vocabulary existed) still finds its notes.
     if kind == Profile.Scope.CATEGORY:
@@ -23,9 +37,9 @@ def notes_in_scope(profile: Profile):
     return notes
 
 
-def cards_in_scope(profile: Profile):
-    cards = Card.objects.active().filter(note__in=notes_in_scope(profile))
-    if profile.scope_kind == Profile.Scope.QUESTIONS:
+def cards_in_scope(scope: Scope):
+    cards = Card.objects.active().filter(note__in=notes_in_scope(scope))
+    if scope.kind == Profile.Scope.QUESTIONS:
         cards = cards.filter(kind=Card.Kind.QUESTION)
     return cards
 

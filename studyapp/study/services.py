@@ -31,7 +31,7 @@ from studyapp.study.models import CardState, HideAction, ReviewLog, StudyDay
 from studyapp.study.planning import study_day_plan
 from studyapp.study.queue import Today, next_state
 from studyapp.study.replanning import exam_replan_if_changed
-from studyapp.study.scope import cards_in_scope
+from studyapp.study.scope import Scope, cards_in_scope
 
 LEECH_LAPSES = 8
 S = CardState.State
@@ -664,7 +664,9 @@ def study_queue_sync(*, user, profile: Profile, now: datetime | None = None) -> 
     and cards whose answer changed since the learner's last review sent back
     to learning with a notice. Runs when the study page opens, never per answer."""
     now = now or timezone.now()
-    cards = list(cards_in_scope(profile).order_by("note__note_id", "position").values_list("id", "note_id", "kind"))
+    cards = list(
+        cards_in_scope(Scope.of(profile)).order_by("note__note_id", "position").values_list("id", "note_id", "kind")
+    )
     ranked = [card_id for card_id, _note, _kind in cards]
     existing = {
         row[0]: row[1:] for row in CardState.objects.filter(user=user).values_list("card_id", "id", "state", "new_rank")

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from studyapp import hot_sql
 from studyapp.accounts.models import Profile
+from studyapp.forms_parse import int_or_none
 from studyapp.htmx import fragment_wanted, render_page
 from studyapp.study import services
 from studyapp.study.exam_bridge import planned_exam_date
@@ -36,24 +37,16 @@ MAX_DURATION_MS = 30 * 60 * 1000
 HIDDEN_PER_PAGE = 50
 
 
-def _int(value, low: int, high: int) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if low <= number <= high else None
-
-
 def _duration(request) -> int | None:
     # The browser measures it; a missing or absurd value is not worth a 400.
-    value = _int(request.POST.get("duration_ms"), 0, 10**9)
+    value = int_or_none(request.POST.get("duration_ms"), 0, 10**9)
     return min(value, MAX_DURATION_MS) if value is not None else None
 
 
 def _left(data) -> int | None:
     """What the page said was left today: display only, so a forged value
     only misleads its sender's own progress bar."""
-    return _int(data.get("left"), 0, 100_000)
+    return int_or_none(data.get("left"), 0, 100_000)
 
 
 def _card_response(request, profile, *, now, counts=None, left=None, answered=None, status=200, notice="", expect=""):
@@ -161,8 +154,8 @@ def study_card(request):
 @require_POST
 @login_required
 def grade(request, state_id: int):
-    rating = _int(request.POST.get("rating"), 1, 4)
-    version = _int(request.POST.get("version"), 0, 2**31)
+    rating = int_or_none(request.POST.get("rating"), 1, 4)
+    version = int_or_none(request.POST.get("version"), 0, 2**31)
     if rating is None or version is None:
         return HttpResponseBadRequest("rating must be 1-4 and version a number")
     profile, now = request.user.profile, timezone.now()
@@ -194,7 +187,7 @@ def grade(request, state_id: int):
 @require_POST
 @login_required
 def answer(request, state_id: int):
-    version = _int(request.POST.get("version"), 0, 2**31)
+    version = int_or_none(request.POST.get("version"), 0, 2**31)
     if version is None:
         return HttpResponseBadRequest("version must be a number")
     chosen = [c for c in request.POST.getlist("choice") if len(c) == 1][:26]
@@ -260,7 +253,7 @@ def undo(request):
 
 
 def _hide(request, state_id: int, action, notice: str) -> object:
-    version = _int(request.POST.get("version"), 0, 2**31)
+    version = int_or_none(request.POST.get("version"), 0, 2**31)
     if version is None:
         return HttpResponseBadRequest("version must be a number")
     profile = request.user.profile

@@ -18,13 +18,12 @@ from functools import cache
 
 from django.utils.html import strip_tags
 
-from studyapp.accounts.models import Profile
 from studyapp.noteformat.vocabulary import domain_name, domain_order
 from studyapp.notes.models import Card, Note, Option
 from studyapp.sanitizer import render_inline
 from studyapp.study.fsrs_bridge import retrievability, scheduler_for
 from studyapp.study.models import CardState, ReviewLog
-from studyapp.study.scope import cards_in_scope
+from studyapp.study.scope import Scope, cards_in_scope
 from studyapp.study.stats import card_rows, study_streak
 from studyapp.teams.models import Assignment
 from studyapp.teams.readiness import (
@@ -70,8 +69,7 @@ class AssignmentCards:
 
 def assignment_cards(assignment: Assignment) -> AssignmentCards:
     """Three queries: the cards, their notes' tags, their notes' options."""
-    scope = Profile(scope_kind=assignment.kind, scope_value=assignment.value)
-    cards = cards_in_scope(scope)
+    cards = cards_in_scope(Scope(assignment.kind, assignment.value))
     result = AssignmentCards()
     canonical = cache(domain_name)
     note_of = {}

@@ -5,14 +5,15 @@ anything of it: their id simply finds nothing.
 The dashboard is a fixed number of queries whatever the team's size: the
 members (with each one's latest answer, for freshness), their snapshots for
 the assignment, and the team's aggregate. The snapshots are computed by the
-refresh task (services.figures_refresh); a page that finds some stale asks
-for a refresh and shows what it has, saying so."""
+refresh task (refresh.figures_refresh). Reads only: a page that finds some
+stale asks for a refresh through services.figures_refresh_if_stale and shows
+what it has, saying so."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cache
 from operator import attrgetter
 
@@ -181,6 +182,7 @@ class AssignmentFigures:
     aggregate: dict | None  # None: not enough contributors, or being updated
     contributors: int  # members who share details now
     aggregate_pending: bool
+    # Set by services.figures_refresh_if_stale, which asks for the refresh.
     refresh_requested: bool = False
     # A refresh has waited longer than any worker would leave it: no worker
     # runs (or it is stuck). The page says so instead of "being updated".
@@ -191,6 +193,10 @@ class AssignmentFigures:
     @property
     def pending(self) -> int:
         return sum(1 for row in self.rows if row.stale)
+
+    @property
+    def needs_refresh(self) -> bool:
+        return self.pending > 0 or self.aggregate_pending
 
     @property
     def with_figures(self) -> list[MemberRow]:
@@ -215,15 +221,10 @@ class AssignmentFigures:
 
 
 BAND_ORDER = (Band.ON_TRACK, Band.AT_RISK, Band.BEHIND)
-# A worker takes a queued refresh within seconds, and a team of 200 takes
-# about 20 s to compute (docs/teams.md): two minutes without it done means no
-# worker is taking it.
-WORKER_SILENT_AFTER = timedelta(minutes=2)
 
 
 def assignment_figures(*, team: Team, assignment: Assignment, now: datetime | None = None) -> AssignmentFigures:
-    """The members' figures for one assignment: three queries, and when some
-    are stale a refresh request (an update and a queued task)."""
+    """The members' figures for one assignment, as stored: three queries."""
     now = now or timezone.now()
     members = team_members(team_id=team.pk)
     snapshots = _snapshots(assignment)
@@ -231,22 +232,6 @@ def assignment_figures(*, team: Team, assignment: Assignment, now: datetime | No
     stale = stale_members(members, snapshots, assignment=assignment, now=now)
     sharing_ids = sorted(m.user_id for m in members if m.share_details)
     aggregate_current = aggregate is not None and aggregate.contributors == sharing_ids
-    requested = silent = False
-    if stale or not aggregate_current:
-        from studyapp.teams.services import figures_refresh_request
-
-        result = figures_refresh_request(assignment=assignment, now=now)
-        requested = True
-        queued = assignment.refresh_queued_at
-        silent = result is None and queued is not None and queued < now - WORKER_SILENT_AFTER
-        if result is not None and result.is_finished:
-            # The immediate backend (tests, DEBUG) has refreshed already: read again.
-            members = team_members(team_id=team.pk)
-            snapshots = _snapshots(assignment)
-            aggregate = TeamAggregate.objects.filter(assignment=assignment).first()
-            stale = stale_members(members, snapshots, assignment=assignment, now=now)
-            sharing_ids = sorted(m.user_id for m in members if m.share_details)
-            aggregate_current = aggregate is not None and aggregate.contributors == sharing_ids
     stale_ids = {m.user_id for m in stale}
     rows = [MemberRow(m, snapshots.get(m.user_id), m.user_id in stale_ids) for m in members]
     figures = AssignmentFigures(
@@ -255,8 +240,6 @@ def assignment_figures(*, team: Team, assignment: Assignment, now: datetime | No
         aggregate=(aggregate.data or None) if aggregate_current else None,
         contributors=len(sharing_ids),
         aggregate_pending=not aggregate_current,
-        refresh_requested=requested and not silent,
-        worker_silent=silent,
     )
     counted = [row for row in figures.with_figures if row.studies]
     figures.band_counts = _count(row.snapshot.band for row in counted)

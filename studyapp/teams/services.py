@@ -1,24 +1,21 @@
 """One function per action on a team: create it, invite, join, leave, remove
 a member, hand over the lead, close it, assign notes, choose what to share,
-and refresh the figures a lead sees. Views, tasks and the account deletion
-all go through these."""
+and ask for the figures a lead sees to be refreshed (the refresh itself is
+refresh.py, run by the task). Views and the account deletion go through
+these."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from studyapp.accounts.models import Profile
 from studyapp.accounts.services import profile_get
-from studyapp.study.replanning import exam_replan
 from studyapp.study.services import study_scope_set
-from studyapp.teams.aggregates import MIN_CONTRIBUTORS, aggregate_compute
-from studyapp.teams.figures import assignment_cards, member_figures
+from studyapp.teams.exam_dates import assigned_exam_dates_update
 from studyapp.teams.models import (
     Assignment,
     Invite,
@@ -28,7 +25,8 @@ from studyapp.teams.models import (
     Team,
     TeamAggregate,
 )
-from studyapp.teams.selectors import stale_members, team_members
+from studyapp.teams.selectors import AssignmentFigures, assignment_figures
+from studyapp.teams.tasks import assignment_figures_refresh
 
 INVITE_DAYS = (1, 7, 30)
 DEFAULT_INVITE_DAYS = 7
@@ -36,6 +34,10 @@ DEFAULT_INVITE_DAYS = 7
 TOKEN_BYTES = 32
 # A refresh queued this long ago without finishing (a worker that died) may be queued again.
 REFRESH_REQUEUE_AFTER = timedelta(minutes=10)
+# A worker takes a queued refresh within seconds, and a team of 200 takes
+# about 20 s to compute (docs/teams.md): two minutes without it done means no
+# worker is taking it.
+WORKER_SILENT_AFTER = timedelta(minutes=2)
 
 
 class TeamError(Exception):
@@ -151,6 +153,10 @@ def _membership_delete(membership: Membership) -> None:
 
 def _figures_forget(*, team_id: int, user_id: int) -> None:
     MemberSnapshot.objects.filter(assignment__team_id=team_id, user_id=user_id).delete()
+    _aggregates_drop(team_id=team_id, user_id=user_id)
+
+
+def _aggregates_drop(*, team_id: int, user_id: int) -> None:
     # An aggregate they contributed to would still carry them: it goes, and is
     # made again without them.
     for aggregate in TeamAggregate.objects.filter(assignment__team_id=team_id):
@@ -238,9 +244,7 @@ def sharing_set(*, membership: Membership, share_details: bool) -> None:
             MemberSnapshot.objects.filter(assignment__team_id=membership.team_id, user_id=membership.user_id).update(
                 details=None, inputs=None, share_details=False
             )
-            for aggregate in TeamAggregate.objects.filter(assignment__team_id=membership.team_id):
-                if membership.user_id in aggregate.contributors:
-                    aggregate.delete()
+            _aggregates_drop(team_id=membership.team_id, user_id=membership.user_id)
 
 
 # ---------------------------------------------------------------- assignments
@@ -266,35 +270,6 @@ def assignment_study(*, user, assignment: Assignment) -> None:
     study_scope_set(user=user, profile=profile_get(user=user), kind=assignment.kind, value=assignment.value)
 
 
-def assigned_exam_dates_update(*, user_ids: list[int], today: date | None = None) -> None:
-    """Each user's Profile.assigned_exam_date: the nearest exam date, today or
-    later, of the assignments of their teams (None without one). The study
-    plan uses it unless they set a date of their own."""
-    if not user_ids:
-        return
-    # A day of slack: the learner's today may be a day behind UTC's.
-    today = today or timezone.now().date() - timedelta(days=1)
-    nearest = dict(
-        Membership.objects.filter(user_id__in=user_ids, team__assignments__exam_date__gte=today)
-        .values("user_id")
-        .annotate(nearest=Min("team__assignments__exam_date"))
-        .values_list("user_id", "nearest")
-        .order_by()
-    )
-    by_date: dict[date | None, list[int]] = {}
-    for user_id in set(user_ids):
-        by_date.setdefault(nearest.get(user_id), []).append(user_id)
-    for exam_date, ids in by_date.items():
-        # exclude(...=None) is "IS NOT NULL": only the profiles that change.
-        changing = Profile.objects.filter(user_id__in=ids).exclude(assigned_exam_date=exam_date)
-        replan = list(changing.filter(exam_date__isnull=True).select_related("user"))
-        changing.update(assigned_exam_date=exam_date)
-        # The assigned date is the one they study for: their plan follows it.
-        for profile in replan:
-            profile.assigned_exam_date = exam_date
-            exam_replan(user=profile.user, profile=profile, now=timezone.now())
-
-
 # ---------------------------------------------------------------- mock exams
 
 
@@ -317,8 +292,6 @@ def figures_refresh_request(*, assignment: Assignment, now: datetime | None = No
     """Queue a refresh of the assignment's figures, unless one is waiting.
     Returns the task's result (finished at once under the immediate backend),
     or None when one was already queued."""
-    from studyapp.teams.tasks import assignment_figures_refresh
-
     now = now or timezone.now()
     waiting = Q(refresh_queued_at__isnull=False, refresh_queued_at__gt=now - REFRESH_REQUEUE_AFTER)
     if not Assignment.objects.filter(pk=assignment.pk).exclude(waiting).update(refresh_queued_at=now):
@@ -326,80 +299,20 @@ def figures_refresh_request(*, assignment: Assignment, now: datetime | None = No
     return assignment_figures_refresh.enqueue(assignment.pk)
 
 
-def figures_refresh(*, assignment_id: int, now: datetime | None = None) -> int:
-    """Recompute the snapshots of the assignment's members that are stale,
-    then the team's aggregates. Returns how many snapshots were computed."""
+def figures_refresh_if_stale(*, team: Team, assignment: Assignment, now: datetime | None = None) -> AssignmentFigures:
+    """The assignment's figures for a page; when some are stale, a refresh is
+    requested first. They are read again only when the refresh has run
+    already (the immediate backend of the tests and DEBUG runs it inside
+    the request)."""
     now = now or timezone.now()
-    assignment = Assignment.objects.filter(pk=assignment_id).first()
-    if assignment is None:
-        return 0
-    members = team_members(team_id=assignment.team_id)
-    snapshots = {s.user_id: s for s in MemberSnapshot.objects.filter(assignment=assignment).defer("details", "inputs")}
-    stale = stale_members(members, snapshots, assignment=assignment, now=now)
-    computed = 0
-    if stale:
-        cards = assignment_cards(assignment)
-        profiles = {p.user_id: p for p in Profile.objects.filter(user_id__in=[m.user_id for m in stale])}
-        for member in stale:
-            profile = profiles.get(member.user_id)
-            if profile is None:
-                continue
-            figures = member_figures(
-                user=member.user_id,
-                profile=profile,
-                assignment=assignment,
-                cards=cards,
-                share_details=member.share_details,
-                now=now,
-            )
-            _snapshot_save(assignment, member, figures, now)
-            computed += 1
-        assigned_exam_dates_update(user_ids=[m.user_id for m in stale])
-    else:
-        cards = None
-    aggregate_refresh(assignment=assignment, cards=cards, now=now)
-    Assignment.objects.filter(pk=assignment.pk).update(refresh_queued_at=None)
-    return computed
-
-
-def _snapshot_save(assignment: Assignment, member, figures: dict, now: datetime) -> None:
-    # The member may have left while their figures were computed: then nothing is kept.
-    with transaction.atomic():
-        if not Membership.objects.filter(team_id=assignment.team_id, user_id=member.user_id).exists():
-            return
-        MemberSnapshot.objects.update_or_create(
-            assignment=assignment,
-            user_id=member.user_id,
-            defaults=figures | {"computed_at": now, "latest_log_id": member.latest_log_id or 0},
-        )
-
-
-def aggregate_refresh(*, assignment: Assignment, cards=None, now: datetime | None = None) -> TeamAggregate:
-    """The aggregates over the members who share details now and whose
-    details are computed (a member who has just turned sharing on joins at
-    the next refresh of their snapshot)."""
-    now = now or timezone.now()
-    sharing = Membership.objects.filter(team_id=assignment.team_id, share_details=True).values("user_id")
-    rows = list(
-        MemberSnapshot.objects.filter(
-            assignment=assignment, user_id__in=sharing, share_details=True, inputs__isnull=False
-        ).values_list("user_id", "inputs", "seen", "assigned", "target")
-    )
-    contributors = sorted(row[0] for row in rows)
-    data = {}
-    if len(rows) >= MIN_CONTRIBUTORS:
-        cards = cards or assignment_cards(assignment)
-        data = aggregate_compute(
-            [row[1] for row in rows],
-            triggers=cards.triggers,
-            labels=cards.labels,
-            # The noise's key: another assignment or other contributors, another draw.
-            secret=settings.SECRET_KEY.encode(),
-            seed=f"{assignment.pk}|{','.join(map(str, contributors))}",
-            coverage=[seen / assigned for _u, _i, seen, assigned, _t in rows if assigned],
-            target=sum(row[4] for row in rows) / len(rows),
-        )
-    aggregate, _ = TeamAggregate.objects.update_or_create(
-        assignment=assignment, defaults={"computed_at": now, "contributors": contributors, "data": data}
-    )
-    return aggregate
+    figures = assignment_figures(team=team, assignment=assignment, now=now)
+    if not figures.needs_refresh:
+        return figures
+    queued = assignment.refresh_queued_at
+    result = figures_refresh_request(assignment=assignment, now=now)
+    if result is not None and result.is_finished:
+        figures = assignment_figures(team=team, assignment=assignment, now=now)
+    silent = result is None and queued is not None and queued < now - WORKER_SILENT_AFTER
+    figures.refresh_requested = not silent
+    figures.worker_silent = silent
+    return figures

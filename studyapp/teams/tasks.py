@@ -1,10 +1,11 @@
-"""Background work of the teams app: only enqueues services (docs/teams.md,
-"Figures computed ahead"). Run by `manage.py db_worker`; under the
-immediate backend (tests, DEBUG) inside the request that queues it."""
+"""Background work of the teams app (docs/teams.md, "Figures computed
+ahead"), queued by services.figures_refresh_request. Run by `manage.py
+db_worker`; under the immediate backend (tests, DEBUG) inside the request
+that queues it."""
 
 from django_tasks import task
 
-from studyapp.teams.services import figures_refresh
+from studyapp.teams.refresh import figures_refresh
 
 
 @task()

@@ -35,7 +35,6 @@ from studyapp.teams.presenters import (
 )
 from studyapp.teams.selectors import (
     active_invites,
-    assignment_figures,
     chosen_assignment,
     invite_by_token,
     membership_for,
@@ -114,7 +113,7 @@ def team_detail(request, team_id: int):
     now = timezone.now()
     assignments = []
     for assignment in team_assignments(team=team):
-        figures = assignment_figures(team=team, assignment=assignment, now=now)
+        figures = services.figures_refresh_if_stale(team=team, assignment=assignment, now=now)
         mine = next((row for row in figures.rows if row.member.user_id == request.user.pk), None)
         assignments.append({"assignment": assignment, "figures": figures, "mine": mine})
     mocks = [
@@ -202,7 +201,7 @@ def _dashboard_figures(request, membership: Membership) -> dict:
     context = {"membership": membership, "team": team, "assignments": assignments, "tab": "dashboard", "now": now}
     if assignment is None:
         return context
-    figures = assignment_figures(team=team, assignment=assignment, now=now)
+    figures = services.figures_refresh_if_stale(team=team, assignment=assignment, now=now)
     return context | {"assignment": assignment, "figures": figures}
 
 

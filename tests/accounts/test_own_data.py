@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from studyapp.accounts.personal_data import covered_models, personal_data_collect
 from studyapp.study.models import CramReview, HideAction, MemoryModel, PlanGap, StudyDay
+from studyapp.teams import refresh
 from studyapp.teams import services as teams
 from studyapp.teams.models import Membership, Team
 from tests.teams.conftest import Studied, answer, assign, import_deck, study, team_with, user
@@ -67,7 +68,7 @@ def learner_with_everything(name: str, *, lead_of=(), member_of=()):
         assign(team)
     for membership in Membership.objects.filter(user=person):
         for assignment in membership.team.assignments.all():
-            teams.figures_refresh(assignment_id=assignment.pk)
+            refresh.figures_refresh(assignment_id=assignment.pk)
     # After the teams: an assigned exam date replans, which renews the gaps.
     PlanGap.objects.create(user=person, state=states[1], reason="no_room", exam_at=now + timedelta(days=20))
     return person

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from studyapp.authoring.analysis import questions_analyse
-from studyapp.exams import services
+from studyapp.exams import services, submission
 from studyapp.exams.models import Attempt, Blueprint
 from studyapp.exams.shipped import blueprints_shipped_ensure
 from studyapp.notes.models import Note, Option
@@ -68,7 +68,7 @@ def test_the_deadline_and_a_late_submit_record_the_answers_once(exam, django_use
     attempt, items = sit(user, exam, answered=2, now=now)
     late = now + timedelta(minutes=exam.minutes + 1)
     attempt.refresh_from_db()
-    assert services.attempt_expire(attempt=attempt, now=late)
+    assert submission.attempt_expire(attempt=attempt, now=late)
     services.attempt_submit(user=user, attempt_id=attempt.pk, now=late)
     with pytest.raises(services.AttemptClosed):
         services.attempt_answer(

@@ -10,7 +10,7 @@ from django.test import Client
 from bench import loop_data, team_dashboard
 from studyapp.study.models import CardState, ReviewLog
 from studyapp.teams.models import Membership, MemberSnapshot
-from studyapp.teams.services import figures_refresh
+from studyapp.teams.refresh import figures_refresh
 
 
 @pytest.fixture

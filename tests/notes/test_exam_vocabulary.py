@@ -15,7 +15,7 @@ from studyapp.noteformat.vocabulary import DOMAINS
 from studyapp.notes.models import Note
 from studyapp.notes.services import notes_import
 from studyapp.study import services
-from studyapp.study.scope import cards_in_scope, notes_in_scope, scope_choices
+from studyapp.study.scope import Scope, cards_in_scope, notes_in_scope, scope_choices
 from tests.conftest import NOTES
 
 D1, D2, D3, D4 = (d.name for d in DOMAINS)
@@ -84,16 +84,16 @@ def test_study_scopes_offer_the_canonical_domains_in_exam_order(shipped):
 
 def test_a_domain_scope_studies_every_note_of_the_domain(shipped, alice):
     services.study_scope_set(user=alice, profile=alice.profile, kind=Profile.Scope.DOMAIN, value=D3)
-    assert set(notes_in_scope(alice.profile).values_list("note_id", flat=True)) == DOMAIN_3_NOTES
+    assert set(notes_in_scope(Scope.of(alice.profile)).values_list("note_id", flat=True)) == DOMAIN_3_NOTES
 
 
 def test_a_scope_saved_with_an_old_spelling_still_finds_its_notes(shipped, alice):
     profile = alice.profile
     profile.scope_kind, profile.scope_value = Profile.Scope.DOMAIN, "Continuous Improvement"
     profile.save()
-    assert set(notes_in_scope(profile).values_list("note_id", flat=True)) == DOMAIN_3_NOTES
+    assert set(notes_in_scope(Scope.of(profile)).values_list("note_id", flat=True)) == DOMAIN_3_NOTES
     profile.scope_kind, profile.scope_value = Profile.Scope.CATEGORY, "Cost Optimization"
-    assert set(notes_in_scope(profile).values_list("note_id", flat=True)) == {"SAP-107"}
+    assert set(notes_in_scope(Scope.of(profile)).values_list("note_id", flat=True)) == {"SAP-107"}
 
 
 def test_the_statistics_page_lists_the_four_domains_in_exam_order_with_weights(client, shipped, alice):
@@ -106,7 +106,7 @@ def test_the_statistics_page_lists_the_four_domains_in_exam_order_with_weights(c
         assert f"{domain.weight}% of the exam" in body
     # Only domain 3 is in scope: one bar; the others say they have no cards.
     assert body.count("No cards of this domain in your study scope.") == 3
-    assert f"0 of {cards_in_scope(alice.profile).count()} cards studied" in body
+    assert f"0 of {cards_in_scope(Scope.of(alice.profile)).count()} cards studied" in body
 
 
 def test_the_statistics_page_names_the_domains_in_japanese(client, shipped, alice):

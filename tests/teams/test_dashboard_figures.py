@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from studyapp.notes.models import Card
-from studyapp.teams import services
+from studyapp.teams import refresh
 from studyapp.teams.aggregates import released
 from studyapp.teams.figures import plain_text
 from studyapp.teams.models import Band, MemberSnapshot
@@ -122,7 +122,7 @@ def expected_band(value: float) -> str:
 
 
 def figures_for(cohort):
-    services.figures_refresh(assignment_id=cohort["assignment"].pk, now=cohort["now"])
+    refresh.figures_refresh(assignment_id=cohort["assignment"].pk, now=cohort["now"])
     figures = assignment_figures(team=cohort["team"], assignment=cohort["assignment"], now=cohort["now"])
     assert not figures.pending
     return figures, {row.member.username: row for row in figures.rows}

@@ -20,7 +20,6 @@ from django.utils import timezone
 from studyapp.notes.models import Card
 from studyapp.teams import services
 from studyapp.teams.models import Invite, MemberSnapshot
-from studyapp.teams.selectors import assignment_figures
 from tests.teams.conftest import Studied, assign, membership, study, team_with, user
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +45,7 @@ def world(deck):
 def seen_by_eve(team, assignment) -> dict[str, float]:
     """What eve's page shows of the team (at full precision: a stronger
     attacker than one reading rounded percentages)."""
-    figures = assignment_figures(team=team, assignment=assignment)
+    figures = services.figures_refresh_if_stale(team=team, assignment=assignment)
     assert figures.aggregate is not None, "the team's figures are not shown"
     shown = {"coverage": figures.mean_coverage}
     shown |= {f"domain {name}": recall for name, recall, _n in figures.aggregate["domains"]}

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from studyapp.exams.models import Blueprint
-from studyapp.teams import services
+from studyapp.teams import refresh, services
 from studyapp.teams.models import Membership
 from tests.teams.conftest import assign, import_deck, team_with, user
 
@@ -34,7 +34,7 @@ def world(db):
     assignment = assign(alpha)
     assign(bravo)
     invite = services.invite_create(team=alpha)
-    services.figures_refresh(assignment_id=assignment.pk)
+    refresh.figures_refresh(assignment_id=assignment.pk)
     sap = Blueprint.objects.get(code="SAP-C02")
     mock, _made = services.mock_assignment_create(team=alpha, blueprint=sap, due_date=timezone.now().date())
     services.mock_assignment_create(team=bravo, blueprint=sap, due_date=timezone.now().date())

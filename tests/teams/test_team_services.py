@@ -7,7 +7,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from studyapp.teams import services
+from studyapp.teams import exam_dates, refresh, services
 from studyapp.teams.models import Assignment, Invite, Membership, MemberSnapshot, Team, TeamAggregate
 from tests.teams.conftest import assign, membership, team_with, user
 
@@ -96,14 +96,14 @@ def test_leaving_takes_the_members_figures_out_of_the_team(deck, alice, bob):
     carol, dave = user("carol"), user("dave")
     team = team_with(alice, [bob, carol, dave], share=("bob", "carol", "dave"))
     assignment = assign(team)
-    services.figures_refresh(assignment_id=assignment.pk)
+    refresh.figures_refresh(assignment_id=assignment.pk)
     aggregate = TeamAggregate.objects.get(assignment=assignment)
     assert bob.pk in aggregate.contributors and aggregate.data
     assert services.membership_leave(membership=membership(team, bob)) == "left"
     assert not MemberSnapshot.objects.filter(user=bob).exists()
     # The aggregate that carried them is gone at once; the next refresh makes one without them.
     assert not TeamAggregate.objects.filter(assignment=assignment).exists()
-    services.figures_refresh(assignment_id=assignment.pk)
+    refresh.figures_refresh(assignment_id=assignment.pk)
     assert bob.pk not in TeamAggregate.objects.get(assignment=assignment).contributors
 
 
@@ -168,7 +168,7 @@ def test_an_exam_date_that_has_passed_is_not_assigned(alice, bob):
     team = team_with(alice, [bob])
     today = timezone.now().date()
     Assignment.objects.create(team=team, kind="tag", value="S3", exam_date=today - timedelta(days=10))
-    services.assigned_exam_dates_update(user_ids=[bob.pk])
+    exam_dates.assigned_exam_dates_update(user_ids=[bob.pk])
     bob.profile.refresh_from_db()
     assert bob.profile.assigned_exam_date is None
 
@@ -186,7 +186,7 @@ def test_studying_an_assignment_sets_the_members_study_scope(deck, alice, bob):
 def test_closing_a_team_deletes_its_invites_assignments_and_figures(deck, alice, bob):
     team = team_with(alice, [bob])
     assignment = assign(team)
-    services.figures_refresh(assignment_id=assignment.pk)
+    refresh.figures_refresh(assignment_id=assignment.pk)
     services.team_close(team=team)
     assert not Invite.objects.exists()
     assert not Assignment.objects.exists()
