@@ -300,10 +300,10 @@ def figures_refresh_request(*, assignment: Assignment, now: datetime | None = No
 
 
 def figures_refresh_if_stale(*, team: Team, assignment: Assignment, now: datetime | None = None) -> AssignmentFigures:
-    """The assignment's figures for a page; when some are stale, a refresh is
-    requested first. They are read again only when the refresh has run
-    already (the immediate backend of the tests and DEBUG runs it inside
-    the request)."""
+    """The assignment's figures for a page, with a refresh requested (an
+    update and a queued task) when some are stale. They are read again only
+    when that refresh has run already: the immediate backend (the tests') runs
+    it inside the request."""
     now = now or timezone.now()
     figures = assignment_figures(team=team, assignment=assignment, now=now)
     if not figures.needs_refresh:
