@@ -34,6 +34,16 @@ from tests.support.personas import BASE_PERSONAS, LOGIN, REGISTRY
 from tests.teams.conftest import assign, import_deck, team_with, user
 
 SKIPPED_NAMESPACES = {"admin"}
+# What only alice (and her team) may read: her team's name, her draft, her name.
+SECRETS = ("Alpha Squad", "TST-4", "alice")
+# Who else reads alice's name or team there, by design: instructors see who made a
+# blueprint ("by alice"); staff see the instructors; whoever holds an invite
+# sees the team and its lead before joining (the token is the key).
+MAY_READ_ALICES = {
+    "authoring_blueprints": {"instructor"},
+    "instructor_list": {"staff"},
+    "team_join": set(BASE_PERSONAS),
+}
 STAFF_PERMISSIONS = ("view_user", "change_user")  # staff who manage accounts
 
 
@@ -109,8 +119,8 @@ def world(db, settings):
     )
     bank_build(size=8)
     blueprint = Blueprint.objects.create(
-        code="ALICE-1",
-        name="Alice's",
+        code="OWN-1",  # offered to every learner: no secret in its name
+        name="A short mock",
         question_count=4,
         minutes=10,
         domains=[{"name": d.name, "weight": 25} for d in DOMAINS],
@@ -182,10 +192,21 @@ def _status(response):
 @pytest.mark.parametrize("name", sorted(REGISTRY))
 def test_each_url_answers_each_persona_as_its_row_says(world, name):
     """Each persona in its own session, the owner last (an owner's write may
-    end what the others would have seen)."""
+    end what the others would have seen); nobody but alice and her team reads
+    her team's name, her draft or her name."""
     case = REGISTRY[name]
-    answers = {persona: _status(_request(world, persona, name, case.method)) for persona in case.personas}
+    answers, leaks = {}, {}
+    for persona in case.personas:
+        response = _request(world, persona, name, case.method)
+        answers[persona] = _status(response)
+        if persona not in {"owner", "member", *MAY_READ_ALICES.get(name, ())}:
+            # A secret the address itself names (a 404 page or the login's
+            # ``next`` repeats the address) tells nobody anything new.
+            address = response.request["PATH_INFO"]
+            body = response.content.decode(errors="replace") + response.get("Location", "")
+            leaks[persona] = [secret for secret in SECRETS if secret in body and secret not in address]
     assert answers == {persona: case.expected[persona] for persona in case.personas}, f"{name}: {answers}"
+    assert not any(leaks.values()), f"{name}: {leaks}"
 
 
 @pytest.mark.parametrize("name", sorted(REGISTRY))
