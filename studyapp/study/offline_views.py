@@ -7,6 +7,7 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
@@ -46,6 +47,10 @@ def offline_sync_view(request):
     try:
         body = json.loads(request.body)
     except (UnicodeDecodeError, ValueError):
+        return _json({"error": "the body must be JSON"}, status=400)
+    except RawPostDataException:
+        # A multipart form: the middleware that checks posted characters has
+        # read it as a stream already, and a form is no batch anyway.
         return _json({"error": "the body must be JSON"}, status=400)
     try:
         entries, refused = entries_parse(body, now=timezone.now())

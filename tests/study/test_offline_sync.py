@@ -175,6 +175,14 @@ def test_a_body_that_is_no_batch_is_refused_400_and_records_nothing(client, alic
     assert not ReviewLog.objects.exists()
 
 
+def test_a_multipart_form_is_refused_400_not_a_server_error(client, alice_deck):
+    client.force_login(alice_deck)
+    response = client.post(reverse("study_offline_sync"), {"answers": "[]"})  # multipart, as a form posts
+    assert response.status_code == 400
+    assert "error" in response.json()
+    assert not ReviewLog.objects.exists()
+
+
 def test_bury_and_suspend_are_applied_as_entries(client, alice_deck, device):
     first, second = flashcards(alice_deck)[:2]
     device.record(first.pk, device.fetched_at + timedelta(minutes=1), kind="bury")
