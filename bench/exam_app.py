@@ -367,7 +367,9 @@ def _note_parameters(learner: _Learner) -> None:
     parameters = tuple(profile.fsrs_parameters) if profile.fsrs_parameters else None
     if parameters != learner.parameters:
         learner.parameters = parameters
-        learner.changes.append((profile.study_day(CLOCK.now).toordinal(), parameters, profile.parameters_source))
+        learner.changes.append(
+            (profile.clock().study_day(CLOCK.now).toordinal(), parameters, profile.parameters_source)
+        )
 
 
 def _session(learner: _Learner, scenario: Scenario, policy: str, day_index: int) -> None:
@@ -395,7 +397,7 @@ def _session(learner: _Learner, scenario: Scenario, policy: str, day_index: int)
     today = services.today_for(user=user, profile=profile, now=now)
     state, _left = next_state(user, today, count=False)
     while state is not None:
-        grade = learner.truth.answer(state.card_id, now, profile.study_day(now))
+        grade = learner.truth.answer(state.card_id, now, profile.clock().study_day(now))
         outcome = services.card_grade(
             user=user, profile=profile, state_id=state.pk, version=state.version, rating=grade, now=now
         )
@@ -528,7 +530,7 @@ def _held_out(user, profile) -> dict:
         ReviewLog.objects.filter(user=user).order_by("id").values_list("state_id", "rating", "study_day", "reviewed_at")
     )
     answers = [fitting.Answer(s, r, d.toordinal()) for s, r, d, _ in logs]
-    since = profile.study_day(last_fit).toordinal()
+    since = profile.clock().study_day(last_fit).toordinal()
     in_use = tuple(profile.fsrs_parameters or fitting.DEFAULT_PARAMETERS)
     scores = {}
     for name, parameters in (("in_use", in_use), ("default", fitting.DEFAULT_PARAMETERS)):

@@ -78,7 +78,9 @@ def _prepare(user) -> tuple[bytes, float, float]:
     with Stopwatch() as watch:
         services.study_session_open(user=user, profile=profile, now=now)
         today = services.today_for(user=user, profile=profile, now=now)
-        body = bundle_json(offline_bundle(user=user, profile=profile, today=today, study_day=profile.study_day(now)))
+        body = bundle_json(
+            offline_bundle(user=user, profile=profile, today=today, study_day=profile.clock().study_day(now))
+        )
     return body, watch.seconds * 1000, watch.cpu_seconds * 1000
 
 

@@ -72,7 +72,7 @@ def study_week(*, user, start: date, seed: int = 7) -> Week:
     week, seen_notes, answered = Week(), set(), set()
     hidden: dict[str, int] = {}
     for offset, at in SESSIONS:
-        now = datetime.combine(start + timedelta(days=offset), at, tzinfo=profile.zone)
+        now = datetime.combine(start + timedelta(days=offset), at, tzinfo=profile.clock().zone)
         now += timedelta(seconds=rng.randint(0, 59))
         if offset == UNSUSPEND_ON and "suspend" in hidden:
             services.card_unsuspend(user=user, state_id=hidden.pop("suspend"))
@@ -82,7 +82,7 @@ def study_week(*, user, start: date, seed: int = 7) -> Week:
             if state is None:
                 break
             card = Card.objects.select_related("note").get(pk=state.card_id)
-            day = profile.study_day(now)
+            day = profile.clock().study_day(now)
             week.cards[day] += 1
             is_question = card.kind == Card.Kind.QUESTION
             if is_question and card.note_id in seen_notes and card.pk not in answered:

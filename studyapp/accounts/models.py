@@ -3,7 +3,6 @@ token buckets that throttle logins and signups."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from studyapp.accounts.timezones import time_zone_is_offered
-from studyapp.scheduling.clock import StudyClock
+from studyapp.scheduling.clock import StudyClock, zone_named
 
 # An exam further away than this is no plan (and a date near year 9999 made
 # fsrs overflow): the settings form and the model refuse it, and the study
@@ -119,7 +118,7 @@ class Profile(models.Model):
         super().clean()
         if self.exam_date is None:
             return
-        today = timezone.now().astimezone(self.zone).date()
+        today = timezone.now().astimezone(zone_named(self.time_zone)).date()
         if self.exam_date > latest_exam_date(today):
             raise ValidationError(
                 {"exam_date": _("The exam date must be within %(years)s years.") % {"years": EXAM_HORIZON_YEARS}}
@@ -127,34 +126,35 @@ class Profile(models.Model):
         if self.exam_date < today and self.exam_date != getattr(self, "_stored_exam_date", None):
             raise ValidationError({"exam_date": _("The exam date cannot be in the past.")})
 
-    @property
-    def zone(self) -> ZoneInfo:
-        try:
-            return ZoneInfo(self.time_zone)
-        except (KeyError, ValueError):
-            return ZoneInfo("UTC")
-
-    @property
     def clock(self) -> StudyClock:
-        """The learner's study days (they start at 4 a.m. in their time zone)."""
-        return StudyClock(self.zone)
+        """The learner's time (studyapp.scheduling.clock): their study days
+        (from 4 a.m. in their time zone) and the exam they plan for, at their
+        exam time. Every time question goes through it. Made once per profile
+        as loaded (so once per request) and again only when a setting it rests
+        on changes on this instance."""
+        basis = (self.time_zone, self.exam_date, self.assigned_exam_date, self.exam_time)
+        made = self.__dict__.get("_clock")
+        if made is None or made[0] != basis:
+            zone = zone_named(self.time_zone)
+            exam_date = self._planned_exam_date()
+            exam_at = datetime.combine(exam_date, self.exam_time, tzinfo=zone) if exam_date else None
+            made = self.__dict__["_clock"] = (basis, StudyClock(zone, exam_at=exam_at))
+        return made[1]
 
-    def study_day(self, when: datetime) -> date:
-        """The learner's study day that ``when`` (aware) falls in."""
-        return self.clock.study_day(when)
+    def _planned_exam_date(self) -> date | None:
+        """The exam date the study plan is for: None without one, and None for
+        a date beyond the settings' horizon that reached the database some
+        other way (the shell, a restore): fsrs adds intervals to dates, and
+        near year 9999 that overflows. Such a date is ignored, so the learner
+        studies with plain FSRS instead of meeting an error page.
 
-    def day_start(self, day: date) -> datetime:
-        """The aware moment the study day ``day`` begins."""
-        return self.clock.day_start(day)
-
-    def day_end(self, day: date) -> datetime:
-        return self.clock.day_end(day)
-
-    def exam_moment(self, exam_date: date | None = None) -> datetime | None:
-        """When the exam starts: ``exam_date`` (by default the learner's own)
-        at ``exam_time``, local time."""
-        exam_date = exam_date or self.exam_date
-        return datetime.combine(exam_date, self.exam_time, tzinfo=self.zone) if exam_date else None
+        Without a date of their own, the nearest exam date of their team
+        assignments (kept on the profile by the teams app) is theirs."""
+        exam_date = self.exam_date or self.assigned_exam_date
+        # A day of slack: the learner's today may be a day ahead of UTC's.
+        if exam_date is None or exam_date > latest_exam_date(timezone.now().date()) + timedelta(days=1):
+            return None
+        return exam_date
 
 
 @dataclass(frozen=True)

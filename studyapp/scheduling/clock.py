@@ -25,7 +25,7 @@ fractional days of real time instead: ``fractional_recall``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -34,12 +34,35 @@ from zoneinfo import ZoneInfo
 DAY_STARTS_AT = time(4, 0)
 
 
+def zone_named(name: str) -> ZoneInfo:
+    """The time zone ``name``; UTC for a name this system does not know."""
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
 @dataclass(frozen=True)
 class StudyClock:
-    """A learner's study days: where they are (``zone``) and when a day starts."""
+    """A learner's time, the one answer to every time question: where they
+    are (``zone``), when a study day starts, and when their exam starts
+    (``exam_at``, aware; None without an exam planned). Build it once (per
+    request, per answer) and pass it down: the exam moment and its fsrs time
+    are then computed once."""
 
     zone: ZoneInfo
     day_starts_at: time = DAY_STARTS_AT
+    exam_at: datetime | None = None
+    # The exam in fsrs time (its study day): the exam policy plans in whole
+    # study days, as fsrs counts them.
+    exam_fsrs: datetime | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "exam_fsrs", self.fsrs_time(self.exam_at) if self.exam_at else None)
+
+    @property
+    def exam_date(self) -> date | None:
+        return self.exam_at.date() if self.exam_at else None
 
     def study_day(self, moment: datetime) -> date:
         """The study day ``moment`` (aware) falls in."""

@@ -12,7 +12,6 @@ from datetime import datetime
 
 from django.db.models import Q
 
-from studyapp.study.exam_bridge import exam_moment
 from studyapp.study.fsrs_bridge import recall_at, scheduler_for
 from studyapp.study.models import CardState, CramReview
 
@@ -23,10 +22,11 @@ S = CardState.State
 
 def cram_open(profile, now: datetime) -> bool:
     """The last week before the exam's start."""
-    exam_at = exam_moment(profile)
+    clock = profile.clock()
+    exam_at = clock.exam_at
     if exam_at is None or now >= exam_at:
         return False
-    return (profile.study_day(exam_at) - profile.study_day(now)).days <= CRAM_DAYS
+    return (clock.study_day(exam_at) - clock.study_day(now)).days <= CRAM_DAYS
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,9 @@ def cram_next(*, user, profile, now: datetime) -> CramCard | None:
     cram; None when there is none (or no cram is open)."""
     if not cram_open(profile, now):
         return None
-    exam_at = exam_moment(profile)
-    done_today = CramReview.objects.filter(user=user, study_day=profile.study_day(now)).values("card_id")
+    clock = profile.clock()
+    exam_at = clock.exam_at
+    done_today = CramReview.objects.filter(user=user, study_day=clock.study_day(now)).values("card_id")
     states = list(
         CardState.objects.filter(user=user, in_scope=True, suspended=False, due__gte=exam_at)
         .exclude(state=S.NEW)
@@ -67,7 +68,7 @@ def cram_empty_reason(*, user, profile, now: datetime) -> tuple[str, int]:
     """Why cram_next found no card in an open cram: ("looked", n) when the
     learner looked at n cards today; ("unstudied", 0) when no card has been
     studied yet; ("due", 0) when every studied card comes due before the exam."""
-    looked = CramReview.objects.filter(user=user, study_day=profile.study_day(now)).count()
+    looked = CramReview.objects.filter(user=user, study_day=profile.clock().study_day(now)).count()
     if looked:
         return "looked", looked
     if not CardState.objects.filter(user=user, in_scope=True).exclude(state=S.NEW).exists():
@@ -83,5 +84,5 @@ def cram_answer(*, user, profile, card_id: int, remembered: bool, now: datetime)
     if not CardState.objects.filter(user=user, card_id=card_id, in_scope=True).exclude(state=S.NEW).exists():
         return None
     return CramReview.objects.create(
-        user=user, card_id=card_id, study_day=profile.study_day(now), reviewed_at=now, remembered=remembered
+        user=user, card_id=card_id, study_day=profile.clock().study_day(now), reviewed_at=now, remembered=remembered
     )

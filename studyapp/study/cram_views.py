@@ -7,7 +7,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from studyapp.htmx import render_page
 from studyapp.study.cram import cram_answer, cram_empty_reason, cram_next, cram_open
-from studyapp.study.exam_bridge import exam_moment
 
 TEMPLATE = "study/cram.html"
 
@@ -16,7 +15,7 @@ def _context(request, now) -> dict:
     profile = request.user.profile
     context = {
         "open": cram_open(profile, now),
-        "exam_at": exam_moment(profile),
+        "exam_at": profile.clock().exam_at,
         "cram": cram_next(user=request.user, profile=profile, now=now),
     }
     if context["open"] and context["cram"] is None:

@@ -71,14 +71,32 @@ def to_fsrs(state: CardState, *, clock: StudyClock, now: datetime) -> Card:
     a fresh fsrs card, due now, step 0."""
     if state.state == CardState.State.NEW:
         return Card(card_id=state.card_id, state=State.Learning, step=0, due=clock.fsrs_time(now))
-    return Card(
+    return fsrs_card(
         card_id=state.card_id,
-        state=State(state.state),
+        state=state.state,
         step=state.step,
         stability=state.stability,
         difficulty=state.difficulty,
-        due=clock.fsrs_time(state.due) if state.due else clock.fsrs_time(now),
-        last_review=clock.fsrs_time(state.last_review) if state.last_review else None,
+        due=state.due or now,
+        last_review=state.last_review,
+        clock=clock,
+    )
+
+
+def fsrs_card(
+    *, card_id: int, state: int, step, stability, difficulty, due: datetime | None, last_review, clock: StudyClock
+) -> Card:
+    """A memory state (a row, a log's snapshot, a plan's read) as an fsrs
+    card: the one translation, with ``due`` and ``last_review`` real moments
+    moved to fsrs time. fsrs makes a ``due`` of None its own now."""
+    return Card(
+        card_id=card_id,
+        state=State(state),
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=clock.fsrs_time(due) if due else None,
+        last_review=clock.fsrs_time(last_review) if last_review else None,
     )
 
 

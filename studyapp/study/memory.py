@@ -200,7 +200,7 @@ def memory_model_own_check(*, user, profile: Profile, now: datetime) -> str | No
     if model is None:
         return None
     answers = _latest_answers(ReviewLog.objects.filter(user=user), LEARNER_ANSWERS)
-    standing, options = _standing(model, answers, profile.study_day(model.fitted_at))
+    standing, options = _standing(model, answers, profile.clock().study_day(model.fitted_at))
     if standing.keep:
         return None
     with transaction.atomic():
@@ -211,7 +211,7 @@ def memory_model_own_check(*, user, profile: Profile, now: datetime) -> str | No
             list(parameters) if parameters else None,
             standing.best,
             reviews,
-            set_aside_on=profile.study_day(now),
+            set_aside_on=profile.clock().study_day(now),
         )
     return standing.best
 

@@ -46,6 +46,7 @@ def answer_merge(
     """Record the answer (``rating`` at ``at``) and replay the card's later
     answers after it; the new log row. NotFound, Unavailable, or OverLimit
     (a new card the day has no room for) as card_grade raises them."""
+    clock = profile.clock()
     with transaction.atomic():
         state = CardState.objects.select_for_update().filter(pk=state_id, user=user).first()
         if state is None:
@@ -57,15 +58,22 @@ def answer_merge(
         if replayed is state and state.last_review is not None and at < state.last_review:
             at = state.last_review  # not before the answer the state already has
         if replayed.state == S.NEW and not later:
-            _state, counts = hot_sql.state_with_answers(user.pk, state.pk, profile.study_day(at))
+            _state, counts = hot_sql.state_with_answers(user.pk, state.pk, clock.study_day(at))
             if counts.new_done >= services.day_new_limit(profile, counts):
                 raise services.OverLimit(state_id)
-        log = services.state_review(state=replayed, profile=profile, rating=rating, now=at, duration_ms=duration_ms)
+        log = services.state_review(
+            state=replayed, profile=profile, clock=clock, rating=rating, now=at, duration_ms=duration_ms
+        )
         log.chosen, log.score, log.client_id = chosen, score, client_id
         chain = [log]
         for row in later:
             again = services.state_review(
-                state=replayed, profile=profile, rating=row.rating, now=row.reviewed_at, duration_ms=row.duration_ms
+                state=replayed,
+                profile=profile,
+                clock=clock,
+                rating=row.rating,
+                now=row.reviewed_at,
+                duration_ms=row.duration_ms,
             )
             for name in REPLAYED_FIELDS:
                 setattr(row, name, getattr(again, name))

@@ -28,7 +28,7 @@ def offline_bundle_view(request):
     profile, now = request.user.profile, timezone.now()
     services.study_session_open(user=request.user, profile=profile, now=now)
     today = services.today_for(user=request.user, profile=profile, now=now)
-    bundle = offline_bundle(user=request.user, profile=profile, today=today, study_day=profile.study_day(now))
+    bundle = offline_bundle(user=request.user, profile=profile, today=today, study_day=profile.clock().study_day(now))
     response = HttpResponse(bundle_json(bundle), content_type="application/json")
     # The learner's own schedule: never kept by a shared cache; the device
     # keeps it in IndexedDB, not in the HTTP cache.

@@ -29,18 +29,16 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, F, Q
-from fsrs import Card, State
+from fsrs import Card
 
 from studyapp.scheduling import exam
 from studyapp.study.exam_bridge import (
     NEW_HARD_LIMIT,
     NEW_PACE_FACTOR,
     calibrated_scale,
-    exam_fsrs_time,
-    exam_moment,
     target_recall,
 )
-from studyapp.study.fsrs_bridge import scheduler_for
+from studyapp.study.fsrs_bridge import fsrs_card, scheduler_for
 from studyapp.study.models import CardState, ReviewLog, StudyDay
 
 S = CardState.State
@@ -64,10 +62,10 @@ class _Row:
 def study_day_plan(*, user, profile, now: datetime) -> StudyDay | None:
     """Plan the learner's current study day, once; the day's row (None
     without an exam date before the exam: plain FSRS needs no plan)."""
-    exam_at = exam_moment(profile)
-    if exam_at is None or exam_at <= now:
+    clock = profile.clock()
+    if clock.exam_at is None or clock.exam_at <= now:
         return None
-    day = profile.study_day(now)
+    day = clock.study_day(now)
     with transaction.atomic():
         row, _ = StudyDay.objects.select_for_update().get_or_create(user=user, day=day)
         if row.planned_at is not None:
@@ -103,7 +101,7 @@ def study_days_plan(*, now: datetime) -> int:
     )
     done = 0
     for user_id, profile in candidates.items():
-        if (user_id, profile.study_day(now)) in planned:
+        if (user_id, profile.clock().study_day(now)) in planned:
             continue
         done += study_day_plan(user=profile.user, profile=profile, now=now) is not None
     return done
@@ -121,23 +119,23 @@ def new_limit_for(user, profile, now: datetime) -> int:
     """Today's new-card limit with an exam: the policy's pace, at least the
     learner's own."""
     remaining = CardState.objects.filter(user=user, in_scope=True, suspended=False, state=S.NEW).count()
-    clock = profile.clock
+    clock = profile.clock()
     limit = exam.new_cards_for_today(
         remaining=remaining,
         new_per_day=profile.new_per_day,
         max_new_per_day=max(profile.new_per_day, min(profile.new_per_day * NEW_PACE_FACTOR, NEW_HARD_LIMIT)),
         today=clock.fsrs_time(now),
-        exam_at=exam_fsrs_time(profile),
+        exam_at=clock.exam_fsrs,
     )
     # What was already introduced today counts against the raised limit too.
     return max(limit, profile.new_per_day)
 
 
 def _review_plan(user, profile, now: datetime, day: date) -> exam.DayPlan:
-    clock = profile.clock
+    clock = profile.clock()
     scheduler = scheduler_for(profile, fuzz=False)
-    day_end = profile.day_end(day)
-    exam_at = exam_fsrs_time(profile)
+    day_end = clock.day_end(day)
+    exam_at = clock.exam_fsrs
     fsrs_now = clock.fsrs_time(now)
     rows = review_rows(user, now)
     cards = review_cards(rows, clock)
@@ -157,7 +155,7 @@ def _review_plan(user, profile, now: datetime, day: date) -> exam.DayPlan:
     )
     versions = {row.id: row.version for row in rows}
     _move(user, [c.card_id for c in plan.pulled], now, versions)
-    _move(user, [c.card_id for c in plan.postponed], profile.day_start(day + timedelta(days=1)), versions)
+    _move(user, [c.card_id for c in plan.postponed], clock.day_start(day + timedelta(days=1)), versions)
     _refresh_exam_recall(user, [*due, *plan.pulled], scheduler, exam_at, profile.stability_scale)
     return plan
 
@@ -185,13 +183,15 @@ def review_rows(user, now: datetime) -> list[_Row]:
 def review_cards(rows: list[_Row], clock) -> dict[int, Card]:
     """The states as fsrs cards in fsrs time, each card_id the state's id."""
     return {
-        row.id: Card(
+        row.id: fsrs_card(
             card_id=row.id,
-            state=State.Review,
+            state=S.REVIEW,
+            step=None,
             stability=row.stability,
             difficulty=row.difficulty,
-            due=clock.fsrs_time(row.due),
-            last_review=clock.fsrs_time(row.last_review),
+            due=row.due,
+            last_review=row.last_review,
+            clock=clock,
         )
         for row in rows
     }

@@ -129,8 +129,8 @@ def scenario_for(state: CardState, chosen: list[str] | None = None) -> Scenario:
 
 def showing_for(state: CardState, profile: Profile, now: datetime) -> Showing:
     card = state.card
-    scheduler, clock = scheduler_for(profile, fuzz=False), profile.clock
-    adjust = lambda after, at: exam_due(profile=profile, scheduler=scheduler, card=after, fsrs_now=at)  # noqa: E731
+    scheduler, clock = scheduler_for(profile, fuzz=False), profile.clock()
+    adjust = lambda after, at: exam_due(profile=profile, clock=clock, scheduler=scheduler, card=after, fsrs_now=at)  # noqa: E731
     card_now = to_fsrs(state, clock=clock, now=now)
     intervals = {r: humanize(d) for r, d in preview(scheduler, card_now, clock.fsrs_time(now), adjust).items()}
     urls = card_urls(state)

@@ -31,7 +31,7 @@ from django.utils.translation import ngettext
 
 from studyapp.accounts.models import Profile
 from studyapp.scheduling import exam
-from studyapp.study.exam_bridge import exam_fsrs_time, exam_moment, target_recall
+from studyapp.study.exam_bridge import target_recall
 from studyapp.study.fsrs_bridge import scheduler_for
 from studyapp.study.models import CardState, PlanGap, ReviewLog, StudyDay
 from studyapp.study.planning import new_limit_for, review_cards, review_rows
@@ -54,7 +54,7 @@ class ReplanOutcome:
 
 def plan_basis(profile) -> dict:
     """What a plan rests on, comparable and storable as JSON."""
-    moment = exam_moment(profile)
+    moment = profile.clock().exam_at
     return {
         "exam": moment.isoformat() if moment else None,
         "new": profile.new_per_day,
@@ -78,9 +78,10 @@ def exam_replan(*, user, profile, now: datetime, changed: frozenset[str] = froze
     with transaction.atomic():
         profile = Profile.objects.select_for_update().get(pk=profile.pk)
         list(CardState.objects.select_for_update().filter(user=user, state=S.REVIEW).values_list("pk", flat=True))
-        clock, day = profile.clock, profile.study_day(now)
+        clock = profile.clock()
+        day = clock.study_day(now)
         counts = _done_today(user, day)
-        exam_at = exam_fsrs_time(profile)
+        exam_at = clock.exam_fsrs
         # Without an exam before or after, every card is on plain FSRS
         # already: nothing to move.
         had_exam = profile.plan_basis is None or profile.plan_basis.get("exam") is not None
@@ -134,11 +135,12 @@ def _done_today(user, day) -> dict[int, int]:
 def _dues_set(user, profile, dues: dict, versions: dict[int, int], now: datetime) -> int:
     """Move each card to its new study day (today: due now; a later day: due
     when it starts), only while it is at the version the plan read."""
-    today = profile.study_day(now)
+    clock = profile.clock()
+    today = clock.study_day(now)
     by_due: dict[datetime, list[int]] = defaultdict(list)
     for state_id, fsrs_due in dues.items():
         day = fsrs_due.date()
-        by_due[now if day <= today else profile.day_start(day)].append(state_id)
+        by_due[now if day <= today else clock.day_start(day)].append(state_id)
     moved = 0
     for due, ids in by_due.items():
         for start in range(0, len(ids), CHUNK):
@@ -149,7 +151,7 @@ def _dues_set(user, profile, dues: dict, versions: dict[int, int], now: datetime
 
 def _gaps_record(user, profile, unplaced: list) -> None:
     PlanGap.objects.filter(user=user).delete()
-    exam_at = exam_moment(profile)
+    exam_at = profile.clock().exam_at
     if exam_at is None:
         return
     PlanGap.objects.bulk_create(
@@ -161,10 +163,11 @@ def _today_new_limit(user, profile, now: datetime) -> int | None:
     """Today's new-card limit after the change: the exam policy's pace for
     the new settings (at least the learner's own), or their own without an
     exam. A day not planned yet is left to its plan."""
-    row = StudyDay.objects.filter(user=user, day=profile.study_day(now)).first()
+    clock = profile.clock()
+    row = StudyDay.objects.filter(user=user, day=clock.study_day(now)).first()
     if row is None or row.planned_at is None:
         return None
-    row.new_limit = new_limit_for(user, profile, now) if exam_fsrs_time(profile) else None
+    row.new_limit = new_limit_for(user, profile, now) if clock.exam_fsrs else None
     row.save(update_fields=["new_limit"])
     return row.new_limit
 

@@ -73,6 +73,7 @@ def question_retrieval_record(
         log = state_review(
             state=state,
             profile=profile,
+            clock=profile.clock(),
             rating=Rating.Good if correct else Rating.Again,
             now=at,
             duration_ms=duration_ms,

@@ -23,6 +23,7 @@ from studyapp import hot_sql
 from studyapp.accounts.models import Profile
 from studyapp.noteformat.cards import slug
 from studyapp.notes.models import Card
+from studyapp.scheduling.clock import StudyClock
 from studyapp.study import questions
 from studyapp.study.exam_bridge import exam_due, exam_recall, in_final_phase
 from studyapp.study.fsrs_bridge import apply_fsrs, fsrs_review, scheduler_for
@@ -164,17 +165,18 @@ def _snapshot_value(name: str, value):
 def today_for(*, user, profile: Profile, now: datetime, counts: DayCounts | None = None) -> Today:
     """Today's limits. ``counts`` when the caller already has today's
     counters; otherwise they are read (one query)."""
-    day = profile.study_day(now)
+    clock = profile.clock()
+    day = clock.study_day(now)
     if counts is None:
         counts = _counts_today(user, day)
     new_limit = profile.new_per_day if counts.new_limit is None else counts.new_limit
     return Today(
         now=now,
-        day_end=profile.day_end(day),
+        day_end=clock.day_end(day),
         new_left=max(0, new_limit - counts.new_done),
         reviews_left=max(0, profile.reviews_per_day - counts.reviews_done),
         done=counts.new_done + counts.reviews_done,
-        exam_order=in_final_phase(profile, now),
+        exam_order=in_final_phase(clock, now),
     )
 
 
@@ -232,15 +234,16 @@ def card_grade(
     new card beyond the day's new-card limit is refused (OverLimit), since
     the device cannot know what another device introduced meanwhile."""
     now = now or timezone.now()
-    day = profile.study_day(now)
+    clock = profile.clock()
+    day = clock.study_day(now)
     found = hot_sql.state_with_answers(user.pk, state_id, day)
     if found is None:
         raise NotFound(state_id)
     state, answers = found
     if offline and state.last_review is not None and now < state.last_review:
         now = state.last_review
-        if profile.study_day(now) != day:  # rare: a device's clock behind the server's
-            day = profile.study_day(now)
+        if clock.study_day(now) != day:  # rare: a device's clock behind the server's
+            day = clock.study_day(now)
             state, answers = hot_sql.state_with_answers(user.pk, state_id, day)
     counts = DayCounts(answers.new_done, answers.reviews_done, answers.new_limit)
     if not state.in_scope:
@@ -249,7 +252,7 @@ def card_grade(
         return AnswerOutcome(state=state, duplicate=True, counts=counts)
     if offline and state.state == S.NEW and counts.new_done >= day_new_limit(profile, counts):
         raise OverLimit(state_id)
-    log = state_review(state=state, profile=profile, rating=rating, now=now, duration_ms=duration_ms)
+    log = state_review(state=state, profile=profile, clock=clock, rating=rating, now=now, duration_ms=duration_ms)
     log.chosen, log.score, log.client_id = chosen, score, client_id
     previous = log.previous_state
     # The state and the log together, or neither (one statement on
@@ -274,7 +277,13 @@ def day_new_limit(profile: Profile, counts: DayCounts | hot_sql.DayAnswers) -> i
 
 
 def state_review(
-    *, state: CardState, profile: Profile, rating: int, now: datetime, duration_ms: int | None = None
+    *,
+    state: CardState,
+    profile: Profile,
+    clock: StudyClock,
+    rating: int,
+    now: datetime,
+    duration_ms: int | None = None,
 ) -> ReviewLog:
     """Apply one answer to ``state`` in memory: fsrs's review (and the exam
     policy's due date, with an exam date), the counters, the version moved
@@ -282,15 +291,16 @@ def state_review(
     Shared by the study session (card_grade), by a question answered in a
     mock exam (studyapp.study.retrieval) and by the
     replay of a card's log when answers from two devices are merged
-    (studyapp.study.offline_replay), so all schedule alike."""
+    (studyapp.study.offline_replay), so all schedule alike. ``clock``: the
+    learner's (``profile.clock()``), made once by the caller."""
     version = state.version
     before = snapshot(state)
     previous = state.state
-    scheduler, clock = scheduler_for(profile), profile.clock
+    scheduler = scheduler_for(profile)
     card = fsrs_review(scheduler=scheduler, state=state, rating=rating, clock=clock, now=now, duration_ms=duration_ms)
-    due_fsrs = exam_due(profile=profile, scheduler=scheduler, card=card, fsrs_now=clock.fsrs_time(now))
+    due_fsrs = exam_due(profile=profile, clock=clock, scheduler=scheduler, card=card, fsrs_now=clock.fsrs_time(now))
     apply_fsrs(state, card, clock=clock, now=now, due_fsrs=due_fsrs)
-    state.exam_recall = exam_recall(profile=profile, scheduler=scheduler, card=card)
+    state.exam_recall = exam_recall(profile=profile, clock=clock, scheduler=scheduler, card=card)
     state.reps += 1
     if rating == Rating.Again and previous == S.REVIEW:
         state.lapses += 1
@@ -298,7 +308,7 @@ def state_review(
     state.buried_until = None
     state.changed_notice = False
     state.version = version + 1
-    day = profile.study_day(now)
+    day = clock.study_day(now)
     # In study days, as fsrs counted them (and as fitting reads them).
     elapsed = (day - clock.study_day(state_last_review(before))).days if before["last_review"] else None
     return ReviewLog(
@@ -533,7 +543,8 @@ def card_bury(
     """Hide the card until tomorrow's study day begins (``client_id``: sent
     by a device that was offline, studyapp.study.offline_sync)."""
     now = now or timezone.now()
-    until = profile.day_end(profile.study_day(now))
+    clock = profile.clock()
+    until = clock.day_end(clock.study_day(now))
     return _hide(user, state_id, version, HideAction.Kind.BURY, now, client_id, buried_until=until)
 
 

@@ -21,7 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from studyapp.noteformat.vocabulary import DOMAINS, Domain, domain_for, domain_name, domain_order
 from studyapp.notes.models import Note
 from studyapp.notes.task_statements import TaskCoverage, note_tasks, task_coverage
-from studyapp.study.exam_bridge import exam_moment, planned_exam_date, target_recall
+from studyapp.study.exam_bridge import target_recall
 from studyapp.study.fsrs_bridge import recall_at, retrievability, scheduler_for
 from studyapp.study.models import CardState, PlanGap, ReviewLog
 
@@ -113,7 +113,8 @@ class CardCounts:
 
 
 def card_counts(rows: list[CardRow], *, profile, now: datetime) -> CardCounts:
-    end_of_today = profile.day_end(profile.study_day(now))
+    clock = profile.clock()
+    end_of_today = clock.day_end(clock.study_day(now))
     return CardCounts(
         due_today=sum(1 for r in rows if _is_queued_review(r) and _available_at(r, now) < end_of_today),
         new=sum(1 for r in rows if r.in_scope and not r.suspended and r.state == NEW),
@@ -132,11 +133,12 @@ class DayCount:
 def due_forecast(rows: list[CardRow], *, profile, now: datetime, days: int = FORECAST_DAYS) -> list[DayCount]:
     """Reviews due on each of the next ``days`` study days, today first.
     Overdue cards count for today; a buried card counts on the day it returns."""
-    today = profile.study_day(now)
+    clock = profile.clock()
+    today = clock.study_day(now)
     buckets = Counter()
     for row in rows:
         if _is_queued_review(row):
-            offset = max(0, (profile.study_day(_available_at(row, now)) - today).days)
+            offset = max(0, (clock.study_day(_available_at(row, now)) - today).days)
             if offset < days:
                 buckets[offset] += 1
     return [DayCount(today + timedelta(days=i), buckets[i]) for i in range(days)]
@@ -163,7 +165,7 @@ def domain_mastery(rows: list[CardRow], *, profile, now: datetime) -> list[Domai
     The four exam domains come first, in exam order, each of them even
     without cards in scope (the exam asks them all); then other domains
     alphabetically; cards without a domain last."""
-    scheduler, clock = scheduler_for(profile, fuzz=False), profile.clock
+    scheduler, clock = scheduler_for(profile, fuzz=False), profile.clock()
     recalls: dict[str, list[float]] = defaultdict(list)
     studied: Counter = Counter()
     canonical = cache(domain_name)  # a spelling stored before the vocabulary existed
@@ -218,7 +220,7 @@ def task_progress(rows: list[CardRow], *, notes, profile, now: datetime) -> list
     """Coverage and mastery per task statement, in exam order: every card of
     the notes that test it counts, in the learner's scope or not, so that a
     task statement never studied shows as such."""
-    scheduler, clock = scheduler_for(profile, fuzz=False), profile.clock
+    scheduler, clock = scheduler_for(profile, fuzz=False), profile.clock()
     bank = note_tasks(notes)
     tasks_of = {pk: tasks for pk, tasks, _cards in bank}
     recall: dict[str, float] = defaultdict(float)
@@ -300,10 +302,11 @@ def exam_readiness(rows: list[CardRow], *, profile, now: datetime, reviews: int 
     review to the exam's start, in fractional days, with the stability the
     learner's parameters gave it times their calibration factor. A card never
     studied counts 0. ``reviews``: the learner's answers, for the basis."""
-    exam_date = planned_exam_date(profile)
+    clock = profile.clock()
+    exam_date = clock.exam_date
     if not exam_date:
         return None
-    days_left = (exam_date - profile.study_day(now)).days
+    days_left = (exam_date - clock.study_day(now)).days
     in_scope = [r for r in rows if r.in_scope]
     target, desired = target_recall(profile), profile.desired_retention
     basis = ModelBasis(
@@ -313,7 +316,7 @@ def exam_readiness(rows: list[CardRow], *, profile, now: datetime, reviews: int 
         reviews,
         profile.parameters_set_aside_on,
     )
-    exam_at = exam_moment(profile)
+    exam_at = clock.exam_at
     readiness = Readiness(
         exam_date=exam_date,
         days_left=days_left,
@@ -364,7 +367,8 @@ def plan_gaps(*, user, profile, exam_at: datetime, limit: int = LEECH_LIST_LIMIT
     """The cards the last replan had no room for before the exam
     (PlanGap), while they still are not due before its study day: a card
     reviewed or brought forward since has its review."""
-    exam_day_start = profile.day_start(profile.study_day(exam_at))
+    clock = profile.clock()
+    exam_day_start = clock.day_start(clock.study_day(exam_at))
     rows = (
         PlanGap.objects.filter(user=user, exam_at=exam_at, state__in_scope=True, state__due__gte=exam_day_start)
         .order_by("state__card__note__note_id", "state__card__position", "state_id")
@@ -458,7 +462,7 @@ def true_retention(*, user, profile, now: datetime, days: int = RETENTION_DAYS) 
     such review of a card on a study day (a card seen again the same day is
     being practised, not tested). Young: fewer than 21 days since the previous
     review; mature: 21 or more. One query."""
-    today = profile.study_day(now)
+    today = profile.clock().study_day(now)
     first_day = today - timedelta(days=days - 1)
     reviews = ReviewLog.objects.filter(user=user, previous_state=REVIEW)
     earlier_same_day = reviews.filter(card=OuterRef("card"), study_day=OuterRef("study_day")).filter(
@@ -512,7 +516,7 @@ class LearnerStats:
 def learner_stats(*, user, profile, now: datetime) -> LearnerStats:
     """Everything the statistics page shows, in four queries (five with an
     exam ahead: the cards its plan has no room for)."""
-    today = profile.study_day(now)
+    today = profile.clock().study_day(now)
     rows = card_rows(user=user)
     counts = card_counts(rows, profile=profile, now=now)
     per_day = answers_per_day(user=user)

@@ -22,7 +22,6 @@ from studyapp.accounts.models import Profile
 from studyapp.forms_parse import int_or_none
 from studyapp.htmx import fragment_wanted, render_page
 from studyapp.study import services
-from studyapp.study.exam_bridge import planned_exam_date
 from studyapp.study.forms import ScopeForm
 from studyapp.study.hidden import LISTS, hidden_cards, hidden_counts
 from studyapp.study.offline_texts import offline_texts
@@ -116,7 +115,8 @@ def _study_page(request, *, scope_form: ScopeForm | None = None, status: int = 2
     services.study_session_open(user=request.user, profile=profile, now=now)
     today = services.today_for(user=request.user, profile=profile, now=now)
     state, held, left = next_two(request.user, today, count=True)
-    exam_date = planned_exam_date(profile)
+    clock = profile.clock()
+    exam_date = clock.exam_date
     # After a refused choice the form shows what the learner chose, with the error.
     chosen = scope_form.data if scope_form is not None else {"kind": profile.scope_kind, "value": profile.scope_value}
     context = {
@@ -131,7 +131,7 @@ def _study_page(request, *, scope_form: ScopeForm | None = None, status: int = 2
         "scope_form": scope_form,
         "selected_kind": chosen.get("kind", ""),
         "selected_value": chosen.get("value", ""),
-        "days_to_exam": (exam_date - profile.study_day(now)).days if exam_date else None,
+        "days_to_exam": (exam_date - clock.study_day(now)).days if exam_date else None,
         # To run from the device when the network is gone (docs/offline.md).
         "offline_texts": offline_texts(),
     }
@@ -151,78 +151,77 @@ def study_card(request):
     return _card_response(request, request.user.profile, now=timezone.now())
 
 
-@require_POST
-@login_required
-def grade(request, state_id: int):
-    rating = int_or_none(request.POST.get("rating"), 1, 4)
+def _answering(request, state_id: int, service, respond, *, malformed: str, expect: str = "", **posted):
+    """What grading a card and answering a question share: the posted
+    version checked (and ``posted``, the other values already parsed, None
+    when malformed), ``service`` called with the learner, their profile and
+    one ``now``, its refusals answered alike (400 for a malformed post or too
+    many choices, 404 for a card not theirs, the next card for one they no
+    longer study), and ``respond(outcome, profile=, now=, version=)``."""
     version = int_or_none(request.POST.get("version"), 0, 2**31)
-    if rating is None or version is None:
-        return HttpResponseBadRequest("rating must be 1-4 and version a number")
+    if version is None or None in posted.values():
+        return HttpResponseBadRequest(malformed)
     profile, now = request.user.profile, timezone.now()
     try:
-        outcome = services.card_grade(
+        outcome = service(
             user=request.user,
             profile=profile,
             state_id=state_id,
             version=version,
-            rating=rating,
             duration_ms=_duration(request),
             now=now,
+            **posted,
         )
     except services.NotFound:
         raise Http404("no such card") from None
     except services.Unavailable:
-        return _card_response(request, profile, now=now, notice="unavailable", expect=_expect(request.POST))
-    return _card_response(
-        request,
-        profile,
-        now=now,
-        counts=outcome.counts,
-        left=_left(request.POST),
-        answered=outcome.state,
-        expect=_expect(request.POST),
+        return _card_response(request, profile, now=now, notice="unavailable", expect=expect)
+    except services.TooManyChoices as error:
+        return HttpResponseBadRequest(error.message())
+    return respond(outcome, profile=profile, now=now, version=version)
+
+
+@require_POST
+@login_required
+def grade(request, state_id: int):
+    expect = _expect(request.POST)
+
+    def respond(outcome, *, profile, now, version):
+        left = _left(request.POST)
+        return _card_response(
+            request, profile, now=now, counts=outcome.counts, left=left, answered=outcome.state, expect=expect
+        )
+
+    rating = int_or_none(request.POST.get("rating"), 1, 4)
+    malformed = "rating must be 1-4 and version a number"
+    return _answering(
+        request, state_id, services.card_grade, respond, malformed=malformed, expect=expect, rating=rating
     )
 
 
 @require_POST
 @login_required
 def answer(request, state_id: int):
-    version = int_or_none(request.POST.get("version"), 0, 2**31)
-    if version is None:
-        return HttpResponseBadRequest("version must be a number")
+    def respond(outcome, *, profile, now, version):
+        state = outcome.state
+        # Show the options in the order the learner saw them (the version they answered).
+        state.version = version
+        context = {
+            "state": state,
+            "scenario": scenario_for(state, chosen=outcome.chosen),
+            "score": outcome.score,
+            "pulled": outcome.pulled,
+            "duplicate": outcome.duplicate,
+        }
+        if fragment_wanted(request, "study-card"):
+            return render_page(request, TEMPLATE, context, partial="result", target="study-card")
+        # A plain form post (no script): the result is a page of its own, since the
+        # study page shows the next card, not an answered one.
+        return render_page(request, ANSWERED, context)
+
     chosen = [c for c in request.POST.getlist("choice") if len(c) == 1][:26]
-    profile, now = request.user.profile, timezone.now()
-    try:
-        outcome = services.question_answer(
-            user=request.user,
-            profile=profile,
-            state_id=state_id,
-            version=version,
-            chosen=chosen,
-            duration_ms=_duration(request),
-            now=now,
-        )
-    except services.NotFound:
-        raise Http404("no such question") from None
-    except services.Unavailable:
-        return _card_response(request, profile, now=now, notice="unavailable")
-    except services.TooManyChoices as error:
-        return HttpResponseBadRequest(error.message())
-    state = outcome.state
-    # Show the options in the order the learner saw them (the version they answered).
-    state.version = version
-    context = {
-        "state": state,
-        "scenario": scenario_for(state, chosen=outcome.chosen),
-        "score": outcome.score,
-        "pulled": outcome.pulled,
-        "duplicate": outcome.duplicate,
-    }
-    if fragment_wanted(request, "study-card"):
-        return render_page(request, TEMPLATE, context, partial="result", target="study-card")
-    # A plain form post (no script): the result is a page of its own, since the
-    # study page shows the next card, not an answered one.
-    return render_page(request, ANSWERED, context)
+    malformed = "version must be a number"
+    return _answering(request, state_id, services.question_answer, respond, malformed=malformed, chosen=chosen)
 
 
 @require_POST

@@ -135,7 +135,7 @@ def activity(answers: list[tuple], *, today: date) -> Activity:
 
 def member_figures(*, user, profile, assignment: Assignment, cards: AssignmentCards, share_details: bool, now):
     """The fields of the member's MemberSnapshot (without the keys)."""
-    today = profile.study_day(now)
+    today = profile.clock().study_day(now)
     rows = [row for row in card_rows(user=user) if row.card_id in cards.ids]
     seen = sum(1 for row in rows if row.state != NEW)
     assigned = len(cards.ids)
@@ -170,7 +170,7 @@ def member_figures(*, user, profile, assignment: Assignment, cards: AssignmentCa
 def _details(profile, rows, answers, cards: AssignmentCards, readiness, now) -> tuple[dict, dict]:
     scheduler = scheduler_for(profile, fuzz=False)
     # The study app's memory model, card by card (a CardRow has what it reads).
-    clock = profile.clock
+    clock = profile.clock()
     recall = {row.card_id: retrievability(scheduler, row, now, clock=clock) for row in rows}
     studied = {row.card_id for row in rows if row.state != NEW}
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
-from functools import cache
-from zoneinfo import ZoneInfo
 
 from django.core.cache import cache as django_cache
 from django.utils.html import format_html, format_html_join
@@ -17,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from studyapp.noteformat.vocabulary import domain_for
+from studyapp.scheduling.clock import zone_named
 from studyapp.spreadsheet import csv_writer
 from studyapp.teams.charts import mastery_level
 from studyapp.teams.models import Band, Membership
@@ -159,15 +158,7 @@ def trap_text(note_id: str, letter: str, label: str, times: int) -> str:
 def _date(moment, time_zone: str | None) -> str:
     if moment is None:
         return ""
-    return moment.astimezone(_zone(time_zone or "UTC")).date().isoformat()
-
-
-@cache
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
+    return moment.astimezone(zone_named(time_zone or "UTC")).date().isoformat()
 
 
 def table_csv(table: Table) -> str:

@@ -21,7 +21,7 @@ from django.db.models import OuterRef, Subquery, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from studyapp.accounts.models import Profile
+from studyapp.scheduling.clock import StudyClock, zone_named
 from studyapp.study.models import ReviewLog
 from studyapp.teams.aggregates import MIN_CONTRIBUTORS
 from studyapp.teams.models import (
@@ -106,13 +106,12 @@ def team_members(*, team_id: int) -> list[MemberInfo]:
 
 
 @cache
-def _zone_profile(time_zone: str) -> Profile:
-    # Only for Profile.study_day: one unsaved profile per time zone.
-    return Profile(time_zone=time_zone)
+def _zone_clock(time_zone: str) -> StudyClock:
+    return StudyClock(zone_named(time_zone))
 
 
 def study_day(member: MemberInfo, now: datetime) -> date:
-    return _zone_profile(member.time_zone or "UTC").study_day(now)
+    return _zone_clock(member.time_zone or "UTC").study_day(now)
 
 
 def is_stale(snapshot, member: MemberInfo, *, assignment: Assignment, now: datetime, today: date | None = None) -> bool:

@@ -24,7 +24,7 @@ def keiko():
     user = User.objects.create_user("keiko", password=PASSWORD)
     profile = user.profile
     profile.time_zone = "Asia/Tokyo"
-    profile.exam_date = profile.study_day(timezone.now()) + timedelta(days=12)
+    profile.exam_date = profile.clock().study_day(timezone.now()) + timedelta(days=12)
     profile.save()
     study_queue_sync(user=user, profile=profile)
     now = timezone.now()

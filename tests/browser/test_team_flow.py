@@ -153,7 +153,7 @@ def test_a_lead_and_a_member_in_two_browsers(browser, live_server, notes_to_stud
         member.wait_for_url("**/study/")
         # The assignment's exam date is the member's now (they set none of their own).
         miko = User.objects.get(username="miko")
-        days = (exam - miko.profile.study_day(timezone.now())).days
+        days = (exam - miko.profile.clock().study_day(timezone.now())).days
         assert f"Exam in {days} days" in member.locator(".exam-countdown").inner_text()
         # Questions first: the note's scenario question before its flashcards.
         assert mode(member) == "question"

@@ -7,8 +7,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from studyapp.study.exam_bridge import exam_moment, planned_exam_date
-
 pytestmark = pytest.mark.django_db
 
 
@@ -16,21 +14,21 @@ def test_without_a_date_of_their_own_the_assigned_one_plans(alice):
     profile = alice.profile
     assigned = timezone.now().date() + timedelta(days=30)
     profile.assigned_exam_date = assigned
-    assert planned_exam_date(profile) == assigned
-    assert exam_moment(profile) == datetime.combine(assigned, time(9), tzinfo=UTC)
+    assert profile.clock().exam_date == assigned
+    assert profile.clock().exam_at == datetime.combine(assigned, time(9), tzinfo=UTC)
 
 
 def test_a_date_of_their_own_wins(alice):
     profile = alice.profile
     profile.assigned_exam_date = timezone.now().date() + timedelta(days=30)
     profile.exam_date = timezone.now().date() + timedelta(days=60)
-    assert planned_exam_date(profile) == profile.exam_date
-    assert exam_moment(profile).date() == profile.exam_date
+    assert profile.clock().exam_date == profile.exam_date
+    assert profile.clock().exam_at.date() == profile.exam_date
 
 
 def test_an_assigned_date_beyond_the_horizon_is_ignored(alice):
     alice.profile.assigned_exam_date = date(9999, 12, 31)
-    assert planned_exam_date(alice.profile) is None
+    assert alice.profile.clock().exam_date is None
 
 
 def test_the_study_page_counts_down_to_the_assigned_date(client, alice):

@@ -15,7 +15,7 @@ S = CardState.State
 
 def exam_in(user, days: int):
     profile = user.profile
-    profile.exam_date = profile.study_day(timezone.now()) + timedelta(days=days)
+    profile.exam_date = profile.clock().study_day(timezone.now()) + timedelta(days=days)
     profile.save()
     return profile
 

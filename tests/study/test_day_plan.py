@@ -22,7 +22,7 @@ DAY = timedelta(days=1)
 def learner(user, *, exam_in_days: int | None):
     profile = user.profile
     profile.time_zone = "Asia/Tokyo"
-    profile.exam_date = profile.study_day(NOW) + timedelta(days=exam_in_days) if exam_in_days else None
+    profile.exam_date = profile.clock().study_day(NOW) + timedelta(days=exam_in_days) if exam_in_days else None
     profile.save()
     services.study_queue_sync(user=user, profile=profile, now=NOW)
     return profile
@@ -39,7 +39,7 @@ def in_review(state, *, stability, last_review, due):
 def test_a_day_is_planned_once_and_the_plan_is_recorded(alice_deck):
     profile = learner(alice_deck, exam_in_days=10)
     first = study_day_plan(user=alice_deck, profile=profile, now=NOW)
-    assert first.planned_at == NOW and first.day == profile.study_day(NOW)
+    assert first.planned_at == NOW and first.day == profile.clock().study_day(NOW)
     again = study_day_plan(user=alice_deck, profile=profile, now=NOW + timedelta(hours=3))
     assert again.pk == first.pk and again.planned_at == NOW
     assert StudyDay.objects.filter(user=alice_deck).count() == 1
@@ -78,14 +78,14 @@ def test_a_due_card_below_the_target_is_never_postponed_but_one_that_needs_no_re
     steady.refresh_from_db()
     assert row.reviews_planned == 1 and row.postponed == 1
     assert weak.due == NOW - DAY  # still due: it needs its review before the exam
-    assert steady.due == profile.day_start(profile.study_day(NOW) + DAY)
+    assert steady.due == profile.clock().day_start(profile.clock().study_day(NOW) + DAY)
 
 
 def test_the_background_task_plans_learners_who_have_not_opened_the_app(alice_deck, bob, deck):
     profile = learner(alice_deck, exam_in_days=None)
     learner(bob, exam_in_days=None)
     # The task runs now, on the real clock: an exam ten days from today.
-    profile.exam_date = profile.study_day(timezone.now()) + timedelta(days=10)
+    profile.exam_date = profile.clock().study_day(timezone.now()) + timedelta(days=10)
     profile.save()
     result = tasks.plan_study_days.enqueue()  # the immediate backend in tests runs it at once
     assert result.status == "SUCCESSFUL" and result.return_value == 1

@@ -28,7 +28,7 @@ def make_review(state, *, now, stability, days_ago, due_in_days):
 def test_a_card_that_would_fall_below_target_is_reviewed_before_the_exam(alice_deck):
     profile = alice_deck.profile
     now = timezone.now()
-    profile.exam_date = profile.study_day(now) + timedelta(days=30)
+    profile.exam_date = profile.clock().study_day(now) + timedelta(days=30)
     profile.save()
     state = CardState.objects.filter(user=alice_deck).first()
     make_review(state, now=now, stability=6.0, days_ago=6, due_in_days=0)
@@ -36,8 +36,8 @@ def test_a_card_that_would_fall_below_target_is_reviewed_before_the_exam(alice_d
         user=alice_deck, profile=profile, state_id=state.pk, version=state.version, rating=Rating.Good, now=now
     )
     state.refresh_from_db()
-    exam_at = profile.exam_moment()
-    scheduler, clock = scheduler_for(profile, fuzz=False), profile.clock
+    exam_at = profile.clock().exam_at
+    scheduler, clock = scheduler_for(profile, fuzz=False), profile.clock()
     card = to_fsrs(state, clock=clock, now=now)
     # Below the target on the exam's study day without another review: one comes before.
     assert scheduler.get_card_retrievability(card, clock.fsrs_time(exam_at)) < target_recall(profile)
@@ -61,7 +61,7 @@ def test_without_an_exam_date_fsrs_decides_alone(alice_deck):
 def test_in_the_last_weeks_the_lowest_exam_recall_comes_first(alice_deck):
     profile = alice_deck.profile
     now = timezone.now()
-    profile.exam_date = profile.study_day(now) + timedelta(days=10)
+    profile.exam_date = profile.clock().study_day(now) + timedelta(days=10)
     profile.save()
     first, second = CardState.objects.filter(user=alice_deck).order_by("id")[:2]
     make_review(first, now=now, stability=10.0, days_ago=5, due_in_days=-3)  # overdue longest
@@ -77,7 +77,7 @@ def test_in_the_last_weeks_the_lowest_exam_recall_comes_first(alice_deck):
 def test_far_from_the_exam_due_order_applies(alice_deck):
     profile = alice_deck.profile
     now = timezone.now()
-    profile.exam_date = profile.study_day(now) + timedelta(days=90)
+    profile.exam_date = profile.clock().study_day(now) + timedelta(days=90)
     profile.save()
     first, second = CardState.objects.filter(user=alice_deck).order_by("id")[:2]
     make_review(first, now=now, stability=10.0, days_ago=5, due_in_days=-3)
@@ -92,7 +92,7 @@ def test_a_near_exam_raises_the_new_card_pace_once_a_day(alice_deck):
     profile = alice_deck.profile
     now = timezone.now()
     profile.new_per_day = 1
-    profile.exam_date = profile.study_day(now) + timedelta(days=16)
+    profile.exam_date = profile.clock().study_day(now) + timedelta(days=16)
     profile.save()
     study_day_plan(user=alice_deck, profile=profile, now=now)
     day = StudyDay.objects.get(user=alice_deck)
@@ -101,6 +101,6 @@ def test_a_near_exam_raises_the_new_card_pace_once_a_day(alice_deck):
     assert day.new_limit <= 3  # never more than three times the learner's own pace
     assert remaining > day.new_limit
     profile.refresh_from_db()
-    assert profile.calibrated_on == profile.study_day(now)
+    assert profile.calibrated_on == profile.clock().study_day(now)
     today = services.today_for(user=alice_deck, profile=profile, now=now)
     assert today.new_left == day.new_limit

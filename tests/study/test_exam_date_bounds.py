@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from studyapp.accounts.forms import ProfileSettingsForm
 from studyapp.accounts.models import Profile, latest_exam_date
-from studyapp.study.exam_bridge import exam_moment, planned_exam_date
 from studyapp.study.models import CardState, ReviewLog
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +93,7 @@ def test_a_far_exam_date_stored_directly_never_reaches_fsrs(client, alice_deck, 
     """Stored from the shell or a restore, past the form and the model."""
     Profile.objects.filter(user=alice_deck).update(exam_date=stored)
     profile = Profile.objects.get(user=alice_deck)
-    assert planned_exam_date(profile) is None and exam_moment(profile) is None
+    assert profile.clock().exam_date is None and profile.clock().exam_at is None
     client.force_login(alice_deck)
     page = client.get(reverse("study"))
     assert page.status_code == 200
@@ -112,4 +111,4 @@ def test_a_far_exam_date_stored_directly_never_reaches_fsrs(client, alice_deck, 
 
 def test_an_exam_date_within_reach_is_planned_for(alice):
     alice.profile.exam_date = today() + timedelta(days=30)
-    assert planned_exam_date(alice.profile) == alice.profile.exam_date
+    assert alice.profile.clock().exam_date == alice.profile.exam_date

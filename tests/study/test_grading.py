@@ -137,7 +137,7 @@ def test_burying_hides_a_card_until_the_next_study_day(alice_deck):
     services.card_bury(user=alice_deck, profile=profile, state_id=state.pk, version=state.version, now=now)
     shown, _ = services.study_next(user=alice_deck, profile=profile, now=now)
     assert shown.pk != state.pk
-    tomorrow = profile.day_end(profile.study_day(now)) + timedelta(minutes=1)
+    tomorrow = profile.clock().day_end(profile.clock().study_day(now)) + timedelta(minutes=1)
     shown, _ = services.study_next(user=alice_deck, profile=profile, now=tomorrow)
     assert shown.pk == state.pk
 
@@ -177,8 +177,8 @@ def test_the_study_day_starts_at_four_in_the_learners_time_zone(alice):
     profile = alice.profile
     profile.time_zone = "Asia/Tokyo"
     tokyo = ZoneInfo("Asia/Tokyo")
-    assert str(profile.study_day(datetime(2026, 5, 2, 3, 59, tzinfo=tokyo))) == "2026-05-01"
-    assert str(profile.study_day(datetime(2026, 5, 2, 4, 0, tzinfo=tokyo))) == "2026-05-02"
+    assert str(profile.clock().study_day(datetime(2026, 5, 2, 3, 59, tzinfo=tokyo))) == "2026-05-01"
+    assert str(profile.clock().study_day(datetime(2026, 5, 2, 4, 0, tzinfo=tokyo))) == "2026-05-02"
 
 
 def test_choosing_a_scope_limits_the_queue(alice_deck):

@@ -183,7 +183,7 @@ def log(user, state, day, previous):
 
 def test_the_state_with_todays_answers_equals_the_querysets(learners):
     alice, bob = learners
-    day = alice.profile.study_day(NOW)
+    day = alice.profile.clock().study_day(NOW)
     state = CardState.objects.filter(user=alice).order_by("id").first()
     other = CardState.objects.filter(user=bob).first()
     ReviewLog.objects.bulk_create(

@@ -19,7 +19,7 @@ def learner_rows(alice_deck):
     first, second = CardState.objects.filter(user=alice_deck).order_by("new_rank")[:2]
     services.card_grade(user=alice_deck, profile=profile, state_id=first.pk, version=0, rating=Rating.Good)
     services.card_bury(user=alice_deck, profile=profile, state_id=second.pk, version=0)
-    StudyDay.objects.create(user=alice_deck, day=profile.study_day(first.created_at), new_limit=30)
+    StudyDay.objects.create(user=alice_deck, day=profile.clock().study_day(first.created_at), new_limit=30)
     return {model: model.objects.filter(user=alice_deck).first() for model in MODELS}
 
 

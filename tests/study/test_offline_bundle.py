@@ -123,7 +123,7 @@ def bundle_statements(user) -> tuple[int, int]:
     services.study_session_open(user=user, profile=profile, now=now)
     today = services.today_for(user=user, profile=profile, now=now)
     with CaptureQueriesContext(connection) as queries:
-        bundle = offline_bundle(user=user, profile=profile, today=today, study_day=profile.study_day(now))
+        bundle = offline_bundle(user=user, profile=profile, today=today, study_day=profile.clock().study_day(now))
     return len(queries), len(bundle["cards"])
 
 

@@ -210,7 +210,7 @@ class TestWithAnExamDate:
     def learner(self, alice_deck):
         profile = alice_deck.profile
         now = timezone.now()
-        profile.exam_date = profile.study_day(now) + timedelta(days=30)
+        profile.exam_date = profile.clock().study_day(now) + timedelta(days=30)
         profile.save()
         study_day_plan(user=alice_deck, profile=profile, now=now)
         return alice_deck
@@ -230,8 +230,8 @@ class TestWithAnExamDate:
         question_retrieval_record(user=learner, card=card, chosen={"A", "C"}, correct=True, at=at)
         state = state_of(learner, card)
         profile = learner.profile
-        exam_at = profile.exam_moment()
-        scheduler, clock = scheduler_for(profile, fuzz=False), profile.clock
+        exam_at = profile.clock().exam_at
+        scheduler, clock = scheduler_for(profile, fuzz=False), profile.clock()
         # Without another review it would be below the target on exam day:
         # the policy brings it back before (plain FSRS would not).
         recall = scheduler.get_card_retrievability(to_fsrs(state, clock=clock, now=at), clock.fsrs_time(exam_at))

@@ -46,7 +46,7 @@ def tokyo(user, *, reviews_per_day=200, new_per_day=20, exam_in_days=None):
     profile = user.profile
     profile.time_zone = "Asia/Tokyo"
     profile.reviews_per_day, profile.new_per_day = reviews_per_day, new_per_day
-    profile.exam_date = profile.study_day(NOW) + exam_in_days * DAY if exam_in_days else None
+    profile.exam_date = profile.clock().study_day(NOW) + exam_in_days * DAY if exam_in_days else None
     profile.save()
     services.study_queue_sync(user=user, profile=profile, now=NOW)
     # The settings the cards below were planned for.
@@ -80,9 +80,9 @@ def change(user, **data):
 def reviews_by_day(user, profile) -> Counter:
     """Cards in review due on each study day (overdue ones today), with
     today's reviews already answered; with an exam, the days before it."""
-    today = profile.study_day(NOW)
+    today = profile.clock().study_day(NOW)
     days = Counter(
-        max(today, profile.study_day(due))
+        max(today, profile.clock().study_day(due))
         for due in CardState.objects.filter(user=user, state=S.REVIEW, in_scope=True).values_list("due", flat=True)
     )
     days[today] += ReviewLog.objects.filter(user=user, study_day=today, previous_state=S.REVIEW).count()
@@ -94,8 +94,8 @@ def below_target_after_the_eve(user, profile) -> list[int]:
     exam_day = profile.exam_date or profile.assigned_exam_date
     late = []
     for state in CardState.objects.filter(user=user, state=S.REVIEW, in_scope=True):
-        recall = true_recall(state.stability, profile.study_day(state.last_review), exam_day)
-        if recall < TARGET and profile.study_day(state.due) >= exam_day:
+        recall = true_recall(state.stability, profile.clock().study_day(state.last_review), exam_day)
+        if recall < TARGET and profile.clock().study_day(state.due) >= exam_day:
             late.append(state.pk)
     return late
 
@@ -111,7 +111,7 @@ def test_an_exam_moved_earlier_brings_every_card_below_the_target_before_it(alic
     tokyo(alice_deck, exam_in_days=45)
     cards = studied(alice_deck, due_in=(14, 44))
     profile = User.objects.get(pk=alice_deck.pk).profile
-    profile.exam_date = profile.study_day(NOW) + 14 * DAY
+    profile.exam_date = profile.clock().study_day(NOW) + 14 * DAY
     assert below_target_after_the_eve(alice_deck, profile)  # what the plan must fix
     change(alice_deck, exam_date=profile.exam_date)
     assert_the_promises_hold(alice_deck)
@@ -124,7 +124,7 @@ def test_an_exam_moved_later_leaves_no_card_below_the_target_after_the_eve(alice
     tokyo(alice_deck, exam_in_days=10)
     studied(alice_deck, due_in=(2, 9))
     profile = User.objects.get(pk=alice_deck.pk).profile
-    change(alice_deck, exam_date=profile.study_day(NOW) + 40 * DAY)
+    change(alice_deck, exam_date=profile.clock().study_day(NOW) + 40 * DAY)
     assert_the_promises_hold(alice_deck)
 
 
@@ -132,7 +132,7 @@ def test_a_date_set_after_weeks_without_one_plans_the_cards_fsrs_had_put_after_i
     tokyo(alice_deck, exam_in_days=None)
     studied(alice_deck, days_ago=20, due_in=(5, 60))
     profile = User.objects.get(pk=alice_deck.pk).profile
-    profile.exam_date = profile.study_day(NOW) + 25 * DAY
+    profile.exam_date = profile.clock().study_day(NOW) + 25 * DAY
     assert below_target_after_the_eve(alice_deck, profile)  # what the plan must fix
     messages = change(alice_deck, exam_date=profile.exam_date)
     assert messages == []
@@ -154,15 +154,15 @@ def test_removing_the_date_returns_to_plain_fsrs_without_a_burst(alice_deck):
     # A card whose plain FSRS date lies ahead is back on it: 90 % recall
     # after its stability (60 days), by definition of stability.
     steady = CardState.objects.filter(user=alice_deck).order_by("-stability").first()
-    expected = profile.study_day(NOW - 30 * DAY) + 60 * DAY
-    assert abs((profile.study_day(steady.due) - expected).days) <= 1
+    expected = profile.clock().study_day(NOW - 30 * DAY) + 60 * DAY
+    assert abs((profile.clock().study_day(steady.due) - expected).days) <= 1
 
 
 def test_cards_without_room_before_the_exam_are_named_with_the_reason(client, alice_deck):
     tokyo(alice_deck, reviews_per_day=1, exam_in_days=30)
     studied(alice_deck, days_ago=3, due_in=(31, 60))
     profile = User.objects.get(pk=alice_deck.pk).profile
-    profile.exam_date = profile.study_day(NOW) + 3 * DAY
+    profile.exam_date = profile.clock().study_day(NOW) + 3 * DAY
     below = len(below_target_after_the_eve(alice_deck, profile))
     messages = change(alice_deck, exam_date=profile.exam_date)
     gaps = PlanGap.objects.filter(user=alice_deck)
@@ -219,9 +219,9 @@ def test_a_replan_mid_session_never_gives_today_more_than_the_budget(alice_deck)
         CardState.objects.filter(pk=state.pk).update(due=NOW)
         state.refresh_from_db()
         services.card_grade(user=alice_deck, profile=profile, state_id=state.pk, version=state.version, rating=3)
-    change(alice_deck, exam_date=profile.study_day(NOW) + 6 * DAY)
+    change(alice_deck, exam_date=profile.clock().study_day(NOW) + 6 * DAY)
     profile = User.objects.get(pk=alice_deck.pk).profile
-    assert reviews_by_day(alice_deck, profile)[profile.study_day(NOW)] <= 5
+    assert reviews_by_day(alice_deck, profile)[profile.clock().study_day(NOW)] <= 5
 
 
 def test_a_team_assignment_that_sets_the_date_replans(alice_deck, bob):
@@ -232,9 +232,9 @@ def test_a_team_assignment_that_sets_the_date_replans(alice_deck, bob):
     team = teams.team_create(user=bob, name="SAP cohort")
     teams.team_join(user=alice_deck, invite=teams.invite_create(team=team))
     profile = User.objects.get(pk=alice_deck.pk).profile
-    teams.assignment_create(team=team, kind="tag", value="S3", exam_date=profile.study_day(NOW) + 21 * DAY)
+    teams.assignment_create(team=team, kind="tag", value="S3", exam_date=profile.clock().study_day(NOW) + 21 * DAY)
     profile.refresh_from_db()
-    assert profile.assigned_exam_date == profile.study_day(NOW) + 21 * DAY
+    assert profile.assigned_exam_date == profile.clock().study_day(NOW) + 21 * DAY
     assert_the_promises_hold(alice_deck)
 
 
@@ -242,7 +242,7 @@ def test_a_change_made_outside_the_settings_page_is_found_when_the_study_page_op
     tokyo(alice_deck, exam_in_days=None)
     studied(alice_deck, days_ago=20, due_in=(5, 60))
     profile = User.objects.get(pk=alice_deck.pk).profile
-    profile.exam_date = profile.study_day(NOW) + 25 * DAY
+    profile.exam_date = profile.clock().study_day(NOW) + 25 * DAY
     profile.save()  # the admin, a script: no replan yet
     assert below_target_after_the_eve(alice_deck, profile)
     services.study_session_open(user=alice_deck, profile=profile, now=NOW)

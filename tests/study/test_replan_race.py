@@ -32,7 +32,7 @@ def on_postgresql(monkeypatch):
 
 def learner_with_cards_after_the_exam(user):
     profile = user.profile
-    profile.time_zone, profile.exam_date = "Asia/Tokyo", profile.study_day(NOW) + 45 * DAY
+    profile.time_zone, profile.exam_date = "Asia/Tokyo", profile.clock().study_day(NOW) + 45 * DAY
     profile.save()
     services.study_queue_sync(user=user, profile=profile, now=NOW)
     exam_replan_if_changed(user=user, profile=profile, now=NOW)
@@ -126,19 +126,22 @@ def exam_date_set(user, exam_date):
 
 def test_two_changes_of_the_date_at_once_leave_the_plan_of_the_last_one(alice_deck):
     profile = learner_with_cards_after_the_exam(alice_deck)
-    today = profile.study_day(NOW)
+    today = profile.clock().study_day(NOW)
     race(exam_date_set(alice_deck, today + 10 * DAY), exam_date_set(alice_deck, today + 20 * DAY))
     profile = fresh_profile(alice_deck)
     assert profile.exam_date == today + 20 * DAY
     assert profile.plan_basis == plan_basis(profile)
     # Every card was planned for the date that won: none after its eve.
-    days = {profile.study_day(due) for due in CardState.objects.filter(user=alice_deck).values_list("due", flat=True)}
+    days = {
+        profile.clock().study_day(due)
+        for due in CardState.objects.filter(user=alice_deck).values_list("due", flat=True)
+    }
     assert max(days) < today + 20 * DAY
 
 
 def test_a_grade_racing_a_replan_waits_and_is_refused_on_a_card_the_replan_moved(alice_deck):
     profile = learner_with_cards_after_the_exam(alice_deck)
-    today = profile.study_day(NOW)
+    today = profile.clock().study_day(NOW)
     state = CardState.objects.filter(user=alice_deck).order_by("pk").first()
     seen, graded = state.version, []
 
@@ -151,4 +154,4 @@ def test_a_grade_racing_a_replan_waits_and_is_refused_on_a_card_the_replan_moved
     # card as it was, is refused whole; the card shows again, on the new plan.
     assert graded[0].duplicate
     assert not ReviewLog.objects.filter(user=alice_deck).exists()
-    assert state.version == seen + 1 and profile.study_day(state.due) < today + 10 * DAY
+    assert state.version == seen + 1 and profile.clock().study_day(state.due) < today + 10 * DAY

@@ -321,7 +321,7 @@ def test_readiness_is_recall_at_the_exams_start_in_fractional_days_with_the_lear
     exam = TODAY + timedelta(days=20)
     profile = set_zone(alice, exam_date=exam, desired_retention=0.9, stability_scale=0.8)
     exam_at = datetime(2026, 3, 30, 0, 0, tzinfo=UTC)  # 09:00 on 30 March in Tokyo, the default exam time
-    assert profile.exam_moment() == exam_at
+    assert profile.clock().exam_at == exam_at
     evening = NOW + timedelta(hours=1)  # 22:00 in Tokyo: 19 days and 11 hours before the exam
     review_state(alice, first[0], due=NOW + 40 * DAY, stability=300.0, last_review=evening)
     review_state(alice, first[1], due=NOW + 40 * DAY, stability=30.0, last_review=NOW)
@@ -392,7 +392,7 @@ def test_share_at_target_counts_the_same_calibrated_predictions_as_the_mean(alic
         parameters_source="own",
         parameters_reviews=1200,
     )
-    exam_at = profile.exam_moment()
+    exam_at = profile.clock().exam_at
     stabilities = [20.0 + 5.0 * i for i in range(len(first + second))]  # 20 .. 125 days
     for card, stability in zip(first + second, stabilities, strict=True):
         review_state(alice, card, due=exam_at + DAY, stability=stability, last_review=NOW)

@@ -21,7 +21,7 @@ URL = "/stats/"
 
 
 def study_day(user):
-    return user.profile.study_day(timezone.now())
+    return user.profile.clock().study_day(timezone.now())
 
 
 def alice_data(alice):

@@ -40,7 +40,7 @@ def answer(user, profile, card_id: int, rating: Rating, when: datetime) -> CardS
 
 
 def study_days_from(profile, state: CardState) -> int:
-    return (profile.study_day(state.due) - DAY0).days
+    return (profile.clock().study_day(state.due) - DAY0).days
 
 
 def test_answers_at_seven_one_day_and_at_eleven_at_night_the_next_schedule_as_at_eight_both_days(alice, bob, deck):
