@@ -1,6 +1,6 @@
 """A new learner's first week of daily study, driven through the app's own
 services (no HTTP): open the study page (``study_session_open``), take the
-next card (``study_next``), answer it (``card_grade`` or ``question_answer``)
+next card (``next_state``), answer it (``card_grade`` or ``question_answer``)
 with a fake clock, until nothing is left for now. Sessions at the times of
 day a person studies (before work, at lunch, late at night, one past
 midnight that still belongs to the day before: days start at 4 a.m.).
@@ -25,6 +25,7 @@ from fsrs import Rating
 from studyapp.notes.models import Card
 from studyapp.study import questions, services
 from studyapp.study.models import HideAction
+from studyapp.study.queue import next_state
 
 # (day of the week, local time) of each session; 00:35 on day 4 is still
 # study day 3. Never on the hour.
@@ -78,7 +79,7 @@ def study_week(*, user, start: date, seed: int = 7) -> Week:
             services.card_unsuspend(user=user, state_id=hidden.pop("suspend"))
         services.study_session_open(user=user, profile=profile, now=now)
         for _ in range(SESSION_CAP):
-            state = services.study_next(user=user, profile=profile, now=now)[0]
+            state = next_state(user, services.today_for(user=user, profile=profile, now=now))[0]
             if state is None:
                 break
             card = Card.objects.select_related("note").get(pk=state.card_id)

@@ -3,7 +3,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from studyapp.accounts.ratelimit import LoginRefusal, login_attempt_begin, login_attempt_succeeded
-from studyapp.hot_sql import user_with_profile
+from studyapp.accounts.sql import user_with_profile
 
 
 class ProfileBackend(ModelBackend):
@@ -37,7 +37,7 @@ class ProfileBackend(ModelBackend):
 
     def get_user(self, user_id):
         # select_related("profile").get(pk=...), as one hand-written statement:
-        # every request of a learner runs it (studyapp.hot_sql says why).
+        # every request of a learner runs it (studyapp/sql.py says why).
         try:
             user_id = get_user_model()._meta.pk.to_python(user_id)
         except ValidationError:

@@ -10,7 +10,7 @@ def authoring(request):
         if user is None:
             return False
         # The request's user, as the login backend loads it, comes with the
-        # answer (studyapp.hot_sql); any other asks the permission lookup.
+        # answer (studyapp.accounts.sql); any other asks the permission lookup.
         known = getattr(user, "writes_notes", None)
         return bool(known) if known is not None else is_instructor(user)
 

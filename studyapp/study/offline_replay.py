@@ -19,9 +19,9 @@ from datetime import datetime
 
 from django.db import transaction
 
-from studyapp import hot_sql
 from studyapp.accounts.models import Profile
 from studyapp.study import services
+from studyapp.study import sql as study_sql
 from studyapp.study.models import CardState, ReviewLog
 
 S = CardState.State
@@ -58,7 +58,7 @@ def answer_merge(
         if replayed is state and state.last_review is not None and at < state.last_review:
             at = state.last_review  # not before the answer the state already has
         if replayed.state == S.NEW and not later:
-            _state, counts = hot_sql.state_with_answers(user.pk, state.pk, clock.study_day(at))
+            _state, counts = study_sql.state_with_answers(user.pk, state.pk, clock.study_day(at))
             if counts.new_done >= services.day_new_limit(profile, counts):
                 raise services.OverLimit(state_id)
         log = services.state_review(

@@ -5,23 +5,21 @@ index: cards due now, new cards, learning cards due soon. Their first rows
 are fetched in one statement; what is left today is counted over LIMITed
 subqueries, so neither grows with the learner's backlog.
 
-The rules are written here twice on purpose: as querysets
-(``candidates_orm``, the readable definition), and as the hand-written SQL
-the study loop runs (``studyapp.hot_sql``, see its docstring for why). The
-tests check on a fixture covering every branch that both return exactly the
-same candidates and counts. Which candidate is shown (``pick``) and which the
-page holds ready after it (``pick_after``) is decided here, once, for both."""
+The candidates come from hand-written SQL (``studyapp.study.sql``;
+studyapp/sql.py says why). Their readable definition, as querysets, is the
+tests' oracle (tests/support/queue_oracle.py): on a fixture covering every
+branch both return exactly the same candidates and counts. Which candidate
+is shown (``pick``) and which the page holds ready after it (``pick_after``)
+is decided here, once, for both."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from django.db.models import F, Q
-
-from studyapp import hot_sql
-from studyapp.hot_sql import Candidates, Window
+from studyapp.study import sql as study_sql
 from studyapp.study.models import CardState
+from studyapp.study.sql import Candidates, Window
 
 LEARN_AHEAD = timedelta(minutes=20)
 S = CardState.State
@@ -62,7 +60,7 @@ def next_state(user, today: Today, *, count: bool = True) -> tuple[CardState | N
     limit and new cards up to the daily limit, each count capped so that it
     costs the same whatever the backlog. Answers carry the count forward
     (``left_after``), so the hot path asks for the card only."""
-    found = hot_sql.next_candidates(user.pk, window(today, count=count))
+    found = study_sql.next_candidates(user.pk, window(today, count=count))
     shown = pick(found)
     return (shown.load() if shown else None), found.left
 
@@ -70,10 +68,26 @@ def next_state(user, today: Today, *, count: bool = True) -> tuple[CardState | N
 def next_two(user, today: Today, *, count: bool = False) -> tuple[CardState | None, CardState | None, int | None]:
     """The card to show now, the card the page holds ready for after it
     (``pick_after``), and (with ``count``) what is left today; one statement."""
-    found = hot_sql.next_candidates(user.pk, window(today, count=count))
+    found = study_sql.next_candidates(user.pk, window(today, count=count))
     shown = pick(found)
     held = pick_after(found, today, shown) if shown else None
     return (shown.load() if shown else None), (held.load() if held else None), found.left
+
+
+def held_after(user, today: Today, shown: CardState) -> tuple[CardState | None, int]:
+    """The card the page holds ready after ``shown`` when ``shown`` was not
+    picked from the queue but put back (an undo shows the undone card again),
+    and what is left today; one statement."""
+    found = study_sql.next_candidates(user.pk, window(today, count=True))
+    held = pick_after(found, today, shown)
+    return (held.load() if held else None), found.left
+
+
+def shown_again(user, state_id: int) -> CardState | None:
+    """The learner's card state with its card and note, to show again, or
+    None when it has left the queue (out of scope) or is gone."""
+    state = CardState.objects.select_related("card__note").filter(pk=state_id, user=user).first()
+    return state if state is not None and state.in_scope else None
 
 
 def pick(found: Candidates):
@@ -112,65 +126,3 @@ def left_after(left: int, answered: CardState, today: Today) -> int:
     back before the day ends (a learning step, Again)."""
     comes_back = answered.due is not None and answered.due < today.day_end
     return max(0, left - 1 + int(comes_back))
-
-
-# -- the same rules as querysets ---------------------------------------------------
-# The readable definition of the queue; studyapp.hot_sql must return exactly
-# what these return (tests/study/test_hot_sql.py).
-
-
-def _open(user):
-    return CardState.objects.filter(user=user, in_scope=True, suspended=False)
-
-
-def _not_buried(now: datetime) -> Q:
-    return Q(buried_until__isnull=True) | Q(buried_until__lte=now)
-
-
-def due_now(user, today: Today):
-    due = Q(state__in=(S.LEARNING, S.RELEARNING), due__lte=today.now)
-    if today.reviews_left > 0:
-        due |= Q(state=S.REVIEW, due__lt=today.day_end)
-    order = [F("exam_recall").asc(nulls_first=True), "due", "id"] if today.exam_order else ["due", "id"]
-    return _open(user).filter(due).filter(_not_buried(today.now)).order_by(*order)
-
-
-def new_cards(user, today: Today):
-    return _open(user).filter(state=S.NEW).filter(_not_buried(today.now)).order_by("new_rank", "id")
-
-
-def learning_soon(user, today: Today):
-    return (
-        _open(user)
-        .filter(state__in=(S.LEARNING, S.RELEARNING), due__lte=today.now + LEARN_AHEAD)
-        .filter(_not_buried(today.now))
-        .order_by("due", "id")
-    )
-
-
-def left_today(user, today: Today) -> int:
-    """Learning cards due before the day ends, reviews up to the daily limit,
-    new cards up to the daily limit; each count capped."""
-    open_today = _open(user).filter(_not_buried(today.now))
-    learning = open_today.filter(state__in=(S.LEARNING, S.RELEARNING), due__lt=today.day_end)
-    reviews = open_today.filter(state=S.REVIEW, due__lt=today.day_end)
-    caps = ((learning, LEARNING_CAP), (reviews, today.reviews_left), (new_cards(user, today), today.new_left))
-    return sum(len(queryset.order_by().values("id")[: max(0, cap)]) for queryset, cap in caps)
-
-
-def candidates_orm(user, today: Today, *, count: bool = True) -> Candidates:
-    """What ``hot_sql.next_candidates`` returns, built with the ORM."""
-    per_source = hot_sql.CANDIDATES_PER_SOURCE
-    related = ("card__note",)
-
-    def first(queryset) -> list[CardState]:
-        return list(queryset.select_related(*related)[:per_source])
-
-    found = Candidates(
-        due=first(due_now(user, today)),
-        new=first(new_cards(user, today)) if today.new_left > 0 else [],
-        ahead=first(learning_soon(user, today)),
-    )
-    if count:
-        found.left = left_today(user, today) if (found.due or found.new or found.ahead) else 0
-    return found

@@ -19,18 +19,18 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from fsrs import Rating
 
-from studyapp import hot_sql
 from studyapp.accounts.models import Profile
 from studyapp.noteformat.cards import slug
 from studyapp.notes.models import Card
 from studyapp.scheduling.clock import StudyClock
 from studyapp.study import questions
+from studyapp.study import sql as study_sql
 from studyapp.study.exam_bridge import exam_due, exam_recall, in_final_phase
 from studyapp.study.fsrs_bridge import apply_fsrs, fsrs_review, scheduler_for
 from studyapp.study.introduction import PULLED_RANK, NewCard, new_ranks
 from studyapp.study.models import CardState, HideAction, ReviewLog, StudyDay
 from studyapp.study.planning import study_day_plan
-from studyapp.study.queue import Today, next_state
+from studyapp.study.queue import Today
 from studyapp.study.replanning import exam_replan_if_changed
 from studyapp.study.scope import Scope, cards_in_scope
 
@@ -236,7 +236,7 @@ def card_grade(
     now = now or timezone.now()
     clock = profile.clock()
     day = clock.study_day(now)
-    found = hot_sql.state_with_answers(user.pk, state_id, day)
+    found = study_sql.state_with_answers(user.pk, state_id, day)
     if found is None:
         raise NotFound(state_id)
     state, answers = found
@@ -244,7 +244,7 @@ def card_grade(
         now = state.last_review
         if clock.study_day(now) != day:  # rare: a device's clock behind the server's
             day = clock.study_day(now)
-            state, answers = hot_sql.state_with_answers(user.pk, state_id, day)
+            state, answers = study_sql.state_with_answers(user.pk, state_id, day)
     counts = DayCounts(answers.new_done, answers.reviews_done, answers.new_limit)
     if not state.in_scope:
         raise Unavailable(state_id)
@@ -258,7 +258,7 @@ def card_grade(
     # The state and the log together, or neither (one statement on
     # PostgreSQL). in_scope in the UPDATE's WHERE: a card withdrawn since it
     # was read is not answered.
-    if not hot_sql.answer_record(state=state, version=version, fields=ANSWERED, log=log):
+    if not study_sql.answer_record(state=state, version=version, fields=ANSWERED, log=log):
         log = None
     if log is None:
         # Rare: only a repeated or stale answer gets here, so it may ask why.
@@ -271,7 +271,7 @@ def card_grade(
     return AnswerOutcome(state=state, log=log, score=score, chosen=chosen or [], counts=after)
 
 
-def day_new_limit(profile: Profile, counts: DayCounts | hot_sql.DayAnswers) -> int:
+def day_new_limit(profile: Profile, counts: DayCounts | study_sql.DayAnswers) -> int:
     """New cards allowed on the counted day: the exam policy's, else the learner's own."""
     return profile.new_per_day if counts.new_limit is None else counts.new_limit
 
@@ -735,8 +735,3 @@ def cards_withdraw(*, cards) -> int:
 def _chunks(items: list, size: int):
     for i in range(0, len(items), size):
         yield items[i : i + size]
-
-
-def study_next(*, user, profile: Profile, now: datetime | None = None):
-    now = now or timezone.now()
-    return next_state(user, today_for(user=user, profile=profile, now=now))

@@ -17,7 +17,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from studyapp import hot_sql
 from studyapp.accounts.models import Profile
 from studyapp.forms_parse import int_or_none
 from studyapp.htmx import fragment_wanted, render_page
@@ -26,7 +25,7 @@ from studyapp.study.forms import ScopeForm
 from studyapp.study.hidden import LISTS, hidden_cards, hidden_counts
 from studyapp.study.offline_texts import offline_texts
 from studyapp.study.presenters import scenario_for, showing_for, showing_key
-from studyapp.study.queue import left_after, next_two, pick_after, window
+from studyapp.study.queue import held_after, left_after, next_two, shown_again
 from studyapp.study.scope import scope_choices
 
 TEMPLATE = "study/study.html"
@@ -232,23 +231,13 @@ def undo(request):
     if outcome.state is None:
         return _card_response(request, profile, now=now, notice="cannot-undo" if outcome.refused else "nothing-to-undo")
     notice = f"undone-{outcome.kind}"
-    state = type(outcome.state).objects.select_related("card__note").filter(pk=outcome.state.pk).first()
-    if state is None or not state.in_scope:
+    state = shown_again(request.user, outcome.state.pk)
+    if state is None:
         # Undone, but the card has left the queue since: show what is next.
         return _card_response(request, profile, now=now, notice=notice)
     today = services.today_for(user=request.user, profile=profile, now=now)
-    found = hot_sql.next_candidates(request.user.pk, window(today, count=True))
-    held = pick_after(found, today, state)
-    return _fragment(
-        request,
-        profile,
-        now=now,
-        today=today,
-        shown=state,
-        held=held.load() if held else None,
-        left=found.left,
-        notice=notice,
-    )
+    held, left = held_after(request.user, today, state)
+    return _fragment(request, profile, now=now, today=today, shown=state, held=held, left=left, notice=notice)
 
 
 def _hide(request, state_id: int, action, notice: str) -> object:

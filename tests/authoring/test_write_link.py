@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.urls import reverse
 
-from studyapp import hot_sql
 from studyapp.accounts.services import instructor_add
+from studyapp.accounts.sql import user_with_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def _user(kind: str) -> User:
 @pytest.mark.parametrize("kind", ["learner", "staff", "group", "other group", "direct", "superuser"])
 def test_the_answer_read_with_the_user_agrees_with_the_permission(db, kind):
     user = _user(kind)
-    assert hot_sql.user_with_profile(user.pk).writes_notes is user.has_perm("authoring.author_notes")
+    assert user_with_profile(user.pk).writes_notes is user.has_perm("authoring.author_notes")
 
 
 def test_the_top_bar_costs_no_query_of_its_own(client, ines, django_assert_num_queries):

@@ -32,6 +32,7 @@ from studyapp.study import services as study
 from studyapp.study.models import CardState, ReviewLog
 from tests.browser_fixtures import session_cookie
 from tests.conftest import NOTES
+from tests.support.study import study_next
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -191,5 +192,5 @@ def check_misses_due_next_session(user, items) -> None:
     study.study_session_open(user=user, profile=profile_get(user=user), now=tomorrow)
     due = CardState.objects.filter(user=user, due__lte=tomorrow, in_scope=True, suspended=False)
     assert set(missed) <= set(due.values_list("card_id", flat=True))
-    state, _left = study.study_next(user=user, profile=profile_get(user=user), now=tomorrow)
+    state, _left = study_next(user=user, profile=profile_get(user=user), now=tomorrow)
     assert state is not None

@@ -22,10 +22,10 @@ from django.contrib.auth.models import User
 
 from bench.loop_data import note_text
 from studyapp.notes.services import NoteReport, note_import
-from studyapp.study import services
 from studyapp.study.models import CardState, ReviewLog
 from studyapp.study.services import study_queue_sync
 from tests.browser_fixtures import session_cookie, wait_until_settled
+from tests.support.study import study_next
 
 pytestmark = pytest.mark.django_db(transaction=True)
 GRADES = 20
@@ -79,7 +79,7 @@ def shown(page) -> str:
 
 def server_next(user) -> str:
     """The card the server would show now."""
-    state, _left = services.study_next(user=user, profile=User.objects.get(pk=user.pk).profile)
+    state, _left = study_next(user=user, profile=User.objects.get(pk=user.pk).profile)
     return f"{state.pk}:{state.version}" if state else ""
 
 

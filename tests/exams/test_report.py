@@ -19,6 +19,7 @@ from studyapp.study import services as study
 from studyapp.study.models import CardState, ReviewLog
 from tests.exams.conftest import T0
 from tests.exams.report_oracle import expected_report
+from tests.support.study import study_next
 
 S = CardState.State
 
@@ -169,7 +170,7 @@ class TestMissesBackIntoTheSchedule:
         missed = submitted.items.get(position=2)
         later = submitted.submitted_at + timedelta(hours=2)
         study.study_session_open(user=alice, profile=alice.profile, now=later)
-        shown, _left = study.study_next(user=alice, profile=alice.profile, now=later)
+        shown, _left = study_next(user=alice, profile=alice.profile, now=later)
         assert shown.card_id == missed.card_id
         due = CardState.objects.filter(user=alice, due__lte=later).values_list("card_id", flat=True)
         assert missed.card_id in set(due)

@@ -11,6 +11,7 @@ from studyapp.study import services, tasks
 from studyapp.study.memory import MIN_ANSWERS, memory_model_learner_fit
 from studyapp.study.models import CardState, MemoryModel, StudyDay
 from studyapp.study.planning import study_day_plan, study_days_plan
+from studyapp.study.queue import next_state
 from tests.study import simulated_learners
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_in_the_final_weeks_a_review_whose_window_opened_is_brought_to_a_light_d
     assert row.pulled == 1 and row.reviews_planned == 1
     assert state.due == NOW and state.version == 1
     today = services.today_for(user=alice_deck, profile=profile, now=NOW)
-    shown, _ = services.next_state(alice_deck, today)
+    shown, _ = next_state(alice_deck, today)
     assert shown.pk == state.pk
 
 

@@ -9,6 +9,7 @@ from fsrs import Rating
 from studyapp.notes.models import Card
 from studyapp.study import services
 from studyapp.study.models import CardState, ReviewLog
+from tests.support.study import study_next
 
 pytestmark = pytest.mark.django_db
 S = CardState.State
@@ -104,7 +105,7 @@ def test_a_card_answered_again_comes_back_in_the_same_session(alice_deck):
     now = timezone.now()
     state = first_new(alice_deck)
     grade(alice_deck, state, Rating.Again, now=now)
-    shown, _left = services.study_next(user=alice_deck, profile=profile, now=now + timedelta(seconds=5))
+    shown, _left = study_next(user=alice_deck, profile=profile, now=now + timedelta(seconds=5))
     assert shown.pk == state.pk  # nothing else is left today, so its step is learnt ahead
 
 
@@ -112,9 +113,9 @@ def test_learning_cards_come_before_new_ones_once_due(alice_deck):
     now = timezone.now()
     state = first_new(alice_deck)
     grade(alice_deck, state, Rating.Again, now=now)
-    shown, _ = services.study_next(user=alice_deck, profile=alice_deck.profile, now=now + timedelta(minutes=2))
+    shown, _ = study_next(user=alice_deck, profile=alice_deck.profile, now=now + timedelta(minutes=2))
     assert shown.pk == state.pk
-    other, _ = services.study_next(user=alice_deck, profile=alice_deck.profile, now=now + timedelta(seconds=10))
+    other, _ = study_next(user=alice_deck, profile=alice_deck.profile, now=now + timedelta(seconds=10))
     assert other.pk != state.pk and other.state == S.NEW
 
 
@@ -124,30 +125,30 @@ def test_the_daily_new_limit_holds(alice_deck):
     profile.save()
     now = timezone.now()
     for _ in range(2):
-        state, _ = services.study_next(user=alice_deck, profile=profile, now=now)
+        state, _ = study_next(user=alice_deck, profile=profile, now=now)
         grade(alice_deck, state, Rating.Easy, now=now)
-    state, left = services.study_next(user=alice_deck, profile=profile, now=now)
+    state, left = study_next(user=alice_deck, profile=profile, now=now)
     assert state is None and left == 0
 
 
 def test_burying_hides_a_card_until_the_next_study_day(alice_deck):
     profile = alice_deck.profile
     now = timezone.now()
-    state, _ = services.study_next(user=alice_deck, profile=profile, now=now)
+    state, _ = study_next(user=alice_deck, profile=profile, now=now)
     services.card_bury(user=alice_deck, profile=profile, state_id=state.pk, version=state.version, now=now)
-    shown, _ = services.study_next(user=alice_deck, profile=profile, now=now)
+    shown, _ = study_next(user=alice_deck, profile=profile, now=now)
     assert shown.pk != state.pk
     tomorrow = profile.clock().day_end(profile.clock().study_day(now)) + timedelta(minutes=1)
-    shown, _ = services.study_next(user=alice_deck, profile=profile, now=tomorrow)
+    shown, _ = study_next(user=alice_deck, profile=profile, now=tomorrow)
     assert shown.pk == state.pk
 
 
 def test_suspending_hides_a_card_for_good(alice_deck):
     profile = alice_deck.profile
-    state, _ = services.study_next(user=alice_deck, profile=profile)
+    state, _ = study_next(user=alice_deck, profile=profile)
     services.card_suspend(user=alice_deck, profile=profile, state_id=state.pk, version=state.version)
     assert CardState.objects.get(pk=state.pk).suspended
-    shown, _ = services.study_next(user=alice_deck, profile=profile, now=timezone.now() + timedelta(days=400))
+    shown, _ = study_next(user=alice_deck, profile=profile, now=timezone.now() + timedelta(days=400))
     assert shown is None or shown.pk != state.pk
 
 
@@ -185,7 +186,7 @@ def test_choosing_a_scope_limits_the_queue(alice_deck):
     services.study_scope_set(user=alice_deck, profile=alice_deck.profile, kind="note", value="TST-2")
     in_scope = CardState.objects.filter(user=alice_deck, in_scope=True)
     assert set(in_scope.values_list("card__note__note_id", flat=True)) == {"TST-2"}
-    state, _ = services.study_next(user=alice_deck, profile=alice_deck.profile)
+    state, _ = study_next(user=alice_deck, profile=alice_deck.profile)
     assert state.card.note.note_id == "TST-2"
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from studyapp.study import services
 from studyapp.study.models import CardState
+from tests.support.study import study_next
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ def test_the_owner_unsuspends(client, hidden_states):
     assert not CardState.objects.get(pk=state.pk).suspended
     page = client.get(response["Location"]).content.decode()
     assert "Card unsuspended" in page and f'id="hidden-{state.pk}"' not in page
-    shown, _left = services.study_next(user=state.user, profile=state.user.profile)
+    shown, _left = study_next(user=state.user, profile=state.user.profile)
     assert shown.card.kind == "question"  # its note's question first, then it, first of the flashcards
     queue = CardState.objects.filter(user=state.user, state=0, suspended=False, buried_until__isnull=True)
     assert queue.exclude(card__kind="question").order_by("new_rank", "id").first().pk == state.pk

@@ -70,7 +70,7 @@ def test_a_study_answer_to_the_version_before_the_mock_is_a_duplicate(learner, m
         assert [log.rating for log in logs] == [3]
     else:
         # On PostgreSQL the study answer is one statement (state and log,
-        # studyapp.hot_sql.answer_record) that race() cannot hold before:
+        # studyapp.study.sql.answer_record) that race() cannot hold before:
         # it is recorded whole, and the mock records on the state it left.
         assert not a.value.duplicate
         assert [log.rating for log in logs] == [1, 3]

@@ -15,6 +15,7 @@ from studyapp.study.introduction import PULLED_RANK
 from studyapp.study.models import CardState
 from tests import samples
 from tests.study.conftest import import_note, option_b_names_the_lambda_row
+from tests.support.study import study_next
 
 pytestmark = pytest.mark.django_db
 S = CardState.State
@@ -30,7 +31,7 @@ def new_in_order(user):
 
 
 def first_card(user):
-    return services.study_next(user=user, profile=user.profile)[0]
+    return study_next(user=user, profile=user.profile)[0]
 
 
 def test_a_new_learner_meets_the_question_before_the_cards_of_its_note(alice_deck):

@@ -19,6 +19,7 @@ from studyapp.study import services
 from studyapp.study.models import CardState, PlanGap, ReviewLog, StudyDay
 from studyapp.study.planning import study_day_plan
 from studyapp.study.replanning import exam_replan_if_changed
+from tests.support.study import study_next
 
 pytestmark = pytest.mark.django_db
 S = CardState.State
@@ -188,7 +189,7 @@ def test_raising_new_cards_per_day_mid_day_takes_effect_in_the_same_session(alic
     services.study_session_open(user=alice_deck, profile=profile, now=NOW)
     assert StudyDay.objects.get(user=alice_deck).new_limit == 2
     for _ in range(2):
-        state, _ = services.study_next(user=alice_deck, profile=profile, now=NOW)
+        state, _ = study_next(user=alice_deck, profile=profile, now=NOW)
         services.card_grade(user=alice_deck, profile=profile, state_id=state.pk, version=state.version, rating=3)
     assert services.today_for(user=alice_deck, profile=profile, now=NOW).new_left == 0
     assert change(alice_deck, new_per_day=6) == []

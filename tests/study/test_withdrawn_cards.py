@@ -13,6 +13,7 @@ from studyapp.study.models import CardState, ReviewLog
 from studyapp.study.services import study_queue_sync
 from tests import samples
 from tests.study.conftest import import_note
+from tests.support.study import study_next
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -43,7 +44,7 @@ def served(user) -> list[str]:
     seen = []
     now = timezone.now()
     for _ in range(100):
-        state, _left = services.study_next(user=user, profile=profile, now=now)
+        state, _left = study_next(user=user, profile=profile, now=now)
         if state is None:
             return seen
         seen.append(state.card.note.note_id)
@@ -86,14 +87,14 @@ def test_a_scenario_answer_to_an_unpublished_question_is_refused(client, two_lea
 def test_an_answer_racing_the_unpublishing_is_refused(alice_deck, monkeypatch):
     """Withdrawn between reading the card and writing the answer."""
     state = CardState.objects.filter(user=alice_deck, card__note__note_id="TST-1").first()
-    real = services.hot_sql.state_with_answers
+    real = services.study_sql.state_with_answers
 
     def read_then_withdraw(*args, **kwargs):
         found = real(*args, **kwargs)
         note_publish_set(note=Note.objects.get(note_id="TST-1"), published=False)
         return found
 
-    monkeypatch.setattr(services.hot_sql, "state_with_answers", read_then_withdraw)
+    monkeypatch.setattr(services.study_sql, "state_with_answers", read_then_withdraw)
     with pytest.raises(services.Unavailable):
         services.card_grade(user=alice_deck, profile=alice_deck.profile, state_id=state.pk, version=0, rating=3)
     assert ReviewLog.objects.count() == 0

@@ -1,5 +1,5 @@
 """Django's session engines, with the session read by one hand-written
-statement (studyapp.hot_sql) instead of a queryset: every request of a
+statement (studyapp.accounts.sql) instead of a queryset: every request of a
 logged-in learner reads its session. Everything else is Django's.
 
 ``studyapp.accounts.sessions.db``: the database (the embedded default).
@@ -8,7 +8,7 @@ REDIS_URL), the database behind it, so a flushed cache logs nobody out."""
 
 from django.utils import timezone
 
-from studyapp.hot_sql import session_row
+from studyapp.accounts.sql import session_row
 
 
 class HotLoad:
