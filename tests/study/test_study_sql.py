@@ -321,7 +321,9 @@ def test_recording_an_answer_writes_what_the_orm_writes(learners, case):
     alice, _ = learners
     state = CardState.objects.filter(user=alice, state=S.REVIEW, in_scope=True).order_by("id").first()
     version = state.version
-    log = services.state_review(state=state, profile=alice.profile, clock=alice.profile.clock(), rating=3, now=NOW, duration_ms=1234)
+    log = services.state_review(
+        state=state, profile=alice.profile, clock=alice.profile.clock(), rating=3, now=NOW, duration_ms=1234
+    )
     # Every kind of column the log has: JSON lists, a float, a UUID.
     log.chosen, log.score, log.client_id = ["A", "C"], 0.5, uuid.uuid4()
     if case == "stale version":
