@@ -44,10 +44,11 @@ HELD_OUT = 1000
 START = datetime(2025, 1, 6, tzinfo=UTC)
 
 
-def learner(truth: float, seed: int, cards: int = 300, days: int = 90) -> list[fitting.Answer]:
-    """Answers in time order (by day, then card)."""
+def learner(truth: float, seed: int, cards: int = 300, days: int = 90, retention: float = 0.9) -> list[fitting.Answer]:
+    """Answers in time order (by day, then card), scheduled by plain FSRS for
+    ``retention``."""
     rng = random.Random(seed)
-    model = Scheduler(enable_fuzzing=False)
+    model = Scheduler(desired_retention=retention, enable_fuzzing=False)
     answers: list[tuple[int, int, fitting.Answer]] = []
     for card_id in range(1, cards + 1):
         factor = truth * math.exp(0.3 * rng.gauss(0, 1))
