@@ -124,7 +124,7 @@ SHORT_MEMORY = (*(w * 0.2 for w in fitting.DEFAULT_PARAMETERS[:4]), *fitting.DEF
 def test_a_fit_in_use_gives_way_to_the_defaults_when_they_predict_the_reviews_since_better():
     answers = learner(scale=1.0, seed=7)
     standing = fitting.keeps_its_place(
-        in_use=SHORT_MEMORY, alternatives={"default": fitting.DEFAULT_PARAMETERS}, answers=answers, since_day=30
+        in_use=SHORT_MEMORY, alternatives={"default": fitting.DEFAULT_PARAMETERS}, answers=answers, since_day=20
     )
     assert not standing.keep and standing.best == "default"
     assert standing.evaluations["default"].log_loss < standing.evaluations["in_use"].log_loss
@@ -133,9 +133,10 @@ def test_a_fit_in_use_gives_way_to_the_defaults_when_they_predict_the_reviews_si
 def test_a_fit_in_use_keeps_its_place_while_it_predicts_the_reviews_since_better():
     answers = learner(scale=0.2, seed=7)
     standing = fitting.keeps_its_place(
-        in_use=SHORT_MEMORY, alternatives={"default": fitting.DEFAULT_PARAMETERS}, answers=answers, since_day=30
+        in_use=SHORT_MEMORY, alternatives={"default": fitting.DEFAULT_PARAMETERS}, answers=answers, since_day=20
     )
     assert standing.keep and standing.best == "in_use"
+    assert standing.evaluations["in_use"].items >= fitting.KEEP_MIN_ITEMS  # judged, not too few to judge
 
 
 def test_a_fit_in_use_is_not_judged_on_too_few_reviews_since():
