@@ -42,9 +42,10 @@ def learner(*, scale: float, cards: int = 300, days: int = 60, seed: int = 1) ->
 
 
 def test_a_fit_wins_for_a_learner_who_forgets_faster_than_the_defaults():
-    # 90 days: a fit must win every part of the test by a clear margin
-    # (fitting.MIN_GAIN, TEST_BLOCKS), which 60 days of 300 cards do not show.
-    answers = learner(scale=0.5, days=90)
+    # Memories lasting 0.4 of the defaults': a fit must win every part of the
+    # test by a clear margin (fitting.MIN_GAIN, TEST_BLOCKS), which 60 days of
+    # a learner at 0.5 do not show.
+    answers = learner(scale=0.4)
     outcome = fitting.fit(answers=answers)
     assert outcome.accepted, outcome.reason
     assert outcome.candidate.log_loss < outcome.current.log_loss
@@ -65,7 +66,7 @@ def test_too_few_reviews_keep_the_parameters_in_use():
 
 
 def test_parameters_in_use_are_kept_when_the_fit_predicts_later_reviews_worse(monkeypatch):
-    answers = learner(scale=0.5, days=90)
+    answers = learner(scale=0.4)
     in_use = fitting.fit(answers=answers).parameters
     assert in_use != fitting.DEFAULT_PARAMETERS  # the premise: a fit is in use
     real = fitting.fsrs_rs.FSRS
