@@ -1,6 +1,6 @@
 """How often a fit that ``studyapp.scheduling.fitting.fit`` accepts predicts the
 answers after it no worse than FSRS's defaults: the measurement behind
-``fitting.MIN_GAIN``, ``TEST_BLOCKS`` and ``MIN_TEST_ITEMS``.
+``fitting.MIN_GAIN``, ``TEST_BLOCKS``, ``MIN_TEST_ITEMS`` and ``MIN_PAIRED_Z``.
 
 Run from the repository root:
 
@@ -88,6 +88,7 @@ def run(seeds: int = 10) -> dict:
         "min_gain": fitting.MIN_GAIN,
         "test_blocks": fitting.TEST_BLOCKS,
         "min_test_items": fitting.MIN_TEST_ITEMS,
+        "min_paired_z": fitting.MIN_PAIRED_Z,
         "seconds": round(time.perf_counter() - started),
     }
     return figures

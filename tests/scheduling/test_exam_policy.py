@@ -137,6 +137,34 @@ def test_a_fast_forgetting_learner_gets_an_earlier_review():
     assert faster <= fitted
 
 
+def test_an_interim_review_waits_on_the_model_unless_the_learner_keeps_half_or_less_of_it():
+    # A card far from its final review (an exam two months away, stability
+    # 8 days): its interim review comes where the model's recall falls to
+    # interim_retention. A calibration of 0.6 leaves that day alone (it is
+    # a few reviews, not exam recall); at 0.36 this learner's recall there
+    # would be below 0.8, so the review comes halfway: where the recall of
+    # the stability scaled by sqrt(0.36) = 0.6 falls to interim_retention.
+    card = with_stability(8.0)
+    exam_at = NOW + 60 * DAY + timedelta(hours=1)
+
+    def interim(scale: float) -> int:
+        window = review_window(scheduler=SCHEDULER, card=card, reviewed_at=NOW, exam_at=exam_at, stability_scale=scale)
+        assert window is not None and not window.final
+        return window.preferred
+
+    def recall_on(day: int, scale: float) -> float:
+        return predicted_recall(scheduler=SCHEDULER, card=card, at=NOW + day * DAY, stability_scale=scale)
+
+    model_day = interim(1.0)
+    assert recall_on(model_day, 1.0) >= DEFAULT_TUNING.interim_retention > recall_on(model_day + 1, 1.0)
+    assert DEFAULT_TUNING.interim_calibrated_below < 0.6
+    assert interim(0.6) == model_day
+    halfway_day = interim(0.36)
+    assert halfway_day < model_day
+    assert recall_on(halfway_day, 0.6) >= DEFAULT_TUNING.interim_retention > recall_on(halfway_day + 1, 0.6)
+    assert recall_on(model_day, 0.36) < 0.8
+
+
 # --- plan_day ---------------------------------------------------------------------------------------------------
 
 

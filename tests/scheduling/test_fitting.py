@@ -101,6 +101,36 @@ def test_a_fit_must_win_by_a_margin_not_by_a_hair():
     assert not worse_bins.beats(in_use)
 
 
+def test_a_fit_tested_on_fewer_items_than_the_floor_decides_nothing():
+    # 40 cards over 60 days: a few hundred predictable reviews, fewer than
+    # MIN_TEST_ITEMS in the test part, however much faster the learner forgets.
+    answers = learner(scale=0.4, cards=40)
+    test_items = len(fitting._items(answers)) - int(len(fitting._items(answers)) * fitting.TRAIN_SHARE)
+    assert 0 < test_items < fitting.MIN_TEST_ITEMS
+    outcome = fitting.fit(answers=answers)
+    assert not outcome.accepted and "too few" in outcome.reason
+
+
+def test_the_paired_test_tells_a_better_model_item_by_item_and_no_difference_from_none():
+    answers = learner(scale=0.4)
+    items = [i.item for i in fitting._items(answers)]
+    fitted = fitting.fit(answers=answers).parameters
+    assert fitting.paired_z(fitted, fitting.DEFAULT_PARAMETERS, items) <= -fitting.MIN_PAIRED_Z
+    assert fitting.paired_z(fitting.DEFAULT_PARAMETERS, fitted, items) >= fitting.MIN_PAIRED_Z
+    assert fitting.paired_z(fitting.DEFAULT_PARAMETERS, fitting.DEFAULT_PARAMETERS, items) == 0.0
+
+
+def test_a_gain_carried_by_a_few_items_is_not_enough(monkeypatch):
+    # The candidate's log loss is lower overall by more than MIN_GAIN and in
+    # every part, but the paired test finds the difference item by item too
+    # weak: the parameters in use stay.
+    answers = learner(scale=0.4)
+    monkeypatch.setattr(fitting, "paired_z", lambda *args: -(fitting.MIN_PAIRED_Z - 0.01))
+    outcome = fitting.fit(answers=answers)
+    assert not outcome.accepted
+    assert outcome.candidate.beats(outcome.current)
+
+
 def test_the_split_is_in_time_so_the_test_reviews_come_after_the_training_ones():
     answers = learner(scale=0.7, seed=5)
     items = fitting._items(answers)
