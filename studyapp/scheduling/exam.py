@@ -86,8 +86,8 @@ class ExamTuning:
     interim_advance: float = 0.2
     # Interim reviews wait on the model's recall, not this learner's, unless
     # the calibration says their memories last at most this share of what
-    # the parameters predict: then the model's interim day finds them below
-    # 0.8, and the lapses cost exam recall. They wait halfway then, on the
+    # the parameters predict: then the model's interim day finds them at 0.82
+    # or less, and the lapses cost exam recall. They wait halfway then, on the
     # recall of a stability scaled by the square root of the calibration
     # (the learner's own would cost more reviews than the budget allows:
     # docs/scheduling.md).
@@ -157,7 +157,7 @@ def plan_next_review(
       learner cost about 12 % more reviews for 0.001 more exam-day recall.
       A learner whose memories last at most half what the parameters predict
       (``interim_calibrated_below``) is another matter: their recall at the
-      model's interim day is below 0.8, and the lapses cost exam recall. For
+      model's interim day is 0.82 or less, and the lapses cost exam recall. For
       them the interim day is where the recall of the stability scaled by the
       square root of the calibration falls to ``interim_retention``
       (bench/exam_app.py, ``forgets_faster_0.4``: worst seed 0.9615 without,
