@@ -105,7 +105,8 @@ def test_a_fit_tested_on_fewer_items_than_the_floor_decides_nothing():
     # 40 cards over 60 days: a few hundred predictable reviews, fewer than
     # MIN_TEST_ITEMS in the test part, however much faster the learner forgets.
     answers = learner(scale=0.4, cards=40)
-    test_items = len(fitting._items(answers)) - int(len(fitting._items(answers)) * fitting.TRAIN_SHARE)
+    items = len(fitting._items(answers))
+    test_items = items - int(items * fitting.TRAIN_SHARE)
     assert 0 < test_items < fitting.MIN_TEST_ITEMS
     outcome = fitting.fit(answers=answers)
     assert not outcome.accepted and "too few" in outcome.reason
